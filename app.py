@@ -1,0 +1,32 @@
+"""atscale: router, theme and the shared selections kept in the URL."""
+import streamlit as st
+
+from components import cached_data, filters, layout
+from indicators.errors import AtscaleError
+
+st.set_page_config(page_title="atscale: general practice at scale in London", page_icon="🏥", layout="wide")
+
+PAGES = [
+    st.Page("app_pages/overview.py", title="London overview", icon="🏙️", default=True),
+    st.Page("app_pages/stp_profile.py", title="STP profile", icon="🧭"),
+    st.Page("app_pages/borough_explorer.py", title="Borough explorer", icon="🔎"),
+    st.Page("app_pages/data_and_indicators.py", title="Data and indicators", icon="📋"),
+    st.Page("app_pages/forum_facilitator.py", title="Forum: facilitator", icon="🎤"),
+    st.Page("app_pages/forum_table.py", title="Forum: your table", icon="📝"),
+    st.Page("app_pages/forum_plenary.py", title="Forum: plenary", icon="📊"),
+]
+
+page = st.navigation(PAGES)
+try:
+    config = cached_data.get_config()
+    data = cached_data.get_data()
+except AtscaleError as error:
+    layout.render_data_problem(error)
+else:
+    filters.render_shared_filters(config, data.geography, data.periods)
+    with st.sidebar:
+        layout.render_data_label(data.label, data.title)
+        if data.errors or config.problems:
+            st.warning(f"{len(data.errors) + len(config.problems)} problems were found in the input files. "
+                       "Everything still valid is shown; see Data and indicators.", icon="⚠️")
+page.run()

@@ -1,0 +1,70 @@
+"""London overview: the five STPs side by side, a headline tile per domain, and a map of the boroughs."""
+import streamlit as st
+
+from components import cached_data, charts, filters, layout, maps
+from indicators.compute import IndicatorUnavailable
+from indicators.views import compute_display_table, compute_headline, latest_period_with_values
+
+config, data = layout.require_inputs()
+layout.render_page_header(
+    "London overview",
+    "How far general practice in London has come in working at scale: the five STPs (Sustainability and "
+    "Transformation Partnerships) side by side, one headline figure for each of the four areas of work.",
+    data,
+)
+period = filters.selected("period")
+
+st.header("Headlines for London")
+tiles = st.columns(len(config.domains) or 1)
+for tile, domain in zip(tiles, config.domains.values()):
+    with tile.container(border=True):
+        st.subheader(domain.name)
+        definitions = config.indicators_in(domain.id)
+        if not definitions:
+            st.write("No indicator is defined for this domain.")
+            continue
+        headline_definition = definitions[0]
+        try:
+            values = cached_data.get_indicator_values(headline_definition.id, levels=("london",))
+        except IndicatorUnavailable as reason:
+            st.write(f"**No figure.** {reason}")
+            continue
+        shown_period = latest_period_with_values(values, period) if period else None
+        if shown_period is None:
+            st.write("**No figure** for this domain in these data.")
+            continue
+        headline = compute_headline(values, headline_definition, area_code="LDN", period=shown_period)
+        st.metric(headline_definition.name, headline.text, delta=headline.change_text or None,
+                  delta_color="normal" if headline_definition.direction == "higher_is_better" else "off",
+                  help=headline_definition.description)
+        st.markdown(f"**{headline.target_text}**")
+        if shown_period != period:
+            st.markdown(f"Latest figure: {filters.format_period(shown_period)}.")
+
+definition = config.indicator(filters.selected("indicator"))
+st.header(f"The five STPs: {definition.name}")
+try:
+    values = cached_data.get_indicator_values(definition.id, levels=("stp", "london"))
+except IndicatorUnavailable as reason:
+    st.info(f"No figure for this indicator. {reason}")
+    st.stop()
+shown_period = latest_period_with_values(values, period)
+if shown_period != period and shown_period is not None:
+    st.info(f"There are no figures for {filters.format_period(period)}; showing {filters.format_period(shown_period)}.")
+current = values[values["period"] == shown_period]
+london_value = current.loc[current["level"] == "london", "value"].iloc[0] if shown_period else float("nan")
+stps = current[current["level"] == "stp"]
+layout.render_chart(charts.build_area_comparison_figure(stps, definition, benchmark_value=london_value),
+                    key="overview_stps", alt=charts.describe_area_comparison(stps, definition, london_value))
+layout.render_table(compute_display_table(current, definition), key="overview_stps",
+                    file_name=f"atscale-{definition.id}-stps-{shown_period}.csv")
+
+st.header(f"The 33 boroughs: {definition.name}")
+boroughs = cached_data.get_indicator_values(definition.id, levels=("borough",), period=shown_period)
+st.pydeck_chart(maps.build_borough_map(boroughs, definition, boundaries=cached_data.get_boundaries()),
+                key="overview_map", alt=maps.describe_borough_map(boroughs, definition))
+st.markdown(f"*What this map shows:* {layout.escape_markdown(maps.describe_borough_map(boroughs, definition))}")
+st.markdown("**Map key**")
+st.dataframe(maps.build_map_legend(boroughs, definition), hide_index=True, key="overview_legend")
+layout.render_table(compute_display_table(boroughs, definition), key="overview_boroughs",
+                    file_name=f"atscale-{definition.id}-boroughs-{shown_period}.csv")

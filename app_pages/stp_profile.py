@@ -1,0 +1,77 @@
+"""STP profile: one STP's boroughs against the STP and London, trends, workforce mix and PCN maturity."""
+import streamlit as st
+
+from components import cached_data, charts, filters, layout
+from indicators.compute import IndicatorUnavailable
+from indicators.views import compute_display_table, compute_maturity_grid, compute_mix, latest_period_with_values
+
+config, data = layout.require_inputs()
+stp_code, period = filters.selected("stp"), filters.selected("period")
+stp_name = data.geography.loc[data.geography["stp_code"] == stp_code, "stp_name"].iloc[0]
+layout.render_page_header(
+    f"STP profile: {stp_name}",
+    f"How the boroughs of {stp_name} compare with the STP (Sustainability and Transformation Partnership) "
+    "as a whole and with London. Choose another STP in the sidebar.",
+    data,
+)
+
+definition = config.indicator(filters.selected("indicator"))
+st.header(f"Boroughs compared: {definition.name}")
+try:
+    values = cached_data.get_indicator_values(definition.id, levels=("borough", "stp", "london"), stp_code=stp_code)
+except IndicatorUnavailable as reason:
+    values = None
+    st.info(f"No figure for this indicator. {reason}")
+if values is not None:
+    shown_period = latest_period_with_values(values, period)
+    current = values[values["period"] == shown_period]
+    london_value = current.loc[current["level"] == "london", "value"].max()
+    boroughs = current[current["level"] != "london"]
+    layout.render_chart(charts.build_area_comparison_figure(boroughs, definition, benchmark_value=london_value),
+                        key="stp_boroughs", alt=charts.describe_area_comparison(boroughs, definition, london_value))
+    layout.render_table(compute_display_table(current, definition), key="stp_boroughs",
+                        file_name=f"atscale-{definition.id}-{stp_code}-{shown_period}.csv")
+
+st.header("Trends")
+domain_id = st.selectbox("Area of work", list(config.domains), format_func=lambda d: config.domains[d].name,
+                         key="stp_profile_domain")
+for trend_definition in config.indicators_in(domain_id):
+    try:
+        trend = cached_data.get_indicator_values(trend_definition.id, levels=("stp", "london"), stp_code=stp_code)
+    except IndicatorUnavailable as reason:
+        st.info(f"{trend_definition.name}: no figure. {reason}")
+        continue
+    layout.render_chart(charts.build_trend_figure(trend, trend_definition), key=f"stp_trend_{trend_definition.id}",
+                        alt=charts.describe_trend(trend, trend_definition))
+
+for group in dict.fromkeys(d.mix_group for d in config.indicators if d.mix_group):
+    st.header(group)
+    parts = [d for d in config.indicators if d.mix_group == group]
+    try:
+        mix_values = {d.id: cached_data.get_indicator_values(d.id, levels=("borough", "stp", "london"),
+                                                             stp_code=stp_code) for d in parts}
+    except IndicatorUnavailable as reason:
+        st.info(f"No figure. {reason}")
+        continue
+    mix_period = latest_period_with_values(mix_values[parts[0].id], period)
+    mix_values = {i: v[v["period"] == mix_period] for i, v in mix_values.items()}
+    mix = compute_mix(mix_values, parts)
+    layout.render_chart(charts.build_workforce_mix_figure(mix), key=f"stp_mix_{group}",
+                        alt=charts.describe_workforce_mix(mix))
+    layout.render_table(mix, key=f"stp_mix_{group}", file_name=f"atscale-mix-{stp_code}.csv")
+
+st.header("Primary Care Network maturity")
+scores = cached_data.get_table("maturity")
+if scores is None:
+    st.info(data.unavailable.get("maturity", "No maturity self-assessment was loaded."))
+else:
+    maturity_period = max((p for p in scores["period"].unique() if p <= period), default=None)
+    grid = compute_maturity_grid(scores, data.geography, stp_code=stp_code, period=maturity_period or "")
+    if grid.empty:
+        st.info("No Primary Care Network in this STP had assessed its maturity by this period.")
+    else:
+        st.markdown(f"Self-assessed by each network, {filters.format_period(maturity_period)}: "
+                    "1 means not started, 5 means fully in place.")
+        layout.render_chart(charts.build_maturity_heatmap(grid), key="stp_maturity",
+                            alt=charts.describe_maturity_heatmap(grid))
+        layout.render_table(grid, key="stp_maturity", file_name=f"atscale-maturity-{stp_code}.csv")

@@ -1,0 +1,61 @@
+"""The shared selections (STP, borough, indicator, period), kept in the URL so a copied link reopens the view."""
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from indicators.definitions import AppConfig
+
+
+def format_period(period: str) -> str:
+    """'2021-01-01' -> 'January 2021'."""
+    return date.fromisoformat(period).strftime("%B %Y")
+
+
+def _areas(geography: pd.DataFrame, code: str, name: str) -> dict[str, str]:
+    areas = geography[[code, name]].drop_duplicates(code)
+    areas = areas[areas[code] != ""].sort_values(name)
+    return dict(zip(areas[code], areas[name]))
+
+
+def render_url_selectbox(label: str, options: list[str], *, key: str, format_func=str, default: str | None = None,
+                         help: str | None = None) -> str | None:
+    """A selectbox whose value (a stable code, not its label) is kept in the URL under `key`.
+
+    bind="query-params" would put the formatted label in the URL; codes keep shared links stable.
+    """
+    if not options:
+        st.selectbox(label, ["Nothing to choose"], key=key, disabled=True, help=help)
+        return None
+    fallback = default if default in options else options[0]
+    if st.session_state.get(key) not in options:  # first run, or the options changed: a shared link decides
+        wanted = st.query_params.get(key)
+        st.session_state[key] = wanted if wanted in options else fallback
+    value = st.selectbox(label, options, key=key, format_func=format_func, help=help)
+    if st.query_params.get(key) != value:
+        st.query_params[key] = value
+    return value
+
+
+def render_shared_filters(config: AppConfig, geography: pd.DataFrame, periods: tuple[str, ...]) -> None:
+    """Sidebar widgets whose values pages read from st.session_state by key."""
+    stps = _areas(geography, "stp_code", "stp_name")
+    boroughs = _areas(geography, "borough_code", "borough_name")
+    indicators = {d.id: d for d in config.indicators}
+    domains = config.domains
+    with st.sidebar:
+        st.header("Choose what to show")
+        render_url_selectbox("STP (Sustainability and Transformation Partnership)", list(stps), key="stp",
+                             format_func=stps.get,
+                             help="London's five health and care partnerships. Each covers several boroughs.")
+        render_url_selectbox("Borough", list(boroughs), key="borough", format_func=boroughs.get,
+                             help="The London borough. Most boroughs had one Clinical Commissioning Group (CCG) in 2018.")
+        render_url_selectbox("Indicator", list(indicators), key="indicator",
+                             format_func=lambda i: f"{domains[indicators[i].domain].name}: {indicators[i].name}")
+        render_url_selectbox("Period", list(periods), key="period", default=periods[-1] if periods else None,
+                             format_func=format_period, help="The quarter the figures describe.")
+
+
+def selected(key: str) -> str | None:
+    """A shared selection set by the sidebar in app.py (None when there was nothing to choose)."""
+    return st.session_state.get(key)

@@ -1,0 +1,83 @@
+"""Small page pieces: data label, problems, tiles and tables with downloads."""
+import pandas as pd
+import streamlit as st
+
+from components import cached_data
+from indicators.errors import AtscaleError, Problem
+
+STATUS_TEXT = {
+    "better": "▲ Better than London", "worse": "▼ Worse than London", "similar": "● Similar to London",
+    "higher": "▲ Higher than London", "lower": "▼ Lower than London", "not compared": "○ Not compared",
+}
+
+
+def render_data_label(label: str, title: str) -> None:
+    """Every view says whether the figures are real or illustrative."""
+    if label == "illustrative":
+        st.info("**Illustrative data.** These figures are generated for demonstration; they are not real "
+                f"NHS figures. {title}".strip(), icon="ℹ️")
+    elif label == "real":
+        st.success(f"**Real data.** {title}".strip(), icon="✅")
+    else:
+        st.warning("**Unlabelled data.** The data folder does not say whether these figures are real "
+                   "or illustrative (add a dataset.yaml).", icon="⚠️")
+
+
+def render_data_problem(error: Exception | str) -> None:
+    """A friendly error instead of a traceback."""
+    st.error(f"{error}", icon="🚫")
+
+
+def render_problem_table(problems: tuple[Problem, ...] | list[Problem], *, key: str) -> None:
+    table = pd.DataFrame(
+        [{"severity": p.severity, "file": p.source, "row": p.row, "field": p.field or "",
+          "indicator": p.indicator or "", "problem": p.message} for p in problems],
+        columns=["severity", "file", "row", "field", "indicator", "problem"],
+    ).astype({"row": "Int64"})
+    render_table(table, key=key, file_name="atscale-problems.csv")
+
+
+def render_table(table: pd.DataFrame, *, key: str, file_name: str, column_config: dict | None = None) -> None:
+    """A table with its CSV download beside it (every table in the dashboard has one)."""
+    st.dataframe(table, hide_index=True, column_config=column_config, key=f"{key}_table")
+    st.download_button("Download this table (CSV)", table.to_csv(index=False).encode("utf-8"),
+                       file_name=file_name, mime="text/csv", key=f"{key}_download")
+
+
+def render_chart(figure, *, key: str, alt: str) -> None:
+    """A plotly chart with its text alternative written under it for everyone, not only screen readers."""
+    st.plotly_chart(figure, key=key, alt=alt, config={"displaylogo": False,
+                                                      "toImageButtonOptions": {"format": "png", "scale": 2}})
+    st.markdown(f"*What this chart shows:* {escape_markdown(alt)}")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from data shown in markdown literally (no links, emphasis or HTML)."""
+    special = "\\`*_{}[]()#+-.!|<>~$"
+    return "".join(f"\\{c}" if c in special else c for c in str(text))
+
+
+def render_status(label: str) -> str:
+    return STATUS_TEXT.get(label, STATUS_TEXT["not compared"])
+
+
+def require_inputs():
+    """The config and data, or a short error and a stopped page (app.py shows the full message)."""
+    try:
+        config, data = cached_data.get_config(), cached_data.get_data()
+    except AtscaleError:
+        st.error("This page cannot be shown until the problem with the input files is fixed.", icon="🚫")
+        st.stop()
+    if data.geography.empty or not data.periods or not config.indicators:
+        missing = "practices" if data.geography.empty else "dated figures" if not data.periods else "indicators"
+        st.error(f"No {missing} could be loaded, so this page has nothing to show. The Data and indicators "
+                 "page lists what went wrong, file by file.", icon="🚫")
+        st.stop()
+    return config, data
+
+
+def render_page_header(title: str, intro: str, data) -> None:
+    """Title, one plain sentence about the page, and the real/illustrative label."""
+    st.title(title)
+    st.markdown(intro)
+    render_data_label(data.label, data.title)

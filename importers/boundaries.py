@@ -1,0 +1,285 @@
+"""London borough boundaries (GeoJSON, lon/lat) simplified for the browser, shared borders kept shared.
+
+Douglas-Peucker runs on each stretch of border between junctions (points where three boroughs meet or
+a shared border ends), so two neighbouring boroughs get exactly the same simplified border: no gaps and
+no overlaps appear between them.
+"""
+import itertools
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from importers.geography import BOROUGH_NAMES
+from importers.report import RowLedger
+from importers.sources import ImportFileError, SourceFile
+
+OUTPUT = "london_boroughs.geojson"
+DEFAULT_TOLERANCE_DEGREES = 0.0002  # about 14 m east-west and 22 m north-south in London
+COORDINATE_DECIMALS = 5  # about 1 m
+
+Point = tuple[float, float]
+Ring = list[Point]
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    features: tuple[dict, ...]  # GeoJSON features with properties GSS_CODE and NAME only
+    points_read: int
+    points_written: int
+    tolerance: float
+
+
+def read_boundaries(source: SourceFile, ledger: RowLedger, *,
+                    tolerance: float = DEFAULT_TOLERANCE_DEGREES) -> Boundaries:
+    """The 33 London boroughs of a boundary file, simplified; other features are counted with a reason."""
+    document = json.loads(source.text)
+    kept: list[tuple[str, str, list[list[Ring]]]] = []
+    seen: set[str] = set()
+    ledger.add_output(OUTPUT)
+    for number, feature in enumerate(document.get("features") or [], start=1):
+        ledger.rows_read += 1
+        properties = (feature.get("properties") or {}) if isinstance(feature, dict) else {}
+        code = str(properties.get("GSS_CODE") or "").strip().upper()
+        name = str(properties.get("NAME") or BOROUGH_NAMES.get(code, code)).strip()
+        example = f"{code or 'no GSS_CODE'} {name}".strip()
+        if code not in BOROUGH_NAMES:
+            ledger.drop("GSS_CODE is not a London borough (E09000001 to E09000033)", number, example)
+            continue
+        if code in seen:
+            ledger.drop("borough appears twice (the first feature was kept)", number, example)
+            continue
+        try:
+            polygons = _read_polygons(feature.get("geometry"))
+        except ValueError as error:
+            ledger.drop(f"geometry cannot be used: {error}", number, example)
+            continue
+        seen.add(code)
+        kept.append((code, name, polygons))
+        ledger.keep(OUTPUT)
+    if not kept:
+        raise ImportFileError(f"{source.path}: no London borough (GSS_CODE E09...) in this boundary file.")
+    _check_longitude_latitude(source, kept)
+    missing = sorted(set(BOROUGH_NAMES) - seen)
+    if missing:
+        ledger.note(f"{len(missing)} boroughs have no boundary, so the map leaves them out: "
+                    + ", ".join(f"{BOROUGH_NAMES[c]} ({c})" for c in missing))
+    points_read = sum(len(ring) for _, _, polygons in kept for polygon in polygons for ring in polygon)
+    while True:
+        simplified = simplify_polygons([polygons for _, _, polygons in kept], tolerance)
+        if not any(find_ring_problems(ring) for polygons in simplified for polygon in polygons for ring in polygon):
+            break
+        tolerance /= 2  # rare: a border folded over itself; a finer tolerance keeps it valid
+    features = tuple(
+        {"type": "Feature", "properties": {"GSS_CODE": code, "NAME": name}, "geometry": _geometry(polygons)}
+        for (code, name, _), polygons in zip(kept, simplified)
+    )
+    points_written = sum(len(ring) for polygons in simplified for polygon in polygons for ring in polygon)
+    ledger.note(f"simplified for the browser: {points_read:,} points -> {points_written:,} "
+                f"(Douglas-Peucker, tolerance {tolerance:g} degrees, shared borders kept shared; "
+                f"coordinates rounded to {COORDINATE_DECIMALS} decimals)")
+    return Boundaries(features, points_read, points_written, tolerance)
+
+
+def build_geojson_text(boundaries: Boundaries) -> str:
+    return json.dumps({"type": "FeatureCollection", "features": list(boundaries.features)},
+                      separators=(",", ":"), ensure_ascii=False)
+
+
+def simplify_polygons(features: list[list[list[Ring]]], tolerance: float) -> list[list[list[Ring]]]:
+    """Each feature is a list of polygons, each a list of closed rings (outer first). Same shape returned."""
+    rings = [ring[:-1] for polygons in features for polygon in polygons for ring in polygon]
+    junctions = _find_junctions(rings)
+    cache: dict[tuple[Point, ...], list[Point]] = {}
+    result = []
+    for polygons in features:
+        new_polygons = []
+        for polygon in polygons:
+            new_rings = []
+            for ring in polygon:
+                new_ring = _simplify_ring(ring[:-1], junctions, tolerance, cache)
+                if len(new_ring) < 4 or abs(_ring_area(new_ring)) < 1e-12:
+                    new_ring = _round_ring(ring[:-1])  # too small to simplify: keep every point
+                new_rings.append(new_ring)
+            new_polygons.append(new_rings)
+        result.append(new_polygons)
+    return result
+
+
+def find_ring_problems(ring: Ring) -> list[str]:
+    """Why a closed ring is not a valid GeoJSON ring: too few points, not closed, no area, or crossing itself."""
+    problems = []
+    if len(ring) < 4:
+        problems.append("fewer than 4 positions")
+    if ring[0] != ring[-1]:
+        problems.append("not closed")
+    if problems:
+        return problems
+    if abs(_ring_area(ring)) < 1e-12:
+        problems.append("no area")
+    if _crosses_itself(ring):
+        problems.append("crosses itself")
+    return problems
+
+
+def _read_polygons(geometry: object) -> list[list[Ring]]:
+    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        raise ValueError("not a Polygon or MultiPolygon")
+    coordinates = geometry.get("coordinates")
+    polygons = [coordinates] if geometry["type"] == "Polygon" else coordinates
+    result = []
+    try:
+        for polygon in polygons:
+            rings = []
+            for ring in polygon:
+                points = [(float(p[0]), float(p[1])) for p in ring]
+                if points and points[0] != points[-1]:
+                    points.append(points[0])
+                if len(points) < 4:
+                    raise ValueError("a ring has fewer than 4 positions")
+                rings.append(points)
+            result.append(rings)
+    except (TypeError, IndexError):
+        raise ValueError("coordinates are not lists of [longitude, latitude]") from None
+    return result
+
+
+def _check_longitude_latitude(source: SourceFile, kept: list) -> None:
+    for _, _, polygons in kept:
+        x, y = polygons[0][0][0]
+        if not (-1.0 <= x <= 1.0 and 51.0 <= y <= 52.0):
+            raise ImportFileError(f"{source.path}: coordinates ({x:g}, {y:g}) are not longitude/latitude in "
+                                  "London; convert the file to WGS84 (EPSG:4326) first, e.g. the London "
+                                  "Datastore's British National Grid shapefile with ogr2ogr -t_srs EPSG:4326.")
+
+
+def _geometry(polygons: list[list[Ring]]) -> dict:
+    coordinates = [[[list(p) for p in ring] for ring in polygon] for polygon in polygons]
+    if len(coordinates) == 1:
+        return {"type": "Polygon", "coordinates": coordinates[0]}
+    return {"type": "MultiPolygon", "coordinates": coordinates}
+
+
+def _find_junctions(rings: Iterable[list[Point]]) -> set[Point]:
+    """Points where a border stops being shared with the same neighbour (topojson's rule)."""
+    neighbours: dict[Point, set[frozenset]] = {}
+    for ring in rings:
+        count = len(ring)
+        for index, point in enumerate(ring):
+            pair = frozenset((ring[index - 1], ring[(index + 1) % count]))
+            neighbours.setdefault(point, set()).add(pair)
+    return {point for point, pairs in neighbours.items() if len(pairs) > 1}
+
+
+def _simplify_ring(ring: list[Point], junctions: set[Point], tolerance: float,
+                   cache: dict[tuple[Point, ...], list[Point]]) -> Ring:
+    anchors = [i for i, point in enumerate(ring) if point in junctions]
+    if len(anchors) < 2:
+        # no shared border (an island): anchor at two points any copy of this ring would pick alike
+        start = ring.index(min(ring))
+        far = max(range(len(ring)), key=lambda i: _distance_squared(ring[i], ring[start]))
+        anchors = sorted({start, far} | set(anchors))
+    result: list[Point] = []
+    for position, anchor in enumerate(anchors):
+        following = anchors[(position + 1) % len(anchors)]
+        arc = ring[anchor:following + 1] if following > anchor else ring[anchor:] + ring[:following + 1]
+        result.extend(_simplify_arc(arc, tolerance, cache)[:-1])
+    return _round_ring(result)
+
+
+def _simplify_arc(arc: list[Point], tolerance: float, cache: dict[tuple[Point, ...], list[Point]]) -> list[Point]:
+    """The same arc walked in either direction simplifies to the same points."""
+    forward = arc[0] < arc[-1] or (arc[0] == arc[-1] and arc[1] <= arc[-2])
+    key = tuple(arc if forward else arc[::-1])
+    if key not in cache:
+        cache[key] = _douglas_peucker(list(key), tolerance)
+    simplified = cache[key]
+    return simplified if forward else simplified[::-1]
+
+
+def _douglas_peucker(points: list[Point], tolerance: float) -> list[Point]:
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        farthest, distance = 0, -1.0
+        for index in range(first + 1, last):
+            d = _segment_distance(points[index], points[first], points[last])
+            if d > distance:
+                farthest, distance = index, d
+        if distance > tolerance:
+            keep[farthest] = True
+            stack.extend(((first, farthest), (farthest, last)))
+    return [p for p, k in zip(points, keep) if k]
+
+
+def _segment_distance(point: Point, start: Point, end: Point) -> float:
+    (x, y), (x1, y1), (x2, y2) = point, start, end
+    dx, dy = x2 - x1, y2 - y1
+    if dx == 0 and dy == 0:
+        return math.hypot(x - x1, y - y1)
+    t = max(0.0, min(1.0, ((x - x1) * dx + (y - y1) * dy) / (dx * dx + dy * dy)))
+    return math.hypot(x - (x1 + t * dx), y - (y1 + t * dy))
+
+
+def _round_ring(points: list[Point]) -> Ring:
+    rounded: Ring = []
+    for x, y in points:
+        point = (round(x, COORDINATE_DECIMALS), round(y, COORDINATE_DECIMALS))
+        if not rounded or rounded[-1] != point:
+            rounded.append(point)
+    if len(rounded) > 1 and rounded[0] == rounded[-1]:
+        rounded.pop()
+    return rounded + rounded[:1]
+
+
+def _ring_area(ring: Ring) -> float:
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring)) / 2
+
+
+def _distance_squared(a: Point, b: Point) -> float:
+    return (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2
+
+
+def _crosses_itself(ring: Ring) -> bool:
+    """Any two non-adjacent edges intersect (grid-bucketed so large rings stay quick)."""
+    edges = list(itertools.pairwise(ring))
+    count = len(edges)
+    cell = max(1e-9, max(_edge_length(e) for e in edges))
+    buckets: dict[tuple[int, int], list[int]] = {}
+    for index, ((x1, y1), (x2, y2)) in enumerate(edges):
+        for bx in range(math.floor(min(x1, x2) / cell), math.floor(max(x1, x2) / cell) + 1):
+            for by in range(math.floor(min(y1, y2) / cell), math.floor(max(y1, y2) / cell) + 1):
+                buckets.setdefault((bx, by), []).append(index)
+    checked: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        for position, i in enumerate(members):
+            for j in members[position + 1:]:
+                a, b = min(i, j), max(i, j)
+                if b - a == 1 or (a == 0 and b == count - 1) or (a, b) in checked:
+                    continue
+                checked.add((a, b))
+                if _segments_intersect(*edges[a], *edges[b]):
+                    return True
+    return False
+
+
+def _edge_length(edge: tuple[Point, Point]) -> float:
+    (x1, y1), (x2, y2) = edge
+    return max(abs(x2 - x1), abs(y2 - y1))
+
+
+def _segments_intersect(p1: Point, p2: Point, p3: Point, p4: Point) -> bool:
+    def orientation(a: Point, b: Point, c: Point) -> float:
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+    def on_segment(a: Point, b: Point, c: Point) -> bool:
+        return min(a[0], b[0]) <= c[0] <= max(a[0], b[0]) and min(a[1], b[1]) <= c[1] <= max(a[1], b[1])
+
+    d1, d2 = orientation(p3, p4, p1), orientation(p3, p4, p2)
+    d3, d4 = orientation(p1, p2, p3), orientation(p1, p2, p4)
+    if ((d1 > 0) != (d2 > 0) and d1 != 0 and d2 != 0) and ((d3 > 0) != (d4 > 0) and d3 != 0 and d4 != 0):
+        return True
+    return ((d1 == 0 and on_segment(p3, p4, p1)) or (d2 == 0 and on_segment(p3, p4, p2))
+            or (d3 == 0 and on_segment(p1, p2, p3)) or (d4 == 0 and on_segment(p1, p2, p4)))

@@ -1,0 +1,30 @@
+"""Numbers as publishers write them: '16932.8', '1,234', '£1,234.50', '(12.50)' for a negative, '*' when suppressed."""
+import math
+
+NOT_PUBLISHED = frozenset({"", "*", "-", "..", ":", "x", "null", "n/a", "na"})
+
+
+def read_number(text: str) -> float | None:
+    """The number in `text`; None when blank or marked as not published.
+
+    Raises ValueError when the text is not a number.
+    """
+    cleaned = text.strip()
+    if cleaned.casefold() in NOT_PUBLISHED:
+        return None
+    negative = cleaned.startswith("(") and cleaned.endswith(")")
+    if negative:
+        cleaned = cleaned[1:-1]
+    cleaned = cleaned.replace(",", "").replace("£", "").strip()
+    value = float(cleaned)  # raises ValueError for text
+    if not math.isfinite(value):
+        raise ValueError(f"'{text}' is not a finite number")
+    return -value if negative else value
+
+
+def format_number(value: float, decimals: int) -> str:
+    """Written without trailing zeros: 12.5, 3, 0.333333."""
+    text = f"{round(value, decimals):.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

@@ -1,0 +1,224 @@
+"""Opening a downloaded file: encoding, line endings, header clean-up and which publication it is.
+
+The format is told from the header (the column names), never from the file name.
+"""
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+PRACTICE_MAPPING = "practice_mapping"
+PATIENT_LIST = "patient_list"
+PAYMENTS = "payments"
+PCN_WORKFORCE = "pcn_workforce"
+BOUNDARIES = "boundaries"
+
+FORMAT_NAMES = {
+    PRACTICE_MAPPING: "NHS Digital, Patients Registered at a GP Practice: practice mapping (gp-reg-pat-prac-map)",
+    PATIENT_LIST: "NHS Digital, Patients Registered at a GP Practice: totals per practice (gp-reg-pat-prac-all)",
+    PAYMENTS: "NHS Digital, NHS Payments to General Practice (one row per practice)",
+    PCN_WORKFORCE: "NHS Digital, Primary Care Network Workforce: individual-level CSV",
+    BOUNDARIES: "London Datastore, London borough boundaries (GeoJSON)",
+}
+
+# Each format: the columns that identify it, every one given as its accepted spellings (normalised:
+# lower case, underscores as spaces, single spaces). Later publications renamed CCG/STP to sub-ICB/ICB.
+FORMAT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    PCN_WORKFORCE: {
+        "pcn_code": ("pcn code",), "staff_group": ("staff group",), "staff_role": ("staff role",),
+        "fte": ("fte",), "census_year": ("census year",), "census_month": ("census month",),
+    },
+    PRACTICE_MAPPING: {
+        "practice_code": ("practice code",), "pcn_code": ("pcn code",),
+        "ccg_code": ("ccg code", "sub icb location code", "sub icb code"),
+        "stp_code": ("stp code", "icb code"),
+    },
+    PAYMENTS: {
+        "practice_code": ("practice code",), "ccg_code": ("ccg code",),
+        "registered_patients": ("number of registered patients (last known figure)",),
+    },
+    PATIENT_LIST: {
+        "code": ("code", "practice code"), "extract_date": ("extract date",),
+        "number_of_patients": ("number of patients",),
+    },
+}
+# Optional columns read when present, again with their accepted spellings.
+OPTIONAL_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    PCN_WORKFORCE: {
+        "pcn_name": ("pcn name",), "region_code": ("comm region code", "region code"),
+        "region_name": ("comm region name", "region name"), "stp_code": ("icb code", "stp code"),
+        "detailed_staff_role": ("detailed staff role",), "unique_identifier": ("unique identifier",),
+        "data_source": ("data source",),
+    },
+    PRACTICE_MAPPING: {
+        "extract_date": ("extract date",), "practice_name": ("practice name",),
+        "practice_postcode": ("practice postcode", "postcode"), "pcn_name": ("pcn name",),
+        "ccg_name": ("ccg name", "sub icb location name", "sub icb name"), "stp_name": ("stp name", "icb name"),
+        "region_code": ("comm region code", "region code"), "region_name": ("comm region name", "region name"),
+    },
+    PAYMENTS: {
+        "region_code": ("nhs england (region) code", "nhs england (region, local office) code", "region code"),
+        "region_name": ("nhs england (region) name", "nhs england (region, local office) name", "region name"),
+        "ccg_name": ("ccg name",), "practice_name": ("practice name",), "practice_postcode": ("practice postcode",),
+        "close_date": ("practice close date",), "extended_hours": ("gp extended hours access",),
+    },
+    PATIENT_LIST: {
+        "ccg_code": ("ccg code", "sub icb location code", "sub icb code"), "postcode": ("postcode",),
+        "type": ("type",), "sex": ("sex",), "age": ("age",),
+    },
+}
+
+PROGRESS_EVERY = 2000  # rows between progress lines on long files
+
+
+class ImportFileError(Exception):
+    """The file cannot be imported at all; the message is one plain line naming the file."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    format: str
+    encoding: str  # 'UTF-8' or 'Windows-1252' ...
+    line_endings: str  # 'CRLF', 'LF' or 'CR'
+    text: str
+    columns: dict[str, int]  # our column name -> position in the row
+    header: tuple[str, ...]  # as written in the file, trimmed
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def read_source_file(path: Path) -> SourceFile:
+    """Open `path`, decode it and detect its format. Raises ImportFileError with a one-line reason."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFileError(f"{path}: the file does not exist.") from None
+    except IsADirectoryError:
+        raise ImportFileError(f"{path}: this is a folder, not a file.") from None
+    except OSError as error:
+        raise ImportFileError(f"{path}: the file could not be read ({error.strerror or error}).") from None
+    if not raw.strip():
+        raise ImportFileError(f"{path}: the file is empty.")
+    if b"\x00" in raw[:4096] or raw[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(f"{path}: this is not a text file (a spreadsheet or zip?); save or extract it as CSV.")
+    text, encoding = _decode(raw)
+    line_endings = "CRLF" if "\r\n" in text[:100_000] else "CR" if "\r" in text[:100_000] else "LF"
+    if text.lstrip().startswith("{"):
+        return _read_geojson_source(path, text, encoding, line_endings)
+    header = _read_header(text, path)
+    normalised = [normalise_column(h) for h in header]
+    for format_name, required in FORMAT_COLUMNS.items():
+        columns = _match_columns(normalised, required)
+        if columns is not None:
+            columns |= _match_columns(normalised, OPTIONAL_COLUMNS[format_name], optional=True)
+            return SourceFile(path, format_name, encoding, line_endings, text, columns, tuple(header))
+    shown = ", ".join(h for h in header[:6] if h) + (" ..." if len(header) > 6 else "")
+    raise ImportFileError(f"{path}: unknown format - the header ({shown}) is not one of the NHS Digital or "
+                          "London Datastore files this importer reads.")
+
+
+def normalise_column(name: str) -> str:
+    """'  Appraisal Costs ' and 'APPRAISAL_COSTS' -> 'appraisal costs'."""
+    return " ".join(name.replace("\ufeff", "").replace("_", " ").split()).casefold()
+
+
+def iter_rows(source: SourceFile, *, progress: Callable[[str, int], None] | None = None,
+              on_bad_row: Callable[[int, str], None] | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """(spreadsheet row number, {our column: trimmed value}) for each data row; the header is row 1.
+
+    A row with the wrong number of fields goes to `on_bad_row(reason, row)` instead; blank lines are skipped.
+    """
+    reader = csv.reader(io.StringIO(source.text, newline=""))
+    width = len(source.header)
+    next(reader, None)
+    number = 1
+    for fields in reader:
+        number += 1
+        if progress and (number - 1) % PROGRESS_EVERY == 0:
+            progress(source.name, number - 1)
+        if not fields or not any(f.strip() for f in fields):
+            continue
+        if len(fields) > width and not any(f.strip() for f in fields[width:]):
+            fields = fields[:width]  # trailing empty fields, as some downloads have
+        if len(fields) != width:
+            if on_bad_row:
+                on_bad_row(f"the row has {len(fields)} fields but the header has {width}", number)
+            continue
+        yield number, {column: fields[index].strip() for column, index in source.columns.items()}
+
+
+def count_blank_lines(source: SourceFile) -> int:
+    reader = csv.reader(io.StringIO(source.text, newline=""))
+    next(reader, None)
+    return sum(1 for fields in reader if not any(f.strip() for f in fields))
+
+
+def describe_reading(source: SourceFile) -> list[str]:
+    """Notes on how the file was read, for the report (only what is unusual)."""
+    notes = []
+    if source.encoding != "UTF-8":
+        notes.append(f"read as {source.encoding} (not UTF-8)")
+    if source.line_endings != "LF":
+        notes.append(f"{source.line_endings} line endings")
+    odd = [h for h in source.header if h != " ".join(h.split()) or "," in h]
+    if odd:
+        notes.append("header names with commas or extra spaces were matched after trimming: "
+                     + "; ".join(repr(h) for h in odd[:3]) + (" ..." if len(odd) > 3 else ""))
+    return notes
+
+
+def _decode(raw: bytes) -> tuple[str, str]:
+    try:
+        return raw.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "Latin-1"
+
+
+def _read_header(text: str, path: Path) -> list[str]:
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error as error:
+        raise ImportFileError(f"{path}: the first line is not a CSV header ({error}).") from None
+    header = [h.replace("\ufeff", "").strip() for h in header]
+    while header and not header[-1]:
+        header.pop()
+    if len(header) < 2:
+        raise ImportFileError(f"{path}: unknown format - neither a CSV file with a header of column names nor a "
+                              "GeoJSON file.")
+    return header
+
+
+def _match_columns(normalised: list[str], wanted: dict[str, tuple[str, ...]], *,
+                   optional: bool = False) -> dict[str, int] | None:
+    positions = {}
+    for column, spellings in wanted.items():
+        index = next((normalised.index(s) for s in spellings if s in normalised), None)
+        if index is None:
+            if optional:
+                continue
+            return None
+        positions[column] = index
+    return positions
+
+
+def _read_geojson_source(path: Path, text: str, encoding: str, line_endings: str) -> SourceFile:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFileError(f"{path}: looks like JSON but is not valid JSON (line {error.lineno}).") from None
+    features = document.get("features") if isinstance(document, dict) else None
+    if not isinstance(features, list) or not any(
+            isinstance(f, dict) and "GSS_CODE" in (f.get("properties") or {}) for f in features):
+        raise ImportFileError(f"{path}: unknown format - a JSON file, but not a GeoJSON feature collection "
+                              "with a GSS_CODE property (London borough boundaries).")
+    return SourceFile(path, BOUNDARIES, encoding, line_endings, text, {}, ())

@@ -1,0 +1,155 @@
+"""Indicator values for every area and period: ratio of sums rolled up practice -> PCN -> borough -> STP -> London."""
+import numpy as np
+import pandas as pd
+
+from indicators.datasets import LoadedData
+from indicators.definitions import IndicatorDefinition, Measure
+from indicators.statistics import compare_with_benchmark, confidence_interval
+
+LEVELS = ("practice", "pcn", "borough", "stp", "london")
+LEVEL_CODE = {"practice": "practice_code", "pcn": "pcn_code", "borough": "borough_code", "stp": "stp_code"}
+LEVEL_NAME = {"practice": "practice_name", "pcn": "pcn_name", "borough": "borough_name", "stp": "stp_name"}
+KEY_LEVEL = {"practice_code": "practice", "pcn_code": "pcn", "borough_code": "borough"}
+LONDON_CODE, LONDON_NAME = "LDN", "London"
+PARENT_COLUMNS = ("pcn_code", "borough_code", "stp_code")
+RESULT_COLUMNS = (
+    "indicator_id", "period", "level", "area_code", "area_name", *PARENT_COLUMNS, "numerator", "denominator",
+    "value", "lower_95", "upper_95", "suppressed", "vs_london", "vs_stp",
+)
+
+
+class IndicatorUnavailable(Exception):
+    """The indicator's table is not in the data (missing file or not published); the message says why."""
+
+
+def compute_indicator_values(definition: IndicatorDefinition, data: LoadedData) -> pd.DataFrame:
+    """One row per period and area at every level the data allow, in the columns RESULT_COLUMNS.
+
+    Raises IndicatorUnavailable when a table or column it needs was not loaded.
+    """
+    # From one table, a row missing either figure is left out of both (e.g. a survey row with its
+    # respondents suppressed must not keep its 'aware' count in the numerator).
+    same_table = definition.numerator.table == definition.denominator.table
+    numerator = _measure_by_key(definition.numerator, data,
+                                also_needs=definition.denominator.columns if same_table else ())
+    denominator = _measure_by_key(definition.denominator, data,
+                                  also_needs=definition.numerator.columns if same_table else ())
+    base_level = _coarser(numerator.attrs["level"], denominator.attrs["level"])
+    numerator = _roll_up(numerator, base_level, data.geography)
+    denominator = _roll_up(denominator, base_level, data.geography)
+    units = numerator.merge(denominator, on=["area_code", "period"], suffixes=("_numerator", "_denominator"))
+    units = units.rename(columns={"amount_numerator": "numerator", "amount_denominator": "denominator"})
+    units = units.dropna(subset=["numerator", "denominator"])
+
+    frames = []
+    for level in LEVELS[LEVELS.index(base_level):]:
+        frames.append(_aggregate_to_level(units, base_level, level, data.geography))
+    values = pd.concat(frames, ignore_index=True)
+    values.insert(0, "indicator_id", definition.id)
+    return _add_statistics(values, definition)
+
+
+def _measure_by_key(measure: Measure, data: LoadedData, also_needs: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Sum (or count) the measure per table key and period; rows filtered out count as zero.
+
+    Rows with no figure in any of `also_needs` (the other side's columns) are left out.
+    """
+    if measure.table not in data.tables:
+        reason = data.unavailable.get(measure.table)
+        raise IndicatorUnavailable(reason or f"The data for '{measure.table}' could not be loaded; "
+                                   "see the Data and indicators page.")
+    table = data.tables[measure.table]
+    key = next(c for c in table.columns if c in KEY_LEVEL)
+    missing = [c for c in (*measure.columns, *(f for f, _ in measure.filter), *also_needs) if c not in table.columns]
+    if missing:
+        raise IndicatorUnavailable(f"The column '{missing[0]}' is missing from the '{measure.table}' data.")
+    mask = pd.Series(True, index=table.index)
+    for column, wanted in measure.filter:
+        mask &= table[column].isin(wanted) | table[column].isin([str(w) for w in wanted])
+    if measure.aggregate == "count":
+        present = table[list(measure.columns)].notna().all(axis=1)
+        amount = (mask & present).astype(float).where(present)
+    else:
+        amount = table[list(measure.columns)].sum(axis=1, min_count=len(measure.columns))
+        amount = amount.where(mask, 0.0).where(amount.notna())
+    amount = amount.where(table[list(also_needs)].notna().all(axis=1))
+    summed = (pd.DataFrame({"area_code": table[key], "period": table["period"], "amount": amount})
+              .dropna(subset=["amount"]).groupby(["area_code", "period"], as_index=False)["amount"].sum())
+    summed.attrs["level"] = KEY_LEVEL[key]
+    return summed
+
+
+def _coarser(first: str, second: str) -> str:
+    return first if LEVELS.index(first) >= LEVELS.index(second) else second
+
+
+def _roll_up(summed: pd.DataFrame, to_level: str, geography: pd.DataFrame) -> pd.DataFrame:
+    from_level = summed.attrs["level"]
+    if from_level == to_level:
+        return summed
+    lookup = geography.drop_duplicates(LEVEL_CODE[from_level]).set_index(LEVEL_CODE[from_level])[LEVEL_CODE[to_level]]
+    rolled = summed.assign(area_code=summed["area_code"].map(lookup))
+    rolled = rolled[rolled["area_code"].fillna("") != ""]
+    return rolled.groupby(["area_code", "period"], as_index=False)["amount"].sum()
+
+
+def _aggregate_to_level(units: pd.DataFrame, base_level: str, level: str, geography: pd.DataFrame) -> pd.DataFrame:
+    """Ratio of sums: numerators and denominators are added up, never the rates."""
+    if level == "london":
+        grouped = units.groupby("period", as_index=False)[["numerator", "denominator"]].sum()
+        return grouped.assign(level=level, area_code=LONDON_CODE, area_name=LONDON_NAME,
+                              pcn_code="", borough_code="", stp_code="")
+    level_code = LEVEL_CODE[level]
+    if level == base_level:
+        grouped = units[["area_code", "period", "numerator", "denominator"]]
+    else:
+        to_level = geography.drop_duplicates(LEVEL_CODE[base_level]).set_index(LEVEL_CODE[base_level])[level_code]
+        placed = units.assign(area_code=units["area_code"].map(to_level))
+        placed = placed[placed["area_code"].fillna("") != ""]
+        grouped = placed.groupby(["area_code", "period"], as_index=False)[["numerator", "denominator"]].sum()
+    areas = geography[geography[level_code] != ""].drop_duplicates(level_code).set_index(level_code)
+    grouped = grouped.assign(level=level, area_name=grouped["area_code"].map(areas[LEVEL_NAME[level]]))
+    for column in PARENT_COLUMNS:
+        if column == level_code:
+            grouped[column] = grouped["area_code"]
+        elif LEVELS.index(_level_of(column)) > LEVELS.index(level):
+            grouped[column] = grouped["area_code"].map(areas[column]).fillna("")
+        else:
+            grouped[column] = ""
+    return grouped
+
+
+def _level_of(code_column: str) -> str:
+    return next(level for level, column in LEVEL_CODE.items() if column == code_column)
+
+
+def _add_statistics(values: pd.DataFrame, definition: IndicatorDefinition) -> pd.DataFrame:
+    numerator = values["numerator"].to_numpy(dtype=float)
+    denominator = values["denominator"].to_numpy(dtype=float)
+    suppressed = ~(denominator >= definition.suppress_below) | ~(denominator > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = numerator / denominator * definition.multiplier
+    lower, upper = confidence_interval(numerator, denominator, multiplier=definition.multiplier,
+                                       comparison=definition.comparison)
+    values["value"] = np.where(suppressed, np.nan, value)
+    values["lower_95"] = np.where(suppressed, np.nan, lower)
+    values["upper_95"] = np.where(suppressed, np.nan, upper)
+    values["suppressed"] = suppressed
+    # Small numbers are withheld, not only the rate built from them.
+    values.loc[suppressed, ["numerator", "denominator"]] = np.nan
+
+    london = values.loc[values["level"] == "london"].set_index("period")["value"]
+    stp = values.loc[values["level"] == "stp"].set_index(["stp_code", "period"])["value"]
+    london_benchmark = values["period"].map(london)
+    stp_benchmark = pd.Series(
+        stp.reindex(pd.MultiIndex.from_frame(values[["stp_code", "period"]])).to_numpy(), index=values.index)
+    compare = dict(direction=definition.direction, comparison=definition.comparison,
+                   tolerance_percent=definition.tolerance_percent)
+    values["vs_london"] = compare_with_benchmark(values["value"], values["lower_95"], values["upper_95"],
+                                                 london_benchmark, **compare)
+    values["vs_stp"] = compare_with_benchmark(values["value"], values["lower_95"], values["upper_95"],
+                                              stp_benchmark, **compare)
+    values.loc[values["level"] == "london", "vs_london"] = "not compared"
+    values.loc[values["level"].isin(["stp", "london"]), "vs_stp"] = "not compared"
+    values["area_name"] = values["area_name"].fillna(values["area_code"])
+    return values[list(RESULT_COLUMNS)].sort_values(["level", "area_code", "period"], ignore_index=True)

@@ -1,0 +1,340 @@
+"""Indicator definitions and input tables, read from config.yaml and validated entry by entry."""
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from indicators.errors import ConfigError, Problem
+
+DIRECTIONS = ("higher_is_better", "lower_is_better", "neither")
+COMPARISONS = ("wilson", "byar", "tolerance", "none")
+COLUMN_TYPES = ("number", "count", "flag", "text")
+TABLE_KEYS = ("practice_code", "pcn_code", "borough_code")
+AGGREGATES = ("sum", "count")
+
+INDICATOR_FIELDS = {
+    "id": str, "name": str, "plain_name": str, "description": str, "plain_description": str,
+    "domain": str, "numerator": dict, "denominator": dict, "multiplier": (int, float), "unit": str,
+    "direction": str, "comparison": str,
+}
+OPTIONAL_INDICATOR_FIELDS = {
+    "decimals": int, "target": dict, "tolerance_percent": (int, float), "suppress_below": (int, float),
+    "short_name": str, "mix_group": str,
+}
+MEASURE_FIELDS = {"table", "column", "aggregate", "filter"}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    file: str
+    key: str
+    columns: tuple[tuple[str, str], ...]
+    title: str
+    source: str
+
+    @property
+    def column_types(self) -> dict[str, str]:
+        return dict(self.columns)
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    name: str
+    plain_name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What to add up: one or more columns of one table, optionally only the rows matching a filter."""
+
+    table: str
+    columns: tuple[str, ...]
+    aggregate: str = "sum"
+    filter: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Target:
+    value: float
+    source: str
+
+
+@dataclass(frozen=True)
+class IndicatorDefinition:
+    id: str
+    name: str
+    plain_name: str
+    description: str
+    plain_description: str
+    domain: str
+    numerator: Measure
+    denominator: Measure
+    multiplier: float
+    unit: str
+    direction: str
+    comparison: str
+    decimals: int = 1
+    target: Target | None = None
+    tolerance_percent: float = 10.0
+    suppress_below: float = 10.0
+    short_name: str = ""
+    mix_group: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.numerator.table, self.denominator.table)))
+
+    def format_value(self, value: float | None, *, with_unit: bool = True) -> str:
+        """The value as shown on the page: '97.3%', '0.58 per 1,000 patients'; 'not shown' if missing."""
+        if value is None or value != value:
+            return "not shown"
+        number = f"{value:,.{self.decimals}f}"
+        if not with_unit:
+            return number
+        return f"{number}%" if self.unit == "%" else f"{number} {self.unit}"
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    path: str
+    suppress_below: float
+    map_boundaries: str | None
+    tables: dict[str, TableSpec]
+    domains: dict[str, Domain]
+    indicators: tuple[IndicatorDefinition, ...]
+    problems: tuple[Problem, ...] = field(default=())
+
+    def indicator(self, indicator_id: str) -> IndicatorDefinition:
+        for definition in self.indicators:
+            if definition.id == indicator_id:
+                return definition
+        raise KeyError(indicator_id)
+
+    def indicators_in(self, domain_id: str) -> tuple[IndicatorDefinition, ...]:
+        return tuple(d for d in self.indicators if d.domain == domain_id)
+
+
+def load_config(path: str | Path) -> AppConfig:
+    """Read and validate config.yaml.
+
+    Raises ConfigError only when the file as a whole is unusable; a bad table, domain or indicator
+    is left out and reported in `problems`, so the valid ones still show.
+    """
+    path = Path(path)
+    source = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"The config file {path} was not found.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"The config file {path} could not be read: {error}") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(error, "problem", None) or "it is not valid YAML"
+        raise ConfigError(f"The config file {source} could not be read{where}: {reason}.") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"The config file {source} must be a mapping with 'tables', 'domains' and 'indicators'.")
+
+    problems: list[Problem] = []
+    for section in ("tables", "domains", "indicators"):
+        if section not in raw:
+            problems.append(Problem(source, f"The '{section}' section is missing.", field=section))
+    unknown = set(raw) - {"tables", "domains", "indicators", "suppress_below", "map"}
+    for name in sorted(unknown):
+        problems.append(Problem(source, f"Unknown section '{name}' was ignored.", field=name, severity="warning"))
+
+    suppress_below = raw.get("suppress_below", 10)
+    if not _is_number(suppress_below) or suppress_below < 0:
+        problems.append(Problem(source, "suppress_below must be a number of 0 or more; 10 is used.",
+                                field="suppress_below"))
+        suppress_below = 10
+    map_settings = raw.get("map") or {}
+    boundaries = map_settings.get("boundaries") if isinstance(map_settings, dict) else None
+    if boundaries is not None and not isinstance(boundaries, str):
+        problems.append(Problem(source, "map.boundaries must be a file name.", field="map.boundaries"))
+        boundaries = None
+
+    tables = _read_tables(raw.get("tables"), source, problems)
+    domains = _read_domains(raw.get("domains"), source, problems)
+    indicators = _read_indicators(raw.get("indicators"), source, tables, domains, float(suppress_below), problems)
+    return AppConfig(str(path), float(suppress_below), boundaries, tables, domains, indicators, tuple(problems))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _read_tables(raw: Any, source: str, problems: list[Problem]) -> dict[str, TableSpec]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(Problem(source, "'tables' must map table names to their settings.", field="tables"))
+        return {}
+    tables = {}
+    for name, entry in raw.items():
+        where = f"tables.{name}"
+        if not isinstance(entry, dict):
+            problems.append(Problem(source, "A table needs file, key and columns.", field=where))
+            continue
+        missing = [f for f in ("file", "key", "columns") if f not in entry]
+        if missing:
+            problems.append(Problem(source, f"Missing {', '.join(missing)}; the table was left out.", field=where))
+            continue
+        if entry["key"] not in TABLE_KEYS:
+            problems.append(Problem(source, f"key must be one of {', '.join(TABLE_KEYS)}, not '{entry['key']}'.",
+                                    field=f"{where}.key"))
+            continue
+        columns = entry["columns"]
+        if not isinstance(columns, dict) or not columns:
+            problems.append(Problem(source, "columns must map each column to its type.", field=f"{where}.columns"))
+            continue
+        bad = {c: t for c, t in columns.items() if t not in COLUMN_TYPES}
+        if bad:
+            column, kind = next(iter(bad.items()))
+            problems.append(Problem(source, f"Column '{column}' has type '{kind}'; use one of {', '.join(COLUMN_TYPES)}.",
+                                    field=f"{where}.columns"))
+            continue
+        tables[name] = TableSpec(name, str(entry["file"]), entry["key"], tuple(columns.items()),
+                                 str(entry.get("title", name)), str(entry.get("source", "")))
+    return tables
+
+
+def _read_domains(raw: Any, source: str, problems: list[Problem]) -> dict[str, Domain]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(Problem(source, "'domains' must map domain ids to their names.", field="domains"))
+        return {}
+    domains = {}
+    for domain_id, entry in raw.items():
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(f), str) for f in ("name", "plain_name")):
+            problems.append(Problem(source, "A domain needs a name and a plain_name.", field=f"domains.{domain_id}"))
+            continue
+        domains[str(domain_id)] = Domain(str(domain_id), entry["name"], entry["plain_name"],
+                                         str(entry.get("description", "")))
+    return domains
+
+
+def _read_indicators(raw: Any, source: str, tables: dict[str, TableSpec], domains: dict[str, Domain],
+                     suppress_below: float, problems: list[Problem]) -> tuple[IndicatorDefinition, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.append(Problem(source, "'indicators' must be a list of entries.", field="indicators"))
+        return ()
+    indicators: list[IndicatorDefinition] = []
+    seen: set[str] = set()
+    for position, entry in enumerate(raw, start=1):
+        label = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"#{position}"
+        try:
+            definition = _read_indicator(entry, tables, domains, suppress_below)
+        except _EntryProblem as problem:
+            problems.append(Problem(source, f"{problem.message} This indicator is not shown.",
+                                    field=problem.field, indicator=label))
+            continue
+        if definition.id in seen:
+            problems.append(Problem(source, f"The id '{definition.id}' is used twice; the second entry is not shown.",
+                                    field="id", indicator=definition.id))
+            continue
+        seen.add(definition.id)
+        indicators.append(definition)
+    return tuple(indicators)
+
+
+class _EntryProblem(Exception):
+    def __init__(self, field: str | None, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _read_indicator(entry: Any, tables: dict[str, TableSpec], domains: dict[str, Domain],
+                    suppress_below: float) -> IndicatorDefinition:
+    if not isinstance(entry, dict):
+        raise _EntryProblem(None, "Each indicator must be a mapping of fields.")
+    for name, kind in INDICATOR_FIELDS.items():
+        if name not in entry:
+            raise _EntryProblem(name, "This required field is missing.")
+        _check_type(name, entry[name], kind)
+    for name, kind in OPTIONAL_INDICATOR_FIELDS.items():
+        if name in entry:
+            _check_type(name, entry[name], kind)
+    unknown = set(entry) - set(INDICATOR_FIELDS) - set(OPTIONAL_INDICATOR_FIELDS)
+    if unknown:
+        raise _EntryProblem(sorted(unknown)[0], "This field is not known; check its spelling.")
+    if entry["domain"] not in domains:
+        raise _EntryProblem("domain", f"Unknown domain '{entry['domain']}'; use one of {', '.join(domains) or 'none defined'}.")
+    if entry["direction"] not in DIRECTIONS:
+        raise _EntryProblem("direction", f"Use one of {', '.join(DIRECTIONS)}, not '{entry['direction']}'.")
+    if entry["comparison"] not in COMPARISONS:
+        raise _EntryProblem("comparison", f"Use one of {', '.join(COMPARISONS)}, not '{entry['comparison']}'.")
+    if entry["multiplier"] <= 0:
+        raise _EntryProblem("multiplier", "The multiplier must be more than 0.")
+    for name in ("decimals", "tolerance_percent", "suppress_below"):
+        if name in entry and entry[name] < 0:  # a negative decimals would break every formatted value
+            raise _EntryProblem(name, "This must be 0 or more.")
+    target = None
+    if "target" in entry:
+        raw_target = entry["target"]
+        if not _is_number(raw_target.get("value")) or not isinstance(raw_target.get("source"), str):
+            raise _EntryProblem("target", "A target needs a numeric value and a source (who published it).")
+        target = Target(float(raw_target["value"]), raw_target["source"])
+    return IndicatorDefinition(
+        id=entry["id"], name=entry["name"], plain_name=entry["plain_name"], description=entry["description"],
+        plain_description=entry["plain_description"], domain=entry["domain"],
+        numerator=_read_measure("numerator", entry["numerator"], tables),
+        denominator=_read_measure("denominator", entry["denominator"], tables),
+        multiplier=float(entry["multiplier"]), unit=entry["unit"], direction=entry["direction"],
+        comparison=entry["comparison"], decimals=int(entry.get("decimals", 1)), target=target,
+        tolerance_percent=float(entry.get("tolerance_percent", 10)),
+        suppress_below=float(entry.get("suppress_below", suppress_below)),
+        short_name=entry.get("short_name", entry["name"]), mix_group=entry.get("mix_group", ""),
+    )
+
+
+def _check_type(name: str, value: Any, kind: type | tuple[type, ...]) -> None:
+    if isinstance(value, bool) or not isinstance(value, kind):
+        expected = {str: "text", dict: "a mapping", int: "a whole number"}.get(kind, "a number")  # type: ignore[arg-type]
+        raise _EntryProblem(name, f"This field must be {expected}, not {value!r}.")
+
+
+def _read_measure(role: str, raw: dict, tables: dict[str, TableSpec]) -> Measure:
+    unknown = set(raw) - MEASURE_FIELDS
+    if unknown:
+        raise _EntryProblem(f"{role}.{sorted(unknown)[0]}", "This field is not known; use table, column, aggregate, filter.")
+    table_name = raw.get("table")
+    if table_name not in tables:
+        raise _EntryProblem(f"{role}.table", f"No table '{table_name}' is defined under 'tables'.")
+    table = tables[table_name]
+    types = table.column_types
+    known = set(types) | {table.key}
+    columns = raw.get("column")
+    columns = tuple(columns) if isinstance(columns, list) else (columns,)
+    aggregate = raw.get("aggregate", "sum")
+    if aggregate not in AGGREGATES:
+        raise _EntryProblem(f"{role}.aggregate", f"Use sum or count, not '{aggregate}'.")
+    for column in columns:
+        if not isinstance(column, str) or column not in known:
+            raise _EntryProblem(f"{role}.column", f"Table '{table_name}' has no column '{column}'.")
+        if aggregate == "sum" and types.get(column) not in ("number", "count", "flag"):
+            raise _EntryProblem(f"{role}.column", f"Column '{column}' is not numeric, so it cannot be added up.")
+    raw_filter = raw.get("filter") or {}
+    if not isinstance(raw_filter, dict):
+        raise _EntryProblem(f"{role}.filter", "A filter maps a column to a value or a list of values.")
+    filters = []
+    for column, wanted in raw_filter.items():
+        if column not in known:
+            raise _EntryProblem(f"{role}.filter", f"Table '{table_name}' has no column '{column}' to filter on.")
+        filters.append((column, tuple(wanted) if isinstance(wanted, list) else (wanted,)))
+    return Measure(table_name, columns, aggregate, tuple(filters))

@@ -1,0 +1,417 @@
+"""Plain-language summary of one STP or borough, written from the tidy indicator tables for the public."""
+import calendar
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+RATE_BASES = (1_000, 10_000, 100_000)
+SMALLEST_COUNT_SHOWN = 5  # a rate is put per 1,000, 10,000 or 100,000 people so its count is at least this
+MAX_SENTENCE_WORDS = 25
+LONDON_LEVEL = "london"
+NO_FIGURE_YET = "There is no figure for this yet."
+
+# Below these changes a figure is "about the same" as before, even if the rounded words differ.
+SMALLEST_CHANGE_IN_PROPORTION = 0.05
+SMALLEST_RELATIVE_CHANGE_IN_RATE = 0.10
+
+
+@dataclass(frozen=True)
+class SummaryParagraph:
+    """What one indicator (or several that share one reason for having no figure) says about the area."""
+
+    indicator_ids: tuple[str, ...]
+    title: str | None
+    sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SummarySection:
+    """A domain's heading and its paragraphs; the first section (domain_id "") introduces the area."""
+
+    domain_id: str
+    heading: str
+    paragraphs: tuple[SummaryParagraph, ...]
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        return tuple(sentence for paragraph in self.paragraphs for sentence in paragraph.sentences)
+
+
+@dataclass(frozen=True)
+class _Wording:
+    """How one indicator's plain_description is turned into a sentence about an area."""
+
+    kind: str  # "proportion", "rate" or "other"
+    template: str  # with {area} and {amount} or one of its forms; see _fit_sentence
+    context: tuple[str, ...]  # sentences of the description to say first
+    more: str
+    less: str
+
+
+def compute_natural_frequency(proportion: float) -> str:
+    """A proportion (0 to 1) in words: 'none', 'about 1 in 4', 'about 97 in 100', 'almost all', 'all'.
+
+    The rule: exactly 0 is 'none' and 1 (or more) is 'all'. The proportion is rounded to a whole
+    percentage; 0% (but not none) is 'fewer than 1 in 100'; 1% to 4% and 95% to 99% are 'about N in 100'
+    (so they can be set against a target such as 97 in 100); 100% (but not all) is 'almost all'. In
+    between, the nearest simple fraction is used: tenths ('about 9 in 10', 'about half'), quarters
+    ('about 1 in 4') and thirds ('about 1 in 3'), or twentieths ('about 1 in 20', 'about 17 in 20')
+    when they are closer by more than a point.
+    """
+    if proportion is None or math.isnan(proportion):
+        raise ValueError("There is no figure to put in words.")
+    if proportion <= 0:
+        return "none"
+    if proportion >= 1:
+        return "all"
+    percent = math.floor(proportion * 100 + 0.5)
+    if percent == 0:
+        return "fewer than 1 in 100"
+    if percent >= 100:
+        return "almost all"
+    if percent < 5 or percent >= 95:
+        return f"about {percent} in 100"
+    candidates = [(k / 10, "about half" if k == 5 else f"about {k} in 10", 0.0) for k in range(1, 10)]
+    candidates += [(1 / 4, "about 1 in 4", 0.0), (3 / 4, "about 3 in 4", 0.0),
+                   (1 / 3, "about 1 in 3", 0.0), (2 / 3, "about 2 in 3", 0.0)]
+    candidates += [(k / 20, f"about {k} in 20", 0.01) for k in range(1, 20, 2)]
+    # min() keeps the first of equals, so a tenth wins a tie.
+    return min(candidates, key=lambda c: abs(proportion - c[0]) + c[2])[1]
+
+
+def compute_rate_base(rates_per_person: Iterable[float]) -> int:
+    """The smallest of 1,000, 10,000 and 100,000 people for which every positive rate counts at least 5."""
+    positive = [r for r in rates_per_person if r is not None and not math.isnan(r) and r > 0]
+    if not positive:
+        return RATE_BASES[0]
+    smallest = min(positive)
+    for base in RATE_BASES:
+        if smallest * base >= SMALLEST_COUNT_SHOWN:
+            return base
+    return RATE_BASES[-1]
+
+
+def compute_count_in_words(count: float) -> str:
+    """A count as a plain whole number: 'about 6', 'about 45', 'about 230', 'no', 'fewer than 1'."""
+    if count <= 0:
+        return "no"
+    if count < 0.5:
+        return "fewer than 1"
+    if count < 100:
+        return f"about {math.floor(count + 0.5)}"
+    digits = math.floor(math.log10(count)) - 1
+    rounded = math.floor(count / 10 ** digits + 0.5) * 10 ** digits
+    return f"about {rounded:,}"
+
+
+def compute_area_summary(values_by_indicator: Mapping[str, pd.DataFrame], definitions: Iterable[Any],
+                         domains: Mapping[str, Any], *, area_code: str, area_level: str, period: str,
+                         unavailable: Mapping[str, str] | None = None,
+                         illustrative: bool = False) -> list[SummarySection]:
+    """Short plain sentences about one STP or borough, one section per domain after an introduction.
+
+    `values_by_indicator` maps indicator id -> tidy table (docs/data-contract.md); an indicator missing
+    from it has no figure, and says so with the sentence in `unavailable` (keyed by indicator id or by
+    table name, as in dataset.yaml) when there is one. Each indicator uses its latest figure at or
+    before `period`. Areas are named, practices never are.
+    """
+    unavailable = dict(unavailable or {})
+    definitions = list(definitions)
+    area_name = _find_area_name(values_by_indicator, area_code, area_level)
+    place = _place_name(area_name)
+    sections = [_introduce_area(values_by_indicator, area_code, area_level, place, period, illustrative)]
+    for domain_id, domain in domains.items():
+        paragraphs: list[SummaryParagraph] = []
+        change_told = False
+        reasons: dict[str, list[str]] = {}
+        for definition in (d for d in definitions if d.domain == domain_id):
+            table = values_by_indicator.get(definition.id)
+            if table is None:
+                reason = _find_unavailable_reason(definition, unavailable)
+                reasons.setdefault(reason, []).append(definition.id)
+                continue
+            sentences, current = _describe_indicator(definition, table, area_code, area_level, place, period)
+            if not change_told and current is not None:
+                change = _describe_change(definition, table, area_code, area_level, current)
+                if change:
+                    sentences.append(change)
+                    change_told = True
+            paragraphs.append(SummaryParagraph((definition.id,), definition.plain_name, tuple(sentences)))
+        for reason, ids in reasons.items():
+            # Several indicators missing for one stated reason (no public survey) get one paragraph.
+            groups = [ids] if reason != NO_FIGURE_YET else [[indicator_id] for indicator_id in ids]
+            for group in groups:
+                title = next(d.plain_name for d in definitions if d.id == group[0]) if len(group) == 1 else None
+                paragraphs.append(SummaryParagraph(tuple(group), title, (reason,)))
+        if paragraphs:
+            sections.append(SummarySection(domain_id, domain.plain_name, tuple(paragraphs)))
+    return sections
+
+
+def compute_summary_text(sections: Iterable[SummarySection]) -> str:
+    """The whole summary as plain text: headings and titles on their own lines, then the sentences."""
+    lines = []
+    for section in sections:
+        lines.append(section.heading)
+        for paragraph in section.paragraphs:
+            if paragraph.title:
+                lines.append(paragraph.title)
+            lines.append(" ".join(paragraph.sentences))
+    return "\n".join(lines)
+
+
+def compute_month_in_words(period: str) -> str:
+    """'2018-04-01' -> 'April 2018'."""
+    year, month = str(period)[:7].split("-")
+    return f"{calendar.month_name[int(month)]} {int(year)}"
+
+
+def _find_area_name(values_by_indicator: Mapping[str, pd.DataFrame], area_code: str, area_level: str) -> str:
+    for table in values_by_indicator.values():
+        rows = table[(table["level"] == area_level) & (table["area_code"] == area_code)]
+        if len(rows):
+            return str(rows["area_name"].iloc[0])
+    return area_code
+
+
+def _place_name(area_name: str) -> str:
+    return f"the {area_name}" if area_name.startswith("City of ") else area_name
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _introduce_area(values_by_indicator, area_code, area_level, place, period, illustrative) -> SummarySection:
+    sentences = [f"This page is about family doctors (GPs) and their surgeries in {place}."]
+    if area_level == "stp":
+        sentences.append(f"{_capitalise(place)} is one of five parts of London where health services "
+                         "and councils plan care together.")
+    elif area_level == "borough":
+        stp_name = _find_parent_stp_name(values_by_indicator, area_code)
+        sentences.append(f"{_capitalise(place)} is a London borough"
+                         + (f" in {stp_name}." if stp_name else "."))
+    sentences.append(f"The figures are for {compute_month_in_words(period)}, unless we say otherwise.")
+    if illustrative:
+        sentences.append("These figures are made up to show how the page works. They are not real.")
+    return SummarySection("", "About this summary", (SummaryParagraph((), None, tuple(sentences)),))
+
+
+def _find_parent_stp_name(values_by_indicator, area_code) -> str | None:
+    for table in values_by_indicator.values():
+        rows = table[(table["level"] == "borough") & (table["area_code"] == area_code)]
+        if not len(rows) or not rows["stp_code"].iloc[0]:
+            continue
+        stp = table[(table["level"] == "stp") & (table["area_code"] == rows["stp_code"].iloc[0])]
+        if len(stp):
+            return str(stp["area_name"].iloc[0])
+    return None
+
+
+def _find_unavailable_reason(definition, unavailable: Mapping[str, str]) -> str:
+    if definition.id in unavailable:
+        return unavailable[definition.id]
+    for table in (definition.numerator.table, definition.denominator.table):
+        if table in unavailable:
+            return unavailable[table]
+    return NO_FIGURE_YET
+
+
+def _area_rows(table: pd.DataFrame, area_code: str, area_level: str) -> pd.DataFrame:
+    if area_level == LONDON_LEVEL:
+        return table[table["level"] == LONDON_LEVEL]
+    return table[(table["level"] == area_level) & (table["area_code"] == area_code)]
+
+
+def _latest_row(rows: pd.DataFrame, period: str) -> pd.Series | None:
+    rows = rows[rows["period"] <= period].sort_values("period")
+    return None if rows.empty else rows.iloc[-1]
+
+
+def _has_value(row: pd.Series | None) -> bool:
+    return row is not None and not bool(row.get("suppressed", False)) and not pd.isna(row["value"])
+
+
+def _describe_indicator(definition, table, area_code, area_level, place, period) -> tuple[list[str], Any]:
+    """The sentences for one indicator, and the row they describe (None when there is no figure)."""
+    wording = _read_wording(definition)
+    row = _latest_row(_area_rows(table, area_code, area_level), period)
+    if row is None:
+        return [f"There is no figure for {place} yet."], None
+    if not _has_value(row):
+        return [f"In {place}, the numbers are too small to give a reliable figure."], None
+    london = _latest_row(_area_rows(table, LONDON_LEVEL, LONDON_LEVEL), row["period"])
+    london = london if _has_value(london) and area_level != LONDON_LEVEL else None
+    scale = _Scale(definition, [row["value"], london["value"] if london is not None else math.nan,
+                                definition.target.value if definition.target else math.nan])
+    sentences = list(wording.context)
+    sentences.append(_fit_sentence(wording.template, place, scale.words(row["value"]), scale.base))
+    if row["period"] != period:
+        sentences.append(f"This figure is from {compute_month_in_words(row['period'])}.")
+    if area_level != LONDON_LEVEL:
+        sentences.append(_describe_comparison(definition, wording, scale, row, london))
+    if definition.target is not None:
+        sentences.extend(_describe_target(definition, scale, row["value"]))
+    return [s for s in sentences if s], row
+
+
+class _Scale:
+    """Puts an indicator's values in words, on one footing for the area, London and the target."""
+
+    def __init__(self, definition, values: list[float]):
+        self.definition = definition
+        self.kind = _kind_of(definition)
+        per_person = [v / definition.multiplier for v in values if v is not None and not pd.isna(v)]
+        self.base = compute_rate_base(per_person) if self.kind == "rate" else None
+
+    def words(self, value: float) -> str:
+        if self.kind == "proportion":
+            return compute_natural_frequency(value / self.definition.multiplier)
+        if self.kind == "rate":
+            return compute_count_in_words(value / self.definition.multiplier * self.base)
+        return compute_count_in_words(value)
+
+    def change_is_small(self, before: float, after: float) -> bool:
+        if self.kind == "proportion":
+            return abs(after - before) / self.definition.multiplier < SMALLEST_CHANGE_IN_PROPORTION
+        if before == 0:
+            return after == 0
+        return abs(after - before) / abs(before) < SMALLEST_RELATIVE_CHANGE_IN_RATE
+
+    def for_every(self) -> str:
+        return f"for every {self.base:,} people"
+
+
+def _kind_of(definition) -> str:
+    if definition.unit.strip() == "%":
+        return "proportion"
+    if "per " in definition.unit:
+        return "rate"
+    return "other"
+
+
+def _read_wording(definition) -> _Wording:
+    """Turn the plain_description into a sentence pattern; new indicators need no code, only a description
+    in one of the forms 'How many ...', 'Out of the ..., how many ...', 'For every 1,000 people, how many
+    ... there are ...', 'This shows how many ...', 'This shows how often ...' or (for a rate, after a
+    sentence saying what is counted) 'This counts them for every 1,000 people.'"""
+    kind = _kind_of(definition)
+    description = " ".join(definition.plain_description.split())
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", description) if s.strip()]
+    key_index = next((i for i, s in enumerate(sentences)
+                      if re.search(r"\bhow (many|often)\b|^this counts ", s, re.IGNORECASE)), None)
+    if key_index is None:
+        return _fallback_wording(kind, sentences)
+    context = tuple(sentences[:key_index])
+    key = sentences[key_index].rstrip(".!? ")
+    if kind == "proportion":
+        if match := re.match(r"^Out of (?P<group>.+?), how many (?P<rest>.+)$", key, re.IGNORECASE):
+            return _Wording(kind, f"In {{area}}, {{amount}} of {match['group']} {match['rest']}.", context,
+                            "more", "fewer")
+        if match := re.match(r"^(?:This shows )?how many (?P<rest>.+)$", key, re.IGNORECASE):
+            return _Wording(kind, f"In {{area}}, {{amount_as_determiner}} {match['rest']}.", context,
+                            "more", "fewer")
+        if match := re.match(r"^(?:This shows )?how often (?P<rest>.+)$", key, re.IGNORECASE):
+            return _Wording(kind, f"In {{area}}, {match['rest']} {{amount_as_times}}.", context,
+                            "more often", "less often")
+    if kind == "rate":
+        pattern = (r"^(?:For every [\d,]+ (?P<who>\w+), )?how many (?P<things>.+?) there (?:are|is)"
+                   r"(?P<tail>.*)$")
+        if match := re.match(pattern, key, re.IGNORECASE):
+            tail = match["tail"]
+            if re.search(r"for every [\d,]+", tail):
+                tail = re.sub(r"for every [\d,]+ (\w+)", r"{for_every_base} \1", tail)
+            else:
+                tail = f" {{for_every_base}} {match['who'] or 'people'}{tail}"
+            return _Wording(kind, f"In {{area}}, there are {{amount}} {match['things']}{tail}.", context,
+                            "more", "fewer")
+        if match := re.match(r"^This counts (?:them|these|this) for every [\d,]+ (?P<who>\w+)(?P<tail>.*)$", key,
+                             re.IGNORECASE):
+            return _Wording(kind, f"In {{area}}, there are {{amount}} of them {{for_every_base}} {match['who']}"
+                                  f"{match['tail']}.", context, "more", "fewer")
+    return _fallback_wording(kind, sentences)
+
+
+def _fallback_wording(kind: str, sentences: list[str]) -> _Wording:
+    if kind == "rate":
+        template = "In {area}, the figure is {amount} {for_every_base} people."
+    else:
+        template = "In {area}, the figure is {amount}."
+    return _Wording(kind, template, tuple(sentences), "higher", "lower")
+
+
+def _fit_sentence(template: str, place: str, amount: str, base: int | None = None) -> str:
+    fields = {
+        "amount": "none" if amount == "no" and "figure is" in template else amount,
+        "amount_as_determiner": "no" if amount == "none" else amount,
+        "amount_as_times": {"none": "never", "all": "every time", "almost all": "almost every time"}.get(
+            amount, f"{amount} times"),
+        "for_every_base": f"for every {base:,}" if base else "for every 1,000",
+    }
+    sentence = _capitalise(template.format(area=place, **fields))
+    if len(sentence.split()) > MAX_SENTENCE_WORDS:
+        sentence = _capitalise(template.format(area="this area", **fields).replace("In this area, ", "Here, ", 1))
+    return sentence
+
+
+def _describe_comparison(definition, wording: _Wording, scale: _Scale, row, london) -> str:
+    label = str(row.get("vs_london", "not compared") or "not compared")
+    if label == "similar":
+        return "This is about the same as in London as a whole."
+    higher = {("better", "higher_is_better"): True, ("worse", "higher_is_better"): False,
+              ("better", "lower_is_better"): False, ("worse", "lower_is_better"): True,
+              ("higher", "neither"): True, ("lower", "neither"): False}.get((label, definition.direction))
+    if higher is None and label in ("higher", "lower"):
+        higher = label == "higher"
+    if higher is None:
+        return "We cannot say whether this is different from London as a whole."
+    sentence = f"This is {wording.more if higher else wording.less} than in London as a whole"
+    if london is not None:
+        london_words = scale.words(london["value"])
+        if london_words != scale.words(row["value"]):
+            if scale.kind == "rate":
+                london_words = f"{london_words} {scale.for_every()}"
+            elif wording.more == "more often":
+                london_words = f"{london_words} times"
+            sentence += f" ({london_words})"
+    return sentence + "."
+
+
+def _describe_target(definition, scale: _Scale, value: float) -> list[str]:
+    target = definition.target.value
+    target_words = scale.words(target).removeprefix("about ")
+    if scale.kind == "rate":
+        target_words = f"{target_words} {scale.for_every()}"
+    where = "The aim for London" if "London" in (definition.target.source or "") else "The aim"
+    sentences = [f"{where} is {target_words}."]
+    if definition.direction not in ("higher_is_better", "lower_is_better"):
+        return sentences
+    reached = value >= target if definition.direction == "higher_is_better" else value <= target
+    if reached:
+        sentences.append("This area has reached the aim.")
+    elif scale.words(value).removeprefix("about ") == scale.words(target).removeprefix("about "):
+        sentences.append("This area is close to the aim, but has not quite reached it.")
+    else:
+        sentences.append("This area has not reached the aim yet.")
+    return sentences
+
+
+def _describe_change(definition, table, area_code, area_level, current) -> str | None:
+    rows = _area_rows(table, area_code, area_level)
+    rows = rows[(rows["period"] < current["period"]) & ~rows["suppressed"].astype(bool) & rows["value"].notna()]
+    if rows.empty:
+        return None
+    first = rows.sort_values("period").iloc[0]
+    scale = _Scale(definition, [first["value"], current["value"]])
+    before, now = scale.words(first["value"]), scale.words(current["value"])
+    when = compute_month_in_words(first["period"])
+    if before == now or scale.change_is_small(first["value"], current["value"]):
+        return f"It has not changed much since {when}."
+    if scale.kind == "rate":
+        before = f"{before} {scale.for_every()}"
+    direction = "up" if current["value"] > first["value"] else "down"
+    return f"This has gone {direction} since {when}, when it was {before}."

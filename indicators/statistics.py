@@ -1,0 +1,112 @@
+"""Confidence intervals, funnel limits and benchmark comparison, vectorised over numpy arrays."""
+import numpy as np
+from scipy import stats
+
+Z_95 = 1.959963984540054
+Z_998 = 3.090232306167813
+EXACT_POISSON_BELOW = 10  # Byar's approximation is used from 10 events up, as Public Health England does
+
+
+def wilson_interval(numerator, denominator, z: float = Z_95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a proportion, as fractions 0-1; NaN where the denominator is 0."""
+    x = np.asarray(numerator, dtype=float)
+    n = np.asarray(denominator, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = x / n
+        centre = p + z * z / (2 * n)
+        spread = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        scale = 1 + z * z / n
+        lower = (centre - spread) / scale
+        upper = (centre + spread) / scale
+    bad = ~(n > 0)
+    # At 0 or 100% the interval touches the boundary exactly; rounding error must not move it inside.
+    lower = np.where(bad, np.nan, np.where(x <= 0, 0.0, np.clip(lower, 0, 1)))
+    upper = np.where(bad, np.nan, np.where(x >= n, 1.0, np.clip(upper, 0, 1)))
+    return lower, upper
+
+
+def poisson_interval(count, z: float = Z_95) -> tuple[np.ndarray, np.ndarray]:
+    """Interval for a count of events: exact (chi-squared) below 10 events, Byar's method from 10 up."""
+    observed = np.asarray(count, dtype=float)
+    alpha = 2 * stats.norm.sf(z)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exact_lower = np.where(observed > 0, stats.chi2.ppf(alpha / 2, 2 * observed) / 2, 0.0)
+        exact_upper = stats.chi2.ppf(1 - alpha / 2, 2 * (observed + 1)) / 2
+        byar_lower = observed * (1 - 1 / (9 * observed) - z / (3 * np.sqrt(observed))) ** 3
+        byar_upper = (observed + 1) * (1 - 1 / (9 * (observed + 1)) + z / (3 * np.sqrt(observed + 1))) ** 3
+    exact = observed < EXACT_POISSON_BELOW
+    lower = np.where(exact, exact_lower, byar_lower)
+    upper = np.where(exact, exact_upper, byar_upper)
+    missing = np.isnan(observed)
+    return np.where(missing, np.nan, lower), np.where(missing, np.nan, upper)
+
+
+def confidence_interval(numerator, denominator, *, multiplier: float, comparison: str,
+                        z: float = Z_95) -> tuple[np.ndarray, np.ndarray]:
+    """The interval in the indicator's own units (e.g. percent), or NaN where the method has none."""
+    numerator = np.asarray(numerator, dtype=float)
+    denominator = np.asarray(denominator, dtype=float)
+    if comparison == "wilson":
+        lower, upper = wilson_interval(numerator, denominator, z)
+        return lower * multiplier, upper * multiplier
+    if comparison == "byar":
+        lower, upper = poisson_interval(numerator, z)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return lower / denominator * multiplier, upper / denominator * multiplier
+    empty = np.full(numerator.shape, np.nan)
+    return empty, empty.copy()
+
+
+def funnel_limits(benchmark_value: float, denominators, *, multiplier: float, comparison: str,
+                  z: float = Z_95) -> tuple[np.ndarray, np.ndarray]:
+    """Control limits around a benchmark for each denominator, in value units.
+
+    Proportions use the normal approximation to the binomial (clipped to 0-100%); rates use exact
+    Poisson limits on the expected count. Methods without sampling error have no limits (NaN).
+    """
+    n = np.asarray(denominators, dtype=float)
+    if comparison == "wilson":
+        p = benchmark_value / multiplier
+        with np.errstate(divide="ignore", invalid="ignore"):
+            spread = z * np.sqrt(p * (1 - p) / n)
+        return np.clip(p - spread, 0, 1) * multiplier, np.clip(p + spread, 0, 1) * multiplier
+    if comparison == "byar":
+        expected = benchmark_value / multiplier * n
+        alpha = 2 * stats.norm.sf(z)
+        lower = np.where(expected > 0, stats.chi2.ppf(alpha / 2, 2 * expected) / 2, 0.0)
+        upper = stats.chi2.ppf(1 - alpha / 2, 2 * expected + 2) / 2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return lower / n * multiplier, upper / n * multiplier
+    empty = np.full(n.shape, np.nan)
+    return empty, empty.copy()
+
+
+def compare_with_benchmark(value, lower, upper, benchmark, *, direction: str, comparison: str,
+                           tolerance_percent: float = 10.0) -> np.ndarray:
+    """Label each value against its benchmark: better / similar / worse (or higher / lower when the
+    direction is 'neither'), or 'not compared' when there is no value, benchmark or method.
+
+    With a confidence interval a value differs only when the whole interval lies on one side of
+    the benchmark; without one (tolerance) it differs when it is more than tolerance_percent away.
+    """
+    value = np.asarray(value, dtype=float)
+    benchmark = np.broadcast_to(np.asarray(benchmark, dtype=float), value.shape)
+    if comparison in ("wilson", "byar"):
+        lower = np.asarray(lower, dtype=float)
+        upper = np.asarray(upper, dtype=float)
+        higher = lower > benchmark
+        lower_than = upper < benchmark
+        usable = ~np.isnan(lower) & ~np.isnan(upper)
+    elif comparison == "tolerance":
+        band = np.abs(benchmark) * tolerance_percent / 100
+        higher = value > benchmark + band
+        lower_than = value < benchmark - band
+        usable = np.ones(value.shape, dtype=bool)
+    else:
+        return np.full(value.shape, "not compared", dtype=object)
+    usable &= ~np.isnan(value) & ~np.isnan(benchmark)
+    up, down = {"higher_is_better": ("better", "worse"), "lower_is_better": ("worse", "better")}.get(
+        direction, ("higher", "lower"))
+    labels = np.where(higher, up, np.where(lower_than, down, "similar")).astype(object)
+    labels[~usable] = "not compared"
+    return labels

@@ -1,0 +1,67 @@
+"""AppTest: every page renders on real London data imported from ../shared/realdata (skipped when absent)."""
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from importers.dataset import run_import
+
+ROOT = Path(__file__).resolve().parents[2]
+REALDATA = ROOT.parent / "shared" / "realdata"
+FILES = [
+    REALDATA / "gp-reg-pat-prac-map_2020-09_england.csv",
+    REALDATA / "gp-reg-pat-prac-all_2021-01_england.csv",
+    REALDATA / "nhs-payments-to-general-practice_2018-19_england.csv",
+    REALDATA / "pcn-workforce_2020-03_england.csv",
+    REALDATA / "london_boroughs_excluding_mhw_wgs84.geojson",
+]
+PAGES_DIR = next((d for d in (ROOT / "app_pages", ROOT / "pages") if d.is_dir()), ROOT / "app_pages")
+PAGES = sorted(PAGES_DIR.glob("*.py"))
+
+pytestmark = pytest.mark.skipif(not all(f.exists() for f in FILES),
+                                reason=f"the real NHS files are not in {REALDATA}")
+
+
+@pytest.fixture(scope="module")
+def real_data_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("real") / "my-data"
+    report = run_import(FILES, out)
+    assert not report.failed
+    return out
+
+
+@pytest.fixture(autouse=True)
+def real_data_env(real_data_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("ATSCALE_DATA_DIR", str(real_data_dir))
+    monkeypatch.delenv("ATSCALE_CONFIG", raising=False)
+    monkeypatch.delenv("ATSCALE_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ATSCALE_FORUM_DIR", str(tmp_path / "forum"))
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def open_page(page: Path) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page(f"{PAGES_DIR.name}/{page.name}").run()
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_page_renders_on_real_data_without_exception(page):
+    at = open_page(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    # the sidebar labels the data as real; no file problems are reported
+    assert any(s.value.startswith("**Real data.**") for s in at.success), [s.value for s in at.success]
+    assert not [w.value for w in at.warning if "problems were found" in w.value]
+
+
+def test_a_domain_without_public_data_says_so_instead_of_showing_a_figure():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["indicator"] = "vision_aware_all"
+    at.run()
+    assert not at.exception
+    shown = " ".join(i.value for i in at.info)
+    assert "There is no public survey of who knows the STP's vision" in shown

@@ -1,0 +1,394 @@
+"""Importers on small hand-made files, one per quirk the real NHS downloads have (tests/fixtures/import)."""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from importers.boundaries import find_ring_problems
+from importers.dataset import import_files, run_import, write_dataset
+from importers.dates import read_period
+from importers.geography import BOROUGH_NAMES, CCGS_2018, POSTCODE_DISTRICT_BOROUGHS, STP_BOROUGHS
+from importers.placement import FROM_PAYMENTS_CCG, FROM_POSTCODE_IN_STP, place_practice
+from importers.report import format_report
+from importers.sources import (
+    PAYMENTS,
+    PCN_WORKFORCE,
+    PROGRESS_EVERY,
+    ImportFileError,
+    read_source_file,
+)
+from indicators.datasets import load_data
+from indicators.definitions import load_config
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "import"
+SCRIPT = ROOT / "scripts" / "import_data.py"
+MAPPING = FIXTURES / "practice_mapping.csv"
+PATIENTS = FIXTURES / "patient_list.csv"
+PAYMENTS_FILE = FIXTURES / "payments_2018-19.csv"
+WORKFORCE = FIXTURES / "pcn_workforce.csv"
+BOUNDARIES_FILE = FIXTURES / "boroughs.geojson"
+ALL_FIXTURES = [MAPPING, PATIENTS, PAYMENTS_FILE, WORKFORCE, BOUNDARIES_FILE]
+
+
+@pytest.fixture
+def imported(tmp_path):
+    """All fixtures imported into tmp_path/out: (report, out folder)."""
+    out = tmp_path / "out"
+    report = run_import(ALL_FIXTURES, out)
+    return report, out
+
+
+def read_output(out: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(out / name, dtype=str, keep_default_na=False)
+
+
+def file_report(report, name):
+    return next(f for f in report.files if f.name == name)
+
+
+def output_tally(report, file_name, output):
+    return next(o for o in file_report(report, file_name).outputs if o.output == output)
+
+
+def dropped_reasons(report, file_name, output=None) -> dict[str, tuple[int, tuple[str, ...]]]:
+    file = file_report(report, file_name)
+    rows = file.dropped if output is None else output_tally(report, file_name, output).dropped
+    return {d.reason: (d.count, d.examples) for d in rows}
+
+
+@pytest.mark.parametrize("written", ["01JAN2021", "2021-01-01", "01/01/2021", "1-Jan-21", "01-Jan-2021",
+                                     "2021-01-15 00:00:00"])
+def test_a_date_written_any_of_the_four_ways_gives_the_same_period(written):
+    assert read_period(written) == "2021-01-01"
+
+
+def test_an_unreadable_date_names_the_text():
+    with pytest.raises(ValueError, match="'Jan 2021' is not a date"):
+        read_period("Jan 2021")
+
+
+def test_the_patient_list_with_four_date_styles_gives_one_period(imported):
+    report, out = imported
+    patients = read_output(out, "registered_patients.csv")
+    january = patients[patients["period"] == "2021-01-01"].set_index("practice_code")["registered_patients"]
+    assert january.to_dict() == {"Z10001": "5000", "Z10002": "12000", "Z10003": "8000", "Z10005": "9000",
+                                 "Z10006": "3000", "Z10009": "4000"}
+    count, examples = dropped_reasons(report, "patient_list.csv")["EXTRACT_DATE is not a readable date"]
+    assert count == 1 and examples[0].startswith("row 10: Z10010")
+
+
+def test_the_format_is_told_from_the_header_not_the_file_name(tmp_path):
+    misleading = tmp_path / "gp-reg-pat-prac-map.csv"
+    shutil.copy(PAYMENTS_FILE, misleading)
+    source = read_source_file(misleading)
+    assert source.format == PAYMENTS
+    _, report = import_files([misleading])
+    # no year in this name: the financial year comes from the latest close date (30/09/2018)
+    assert "financial year 2018-19 (from the latest practice close date in the file, 2018-09-30)" in \
+        file_report(report, misleading.name).notes
+
+
+def test_quoted_headers_with_commas_and_trailing_spaces_are_matched():
+    source = read_source_file(PAYMENTS_FILE)
+    assert "Non DES Item Pneumococcal Vaccine, Childhood Immunisation Main Programme" in source.header
+    assert "Appraisal Costs" in source.header  # written 'Appraisal Costs ' in the file
+    assert source.line_endings == "CRLF"
+
+
+def test_a_windows_1252_file_with_crlf_line_endings_is_read():
+    raw = WORKFORCE.read_bytes()
+    assert b"\x96" in raw and b"\r\n" in raw  # the fixture really is Windows-1252 with CRLF
+    source = read_source_file(WORKFORCE)
+    assert (source.format, source.encoding, source.line_endings) == (PCN_WORKFORCE, "Windows-1252", "CRLF")
+    assert "Clinical Director \u2013 Medical" in source.text
+
+
+def test_practices_are_placed_in_boroughs_despite_merged_ccgs(imported):
+    report, out = imported
+    practices = read_output(out, "practices.csv").set_index("practice_code")
+    placed = practices[["borough_name", "ccg_code", "stp_code", "stp_name"]].to_dict("index")
+    # 93C (North Central London, merged 2020): the 2018-19 payments file says 07R Camden
+    assert placed["Z10001"] == {"borough_name": "Camden", "ccg_code": "07R", "stp_code": "QMJ",
+                                "stp_name": "North Central London"}
+    # 93C and not in the payments file: postcode district N4, within North Central London -> Islington
+    assert placed["Z10002"]["borough_name"] == "Islington" and placed["Z10002"]["ccg_code"] == "08H"
+    # 07T City and Hackney covers two boroughs: the postcode decides
+    assert placed["Z10005"]["borough_name"] == "Hackney"
+    assert placed["Z10006"]["borough_name"] == "City of London"
+    # a merged CCG with a postcode outside London cannot be placed: reported with its row, not written
+    assert "Z10004" not in practices.index
+    reasons = dropped_reasons(report, "practice_mapping.csv", "practices.csv")
+    (reason, (count, examples)), = reasons.items()
+    assert reason.startswith("borough cannot be placed") and count == 1
+    assert examples == ("row 5: Z10004 B9 4DD (CCG 36L)",)
+    assert any("Z10002 (N4 -> Islington)" in note for note in file_report(report, "practice_mapping.csv").notes)
+
+
+def test_stp_names_are_the_plain_names_matched_on_the_code(imported):
+    report, out = imported
+    practices = read_output(out, "practices.csv")
+    assert set(practices["stp_name"]) == {"North Central London", "North East London", "North West London",
+                                          "South East London"}
+    assert not practices["stp_name"].str.contains("Partnership|Partners|Healthier").any()
+    assert any("'Our Healthier South East London' -> 'South East London'" in note
+               for note in file_report(report, "practice_mapping.csv").notes)
+
+
+def test_a_pcn_code_u_placeholder_keeps_the_practice_not_in_a_network(imported):
+    report, out = imported
+    gamma = read_output(out, "practices.csv").set_index("practice_code").loc["Z10003"]
+    assert (gamma["pcn_code"], gamma["pcn_name"], gamma["borough_name"]) == ("", "Not in a network", "Southwark")
+    assert "1 London practice has PCN code 'U' (unallocated): kept, shown as not in a network" in \
+        file_report(report, "practice_mapping.csv").notes
+
+
+def test_practices_that_opened_or_closed_between_files_are_reported_and_kept(imported):
+    report, out = imported
+    practices = read_output(out, "practices.csv").set_index("practice_code")
+    notes = " | ".join(file_report(report, "patient_list.csv").notes)
+    assert "2 practices in the practice mapping (2020-09) have no London row in this file (closed or merged " \
+           "since the mapping's extract): Z10007, Z10008" in notes
+    assert "1 London practice in this file is not in the practice mapping (opened after the mapping's " \
+           "extract)" in notes
+    # opened since the mapping: placed from its CCG (72Q) and postcode (SE15), no network known
+    assert practices.loc["Z10009", ["borough_name", "pcn_name"]].tolist() == ["Southwark", "Not in a network"]
+    # in the 2018-19 payments file only (closed before the mapping): kept with its 2018 CCG
+    assert practices.loc["Z30001", ["practice_name", "borough_name", "ccg_code"]].tolist() == \
+        ["DR IOTA", "Lambeth", "08K"]
+    payments_notes = " | ".join(file_report(report, "payments_2018-19.csv").notes)
+    assert "1 London practice in this file is not in the practice mapping and has no row kept (see the " \
+           "reasons above): Z30002" in payments_notes
+    assert "Z30002" not in practices.index
+
+
+def test_negative_and_decimal_values(imported):
+    report, out = imported
+    hours = read_output(out, "extended_hours.csv")
+    assert hours.to_dict("records") == [
+        {"practice_code": "Z10001", "period": "2018-04-01", "extended_hours_payment": "1500.5",
+         "offers_extended_hours": "1"},
+        {"practice_code": "Z10007", "period": "2018-04-01", "extended_hours_payment": "0",
+         "offers_extended_hours": "0"},
+        {"practice_code": "Z30001", "period": "2018-04-01", "extended_hours_payment": "800",
+         "offers_extended_hours": "1"},
+    ]
+    hours_dropped = dropped_reasons(report, "payments_2018-19.csv", "extended_hours.csv")
+    assert hours_dropped["Extended Hours payment is negative (a recovery, not a payment for the year)"] == \
+        (1, ("row 4: Z10005 (£-300.10)",))
+    assert hours_dropped["practice closed before the financial year began"] == (1, ("row 9: Z30004 (closed 2018-01-15)",))
+    patients = read_output(out, "registered_patients.csv")
+    paid = patients[patients["period"] == "2018-04-01"].set_index("practice_code")["registered_patients"]
+    assert paid.to_dict() == {"Z10001": "5100", "Z10005": "8801", "Z10007": "7000", "Z30001": "2500", "Z30004": "1000"}
+    assert dropped_reasons(report, "patient_list.csv")["NUMBER_OF_PATIENTS is negative"] == \
+        (1, ("row 7: Z10007 (-5 patients)",))
+    assert dropped_reasons(report, "pcn_workforce.csv")["FTE is negative"] == (1, ("row 7: U90003 Managers FTE -0.4",))
+
+
+def test_pcn_workforce_is_summed_by_pcn_and_role_with_renamed_roles_merged(imported):
+    report, out = imported
+    workforce = read_output(out, "pcn_workforce.csv")
+    expected = pd.DataFrame({
+        "pcn_code": ["U90001", "U90001", "U90002"],
+        "period": ["2020-03-01"] * 3,
+        "staff_group": ["Directors", "Other Direct Patient Care staff", "Other Direct Patient Care staff"],
+        "staff_role": ["Medical Clinical Director", "Pharmacists", "Social Prescribing Link Workers"],
+        "fte": ["0.333333", "1.5", "1.7"],  # 0.2 + 0.133333333; 1 + 0.5 'Clinical Pharmacist'; pooled NULL row
+    })
+    pd.testing.assert_frame_equal(workforce, expected)
+    notes = file_report(report, "pcn_workforce.csv").notes
+    assert "renamed to the March 2020 name: 'Medical Clinical Director (GP)' -> 'Medical Clinical Director' (1 row)" \
+        in notes
+    assert any("NULL identifier" in note for note in notes)
+    assert dropped_reasons(report, "pcn_workforce.csv", "pcn_workforce.csv") == {
+        "PCN is not in the practice mapping, so it cannot be placed in a borough": (1, ("row 8: U99999 UNKNOWN PCN",))}
+
+
+def test_registered_patients_for_another_tables_period_come_from_the_nearest_list_and_say_so(imported):
+    report, out = imported
+    patients = read_output(out, "registered_patients.csv")
+    march = patients[patients["period"] == "2020-03-01"].drop(columns="period").reset_index(drop=True)
+    january = patients[patients["period"] == "2021-01-01"].drop(columns="period").reset_index(drop=True)
+    pd.testing.assert_frame_equal(march, january)  # 2021-01 is 10 months away; the 2018-19 list 23 months
+    assert report.notes[0].startswith("registered patients for 2020-03-01 taken from the 2021-01 publication, "
+                                      "10 months apart")
+    manifest = yaml.safe_load((out / "dataset.yaml").read_text())
+    assert any("2020-03-01" in source and "2021-01" in source for source in manifest["sources"])
+
+
+def test_nothing_is_silently_dropped(imported):
+    report, _ = imported
+    for file in report.files:
+        if file.error:
+            continue
+        for output in file.outputs:
+            accounted = output.kept + file.dropped_count + sum(d.count for d in output.dropped)
+            assert accounted == file.rows_read, (file.name, output.output)
+
+
+def test_the_manifest_is_labelled_real_lists_sources_and_says_what_is_unavailable(imported):
+    _, out = imported
+    manifest = yaml.safe_load((out / "dataset.yaml").read_text())
+    assert manifest["label"] == "real"
+    assert manifest["title"] and manifest["created"]
+    for name in ("practice_mapping.csv", "patient_list.csv", "payments_2018-19.csv", "pcn_workforce.csv",
+                 "boroughs.geojson"):
+        assert any(source.startswith(name) for source in manifest["sources"]), name
+    assert manifest["unavailable"]["vision_survey"] == ("There is no public survey of who knows the STP's vision, "
+                                                       "so this dashboard shows no figure for it.")
+    assert set(manifest["unavailable"]) == {"workforce", "extended_access", "collaboration", "vision_survey",
+                                            "maturity"}
+
+
+def test_the_app_loads_the_imported_folder_without_errors(imported):
+    _, out = imported
+    data = load_data(load_config(ROOT / "config.yaml"), out)
+    assert data.label == "real"
+    assert not data.errors, [str(p) for p in data.errors]
+    assert set(data.tables) == {"registered_patients", "extended_hours", "pcn_workforce"}
+    assert data.periods == ("2018-04-01", "2020-03-01", "2021-01-01")
+
+
+def test_boundaries_are_simplified_with_shared_borders_kept_shared(imported):
+    report, out = imported
+    collection = json.loads((out / "london_boroughs.geojson").read_text())
+    features = {f["properties"]["GSS_CODE"]: f for f in collection["features"]}
+    assert set(features) == {"E09000001", "E09000002"}
+    west = features["E09000001"]["geometry"]["coordinates"][0]
+    east = features["E09000002"]["geometry"]["coordinates"][0]
+    assert len(west) < 10 and len(east) < 10  # 24 points each in the file, wiggles below the tolerance
+    shared = {tuple(p) for p in west} & {tuple(p) for p in east}
+    assert shared == {(-0.09, 51.5), (-0.09, 51.51)}  # the same border, no gap or overlap
+    for ring in (west, east):
+        assert not find_ring_problems([tuple(p) for p in ring])
+    assert dropped_reasons(report, "boroughs.geojson")["GSS_CODE is not a London borough (E09000001 to E09000033)"][0] == 2
+
+
+def test_boundaries_in_british_national_grid_give_a_clear_error(tmp_path):
+    square = [[530000, 180000], [531000, 180000], [531000, 181000], [530000, 180000]]
+    path = tmp_path / "boroughs_bng.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"GSS_CODE": "E09000001"},
+        "geometry": {"type": "Polygon", "coordinates": [square]}}]}))
+    _, report = import_files([path])
+    assert "not longitude/latitude" in report.files[0].error and str(path) in report.files[0].error
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "the file is empty"),
+    (b"fruit,colour\napple,red\n", "unknown format"),
+    (b"PK\x03\x04binary zip", "not a text file"),
+    (b"# Notes\nSome text\n", "unknown format"),
+    (b'{"type": "FeatureCollection", "features": []}', "not a GeoJSON feature collection with a GSS_CODE"),
+])
+def test_an_unreadable_or_unknown_file_gives_one_line_naming_it(tmp_path, content, message):
+    path = tmp_path / "download.csv"
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError, match=message) as error:
+        read_source_file(path)
+    assert str(path) in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_row_with_the_wrong_number_of_fields_is_counted_with_its_row(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text("PUBLICATION,EXTRACT_DATE,TYPE,CCG_CODE,ONS_CCG_CODE,CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS\n"
+                    "GP_PRAC_PAT_LIST,01JAN2021,GP,07R,E38000027,Z10001,NW1 1AA,ALL,ALL,5000\n"
+                    "GP_PRAC_PAT_LIST,01JAN2021,GP,07R,Z10002,NW1 1AB,ALL,ALL,6000\n"
+                    "\n")
+    _, report = import_files([path])
+    (file,) = report.files
+    assert file.rows_read == 2
+    assert {d.reason: d.examples for d in file.dropped} == {
+        "the row has 9 fields but the header has 10": ("row 3",)}
+
+
+def test_long_files_report_progress(tmp_path):
+    path = tmp_path / "list.csv"
+    rows = [f"GP_PRAC_PAT_LIST,01JAN2021,GP,07R,E38000027,Z{n:05d},NW1 1AA,ALL,ALL,1000" for n in range(5000)]
+    path.write_text("PUBLICATION,EXTRACT_DATE,TYPE,CCG_CODE,ONS_CCG_CODE,CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS\n"
+                    + "\n".join(rows) + "\n")
+    seen = []
+    import_files([path], progress=lambda name, count: seen.append((name, count)))
+    assert seen == [("list.csv", PROGRESS_EVERY), ("list.csv", 2 * PROGRESS_EVERY)]
+
+
+def test_a_folder_holding_other_data_is_never_overwritten(tmp_path):
+    out = tmp_path / "data"
+    out.mkdir()
+    (out / "dataset.yaml").write_text("label: illustrative\n")
+    (out / "practices.csv").write_text("practice_code\nP1\n")
+    data, _ = import_files([MAPPING])
+    with pytest.raises(ImportFileError, match="already holds data not written by this importer"):
+        write_dataset(data, out)
+    assert (out / "practices.csv").read_text() == "practice_code\nP1\n"
+
+
+def test_importing_again_replaces_tables_the_new_files_do_not_give(tmp_path):
+    out = tmp_path / "data"
+    run_import([MAPPING, WORKFORCE, PATIENTS], out)
+    assert (out / "pcn_workforce.csv").exists()
+    run_import([MAPPING, PATIENTS], out)
+    assert not (out / "pcn_workforce.csv").exists()
+    manifest = yaml.safe_load((out / "dataset.yaml").read_text())
+    assert "No Primary Care Network Workforce file was imported" in manifest["unavailable"]["pcn_workforce"]
+
+
+def test_the_report_shows_counts_reasons_and_examples(imported):
+    report, _ = imported
+    text = format_report(report)
+    assert "payments_2018-19.csv\n  format: NHS Digital, NHS Payments to General Practice" in text
+    assert "  -> extended_hours.csv: kept 3, dropped 5 (3 of them for this output only)" in text
+    assert "    1 x Extended Hours payment is negative (a recovery, not a payment for the year)\n" \
+           "        e.g. row 4: Z10005 (£-300.10)" in text
+    assert "Written\n  practices.csv:" in text
+
+
+def test_the_command_imports_the_good_files_and_names_the_bad_ones(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    out = tmp_path / "my-data"
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(out), str(MAPPING), str(FIXTURES / "unknown_format.csv"),
+         str(empty), str(tmp_path / "missing.csv"), str(PATIENTS)],
+        check=False, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert errors == [
+        (f"error: {FIXTURES / 'unknown_format.csv'}: unknown format - the header (fruit, colour) is not one of "
+         "the NHS Digital or London Datastore files this importer reads."),
+        f"error: {empty}: the file is empty.",
+        f"error: {tmp_path / 'missing.csv'}: the file does not exist.",
+    ]
+    assert len(read_output(out, "practices.csv")) == 8  # the good files were still imported
+    assert "patient_list.csv\n  format:" in result.stdout
+
+
+def test_the_command_writes_nothing_when_no_file_can_be_read(tmp_path):
+    out = tmp_path / "my-data"
+    result = subprocess.run([sys.executable, str(SCRIPT), "--out", str(out), str(FIXTURES / "unknown_format.csv")],
+                            check=False, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "no file could be imported, so nothing was written" in result.stderr
+    assert not out.exists()
+
+
+def test_every_london_ccg_of_2018_and_postcode_district_names_known_boroughs():
+    assert len(CCGS_2018) == 32
+    assert {b for ccg in CCGS_2018.values() for b in ccg.borough_codes} == set(BOROUGH_NAMES)
+    assert {b for boroughs in STP_BOROUGHS.values() for b in boroughs} == set(BOROUGH_NAMES)
+    assert {b for boroughs in POSTCODE_DISTRICT_BOROUGHS.values() for b in boroughs} == set(BOROUGH_NAMES)
+
+
+def test_placement_prefers_the_2018_ccg_and_falls_back_on_the_postcode_within_the_stp():
+    by_payments = place_practice("72Q", "QKK", "SE1 1AA", payments_ccg="08K")
+    assert (by_payments.borough_code, by_payments.ccg_code, by_payments.how) == ("E09000022", "08K", FROM_PAYMENTS_CCG)
+    by_postcode = place_practice("36L", "QWE", "SE25 6AA")
+    assert (by_postcode.borough_code, by_postcode.ccg_code, by_postcode.how) == ("E09000008", "07V",
+                                                                                 FROM_POSTCODE_IN_STP)
+    assert place_practice("36L", "QWE", "B9 4DD") is None

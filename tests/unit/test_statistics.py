@@ -1,0 +1,185 @@
+"""Confidence intervals, funnel limits and benchmark labels, checked against values worked out by hand."""
+import math
+
+import numpy as np
+import pytest
+
+from indicators.statistics import (
+    compare_with_benchmark,
+    confidence_interval,
+    funnel_limits,
+    poisson_interval,
+    wilson_interval,
+)
+
+Z = 1.96
+
+
+def test_wilson_interval_for_half_of_100():
+    # p = 0.5, n = 100, z^2 = 3.8416
+    # centre = 0.5 + 3.8416/200 = 0.519208; spread = 1.96 * sqrt(0.0025 + 3.8416/40000) = 0.099864
+    # scale = 1 + 3.8416/100 = 1.038416 -> (0.419344, 0.619072) / 1.038416 = (0.40383, 0.59617)
+    lower, upper = wilson_interval(50, 100, Z)
+    assert lower == pytest.approx(0.40383, abs=1e-5)
+    assert upper == pytest.approx(0.59617, abs=1e-5)
+
+
+def test_wilson_interval_for_none_of_10_starts_at_zero():
+    # x = 0: lower = 0; upper = (z^2/10) / (1 + z^2/10) = 0.38416 / 1.38416 = 0.27754
+    lower, upper = wilson_interval(0, 10, Z)
+    assert lower == 0
+    assert upper == pytest.approx(0.27754, abs=1e-5)
+
+
+def test_wilson_interval_for_all_of_10_ends_at_one():
+    # x = n: upper = 1; lower = 1 / (1 + z^2/10) = 1 / 1.38416 = 0.72246
+    lower, upper = wilson_interval(10, 10, Z)
+    assert upper == pytest.approx(1.0)
+    assert lower == pytest.approx(0.72246, abs=1e-5)
+
+
+def test_wilson_interval_with_no_denominator_is_missing():
+    lower, upper = wilson_interval([0, 5], [0, 10], Z)
+    assert np.isnan(lower[0]) and np.isnan(upper[0])
+    assert not np.isnan(lower[1])
+
+
+def test_poisson_interval_for_no_events_is_exact():
+    # exact: lower 0; upper = chi2(0.975, df 2) / 2 = -ln(0.025) = 3.68888
+    lower, upper = poisson_interval(0, Z)
+    assert lower == 0
+    assert upper == pytest.approx(-math.log(0.025), abs=1e-3)
+
+
+def test_poisson_interval_for_5_events_is_exact():
+    # exact (below 10 events): chi2(0.025, df 10) / 2 = 3.24697 / 2; chi2(0.975, df 12) / 2 = 23.33666 / 2
+    # (z = 1.96 is alpha = 0.04999..., not 0.05 exactly, hence the 1e-3 tolerance)
+    lower, upper = poisson_interval(5, Z)
+    assert lower == pytest.approx(1.62348, abs=1e-3)
+    assert upper == pytest.approx(11.66833, abs=1e-3)
+
+
+def test_poisson_interval_for_100_events_uses_byar():
+    # Byar, as in PHE's technical guide: 100 * (1 - 1/900 - 1.96/30)^3 = 100 * 0.933556^3 = 81.36
+    # upper: 101 * (1 - 1/909 + 1.96/(3*sqrt(101)))^3 = 101 * 1.063909^3 = 121.63
+    lower, upper = poisson_interval(100, Z)
+    assert lower == pytest.approx(81.36, abs=0.01)
+    assert upper == pytest.approx(121.63, abs=0.01)
+
+
+def test_poisson_interval_of_a_missing_count_is_missing():
+    lower, upper = poisson_interval([np.nan, 3.0], Z)
+    assert np.isnan(lower[0]) and np.isnan(upper[0])
+    assert upper[1] > 3
+
+
+def test_confidence_interval_is_in_the_indicators_units():
+    # Wilson 50/100 as a percentage; Byar 100 events in 50,000 people per 1,000: 81.36/50 and 121.63/50
+    lower, upper = confidence_interval([50], [100], multiplier=100, comparison="wilson", z=Z)
+    assert (lower[0], upper[0]) == (pytest.approx(40.383, abs=1e-3), pytest.approx(59.617, abs=1e-3))
+    lower, upper = confidence_interval([100], [50_000], multiplier=1000, comparison="byar", z=Z)
+    assert (lower[0], upper[0]) == (pytest.approx(1.6272, abs=1e-3), pytest.approx(2.4326, abs=1e-3))
+
+
+@pytest.mark.parametrize("comparison", ["tolerance", "none"])
+def test_confidence_interval_is_missing_for_methods_without_sampling_error(comparison):
+    lower, upper = confidence_interval([5, 6], [100, 100], multiplier=1000, comparison=comparison)
+    assert np.isnan(lower).all() and np.isnan(upper).all()
+
+
+def test_funnel_limits_for_a_proportion():
+    # p = 0.5, n = 100: 0.5 -/+ 1.96 * sqrt(0.25/100) = 0.5 -/+ 0.098 -> 40.2% and 59.8%
+    lower, upper = funnel_limits(50.0, [100], multiplier=100, comparison="wilson", z=Z)
+    assert lower[0] == pytest.approx(40.2)
+    assert upper[0] == pytest.approx(59.8)
+
+
+def test_funnel_limits_narrow_as_the_denominator_grows_and_stay_within_0_to_100():
+    # p = 0.9, n = 10: 0.9 + 1.96 * sqrt(0.09/10) = 1.086 -> clipped to 100%
+    lower, upper = funnel_limits(90.0, [10, 1000], multiplier=100, comparison="wilson", z=Z)
+    assert upper[0] == 100
+    assert upper[1] - lower[1] < upper[0] - lower[0]
+
+
+def test_funnel_limits_for_a_rate_are_exact_poisson_limits_of_the_expected_count():
+    # 3.6 per 1,000 in 10,000 people: 36 expected events; exact 95% limits of 36 are 25.21 and 49.84
+    lower, upper = funnel_limits(3.6, [10_000], multiplier=1000, comparison="byar", z=Z)
+    assert lower[0] == pytest.approx(2.521, abs=1e-3)
+    assert upper[0] == pytest.approx(4.984, abs=1e-3)
+
+
+def test_funnel_limits_are_missing_for_tolerance():
+    lower, upper = funnel_limits(1.0, [100], multiplier=1000, comparison="tolerance")
+    assert np.isnan(lower[0]) and np.isnan(upper[0])
+
+
+def _label(value, lower, upper, benchmark, direction, comparison="wilson", tolerance_percent=10.0):
+    labels = compare_with_benchmark([value], [lower], [upper], [benchmark], direction=direction,
+                                    comparison=comparison, tolerance_percent=tolerance_percent)
+    return labels[0]
+
+
+@pytest.mark.parametrize("comparison", ["wilson", "byar"])
+@pytest.mark.parametrize(
+    ("direction", "benchmark_value", "expected"),
+    [
+        ("higher_is_better", 50, "better"),   # whole interval 60-70 above 50
+        ("higher_is_better", 80, "worse"),    # whole interval below 80
+        ("higher_is_better", 65, "similar"),  # interval contains the benchmark
+        ("higher_is_better", 60, "similar"),  # touching the benchmark is not clear of it
+        ("higher_is_better", 70, "similar"),
+        ("lower_is_better", 50, "worse"),
+        ("lower_is_better", 80, "better"),
+        ("lower_is_better", 65, "similar"),
+        ("neither", 50, "higher"),
+        ("neither", 80, "lower"),
+        ("neither", 65, "similar"),
+    ],
+)
+def test_interval_comparison(comparison, direction, benchmark_value, expected):
+    assert _label(65, 60, 70, benchmark_value, direction, comparison) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "direction", "expected"),
+    [
+        (110.0, "higher_is_better", "similar"),  # exactly at the edge of the 10% band around 100
+        (110.5, "higher_is_better", "better"),
+        (90.0, "higher_is_better", "similar"),
+        (89.5, "higher_is_better", "worse"),
+        (110.5, "lower_is_better", "worse"),
+        (89.5, "lower_is_better", "better"),
+        (110.5, "neither", "higher"),
+        (89.5, "neither", "lower"),
+        (100.0, "neither", "similar"),
+    ],
+)
+def test_tolerance_comparison(value, direction, expected):
+    assert _label(value, np.nan, np.nan, 100.0, direction, "tolerance", 10.0) == expected
+
+
+def test_tolerance_band_is_a_percentage_of_the_benchmark():
+    # 20% of 2.0 is 0.4: 2.39 is within, 2.41 is above
+    assert _label(2.39, np.nan, np.nan, 2.0, "neither", "tolerance", 20.0) == "similar"
+    assert _label(2.41, np.nan, np.nan, 2.0, "neither", "tolerance", 20.0) == "higher"
+
+
+@pytest.mark.parametrize(
+    ("value", "lower", "upper", "benchmark_value", "comparison"),
+    [
+        (np.nan, np.nan, np.nan, 50.0, "wilson"),  # suppressed value
+        (65.0, 60.0, 70.0, np.nan, "wilson"),      # no benchmark (e.g. the STP is suppressed)
+        (65.0, np.nan, np.nan, 50.0, "byar"),      # no interval
+        (np.nan, np.nan, np.nan, 50.0, "tolerance"),
+        (65.0, np.nan, np.nan, np.nan, "tolerance"),
+        (65.0, 60.0, 70.0, 50.0, "none"),          # the method says never compare
+    ],
+)
+def test_missing_numbers_are_not_compared(value, lower, upper, benchmark_value, comparison):
+    assert _label(value, lower, upper, benchmark_value, "higher_is_better", comparison) == "not compared"
+
+
+def test_comparison_labels_each_value_against_its_own_benchmark():
+    labels = compare_with_benchmark([65, 65, np.nan], [60, 60, np.nan], [70, 70, np.nan], [50, 80, 50],
+                                    direction="higher_is_better", comparison="wilson")
+    assert list(labels) == ["better", "worse", "not compared"]
