@@ -10,19 +10,23 @@ PAGES = [
     st.Page("app_pages/overview.py", title="London overview", icon="🏙️", default=True),
     st.Page("app_pages/stp_profile.py", title="STP profile", icon="🧭"),
     st.Page("app_pages/borough_explorer.py", title="Borough explorer", icon="🔎"),
+    st.Page("app_pages/practice.py", title="Practice view", icon="🩺"),
     st.Page("app_pages/data_and_indicators.py", title="Data and indicators", icon="📋"),
     st.Page("app_pages/forum_facilitator.py", title="Forum: facilitator", icon="🎤"),
     st.Page("app_pages/forum_table.py", title="Forum: your table", icon="📝"),
     st.Page("app_pages/forum_plenary.py", title="Forum: plenary", icon="📊"),
+    st.Page("app_pages/presenter.py", title="Presenter", icon="📽️"),
 ]
 
 page = st.navigation(PAGES)
+presenting = page.url_path == "presenter"  # slides fill the screen: no shared filters, sidebar starts collapsed
+st.set_page_config(initial_sidebar_state="collapsed" if presenting else "auto")
 try:
     config = cached_data.get_config()
     data = cached_data.get_data()
 except AtscaleError as error:
     layout.render_data_problem(error)
-else:
+elif not presenting:
     filters.render_shared_filters(config, data.geography, data.periods)
     with st.sidebar:
         layout.render_data_label(data.label, data.title)

@@ -46,5 +46,6 @@ else:
 
 st.subheader("Trend")
 trend = values[values["level"].isin(["borough", "stp", "london"])]
-layout.render_chart(charts.build_trend_figure(trend, definition), key="borough_trend",
-                    alt=charts.describe_trend(trend, definition))
+trend_areas = [borough_code, borough["stp_code"], "LDN"]
+layout.render_chart(charts.build_trend_figure(trend, definition, areas=trend_areas), key="borough_trend",
+                    alt=charts.describe_trend(trend, definition, areas=trend_areas))

@@ -15,7 +15,7 @@ layout.render_page_header(
 period = filters.selected("period")
 
 st.header("Headlines for London")
-tiles = st.columns(len(config.domains) or 1)
+tiles = [column for _ in range(0, len(config.domains), 2) for column in st.columns(2)]
 for tile, domain in zip(tiles, config.domains.values()):
     with tile.container(border=True):
         st.subheader(domain.name)

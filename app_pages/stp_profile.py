@@ -41,8 +41,9 @@ for trend_definition in config.indicators_in(domain_id):
     except IndicatorUnavailable as reason:
         st.info(f"{trend_definition.name}: no figure. {reason}")
         continue
-    layout.render_chart(charts.build_trend_figure(trend, trend_definition), key=f"stp_trend_{trend_definition.id}",
-                        alt=charts.describe_trend(trend, trend_definition))
+    layout.render_chart(charts.build_trend_figure(trend, trend_definition, areas=[stp_code, "LDN"]),
+                        key=f"stp_trend_{trend_definition.id}",
+                        alt=charts.describe_trend(trend, trend_definition, areas=[stp_code, "LDN"]))
 
 for group in dict.fromkeys(d.mix_group for d in config.indicators if d.mix_group):
     st.header(group)

@@ -10,6 +10,7 @@ import streamlit as st
 from indicators.compute import IndicatorUnavailable, compute_indicator_values
 from indicators.datasets import LoadedData, load_data
 from indicators.definitions import AppConfig, load_config
+from indicators.views import latest_period_with_values
 
 ROOT = Path(__file__).resolve().parents[1]
 _digests: dict[tuple[str, int, int], str] = {}
@@ -97,6 +98,24 @@ def get_indicator_values(indicator_id: str, *, levels: tuple[str, ...] = ("pract
     """
     values, reason = _selected_values(indicator_id, tuple(levels), period, stp_code, borough_code,
                                       str(config_path()), str(data_dir()), _inputs_digest())
+    if values is None:
+        raise IndicatorUnavailable(reason)
+    return values
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _period_values(indicator_id: str, period: str, path: str, folder: str, digest: str) -> tuple[pd.DataFrame | None, str]:
+    values, reason = _indicator_values(indicator_id, path, folder, digest)
+    if values is None:
+        return None, reason
+    shown = latest_period_with_values(values, period)
+    return values[values["period"] == shown].reset_index(drop=True), ""
+
+
+def get_period_values(indicator_id: str, period: str) -> pd.DataFrame:
+    """Every area's values of one indicator in `period`, or in the latest earlier period with figures
+    (tables differ in dates); empty when there are none. Raises IndicatorUnavailable like get_indicator_values."""
+    values, reason = _period_values(indicator_id, period, str(config_path()), str(data_dir()), _inputs_digest())
     if values is None:
         raise IndicatorUnavailable(reason)
     return values

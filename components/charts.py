@@ -221,6 +221,17 @@ def _status_traces(frame: pd.DataFrame, definition, *, status_column: str, bench
     return traces
 
 
+def _interval_note(shown: pd.DataFrame, definition, benchmark_label: str) -> str:
+    """What the whiskers mean, or why there are none."""
+    if (_numeric_column(shown, "lower_95").notna() & _numeric_column(shown, "upper_95").notna()).any():
+        return "Marker: value; line: 95% confidence interval."
+    if getattr(definition, "comparison", None) == "tolerance":
+        tolerance = getattr(definition, "tolerance_percent", 10)
+        return (f"No confidence interval: counts of staff or minutes have no sampling error. "
+                f"Similar means within {tolerance:g}% of {benchmark_label}.")
+    return "No confidence interval for this indicator."
+
+
 def build_area_comparison_figure(values: pd.DataFrame, definition, *, benchmark_value: float | None,
                                  benchmark_label: str = "London", title: str | None = None,
                                  status_column: str = "vs_london",
@@ -243,7 +254,7 @@ def build_area_comparison_figure(values: pd.DataFrame, definition, *, benchmark_
     shown = shown.sort_values("value", kind="stable")
     hidden = int((~shown_mask).sum())
     singular, plural = _level_words(rows)
-    notes = ["Marker: value; line: 95% confidence interval."]
+    notes = [_interval_note(shown, definition, benchmark_label)]
     if hidden:
         notes.append(f"{_count_phrase(hidden, singular, plural)} not shown: {NOT_SHOWN_REASON}.")
     figure = go.Figure()
@@ -490,7 +501,9 @@ def describe_funnel(practices: pd.DataFrame, definition, *, london_value: float 
     label = _lower_first(definition.name)
     when = f" in {_period_label(period)}" if period else ""
     singular, plural = _level_words(rows) if not rows.empty else ("area", "areas")
-    shown = rows[_is_shown(rows) & pd.to_numeric(rows["denominator"], errors="coerce").gt(0)] if not rows.empty else rows
+    shown = rows
+    if not rows.empty:
+        shown = rows[_is_shown(rows) & pd.to_numeric(rows["denominator"], errors="coerce").gt(0)]
     if shown.empty or london_value is None or pd.isna(london_value):
         return f"Funnel plot of {label}{when}: no figures to compare."
     value = shown["value"].astype(float).to_numpy()

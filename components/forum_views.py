@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import palette
+from components.layout import escape_markdown
 from forum.access import HOW_TO_SET_PASSCODE, check_passcode, read_facilitator_passcode
 from forum.aggregation import (
     compute_barrier_counts,
@@ -36,11 +37,13 @@ from forum.models import (
     RoleCount,
     TableAnswer,
 )
-from forum.store import ForumStore, open_forum_store, read_database_url
+from forum.store import ForumStore, new_submission_token, open_forum_store, read_database_url
 
 TABLE_PAGE_PATH = "forum_table"  # the participant page's URL path under st.navigation
 EVENT_PARAM = "event"
-STP_PARAM = "stp_code"  # not "stp": that key is the shared sidebar filter, bound to the URL by STP name
+# Not "stp": the shared sidebar filter always puts an STP there (the first one by default), so a table could not
+# tell its link's STP from that default. A table's STP comes from its own link or its own choice, never a default.
+STP_PARAM = "stp_code"
 PLENARY_REFRESH_SECONDS = 5
 TABLE_KEY_PREFIX = "forum_table_"
 TABLE_EVENT_KEY = "forum_table_event"
@@ -66,7 +69,7 @@ def get_forum_store_or_stop() -> ForumStore:
     try:
         return get_forum_store()
     except ForumError as error:
-        st.error(f"The forum answers cannot be reached: {error}", icon="🚫")
+        st.error(f"The forum answers cannot be reached: {escape_markdown(str(error))}", icon="🚫")
         st.stop()
 
 
@@ -148,7 +151,7 @@ def _render_vision_inputs() -> dict[str, RoleCount]:
 
 def render_table_form(store: ForumStore, event: Event, stp_code: str) -> None:
     """The participant form; a submit is stored once per token, and the result is said in plain words."""
-    token = st.session_state.setdefault(TOKEN_KEY, os.urandom(16).hex())
+    token = st.session_state.setdefault(TOKEN_KEY, new_submission_token())
     with st.form("forum_table_form", enter_to_submit=False):
         # No max_chars on these boxes: Streamlit would cut longer text off without a word (the browser on paste,
         # the server on receipt). The store refuses over-long text with a message and the text stays in the box.
@@ -172,7 +175,7 @@ def render_table_form(store: ForumStore, event: Event, stp_code: str) -> None:
         try:
             result = store.add_submission(event.id, answer, token)
         except ForumError as error:
-            st.error(f"Not saved yet: {error}", icon="🚫")
+            st.error(f"Not saved yet: {escape_markdown(str(error))}", icon="🚫")
         else:
             st.session_state[SAVED_KEY] = result.submission_id
             if result.created:
@@ -210,7 +213,7 @@ def render_create_event_form(store: ForumStore) -> None:
             try:
                 event = store.create_event(name, date)
             except ForumError as error:
-                st.error(f"Not created: {error}", icon="🚫")
+                st.error(f"Not created: {escape_markdown(str(error))}", icon="🚫")
             else:
                 st.session_state["forum_facilitator_event"] = event.id
                 st.success("Event created:", icon="✅")
@@ -258,10 +261,10 @@ def render_event_tools(store: ForumStore, event: Event, expected_passcode: str) 
             removed = store.delete_event(event.id, passcode=st.session_state.get("forum_passcode"),
                                          expected_passcode=expected_passcode)
         except ForumError as error:
-            st.error(f"Not deleted: {error}", icon="🚫")
+            st.error(f"Not deleted: {escape_markdown(str(error))}", icon="🚫")
         else:
             st.session_state.pop("forum_delete_confirm", None)
-            st.success(f"Deleted the event and its {removed} answers.", icon="✅")
+            st.success(f"Deleted the event and its {removed} answer{'' if removed == 1 else 's'}.", icon="✅")
 
 
 def build_score_heatmap(scores: pd.DataFrame) -> go.Figure:
@@ -285,7 +288,7 @@ def build_score_heatmap(scores: pd.DataFrame) -> go.Figure:
             figure.add_annotation(x=domain, y=stp, showarrow=False, text=f"{mean:.1f} (n={counts.loc[stp, domain]})",
                                   font={"color": palette.readable_text_colour(fill), "size": palette.BASE_FONT_SIZE})
     figure.update_layout(title={"text": "Journey scores by STP (1 not started, 5 fully embedded)"},
-                         yaxis={"autorange": "reversed"}, height=180 + 70 * len(stps),
+                         yaxis={"autorange": "reversed"}, height=260 + 60 * len(stps), margin={"b": 110},
                          xaxis={"tickangle": 0, "tickvals": domains, "ticktext": [_wrap(label) for label in domains]},
                          font={"family": palette.FONT_FAMILY, "size": palette.BASE_FONT_SIZE})
     return figure
@@ -309,7 +312,8 @@ def build_barrier_bar_chart(counts: pd.DataFrame) -> go.Figure:
                               textposition="outside", marker={"color": palette.CATEGORICAL_COLORS[0]},
                               hovertemplate="%{y}: %{x} answers<extra></extra>"))
     figure.update_layout(title={"text": "Barriers named by the tables"}, yaxis={"autorange": "reversed"},
-                         xaxis={"title": {"text": "Answers naming it"}, "rangemode": "tozero", "dtick": 1},
+                         xaxis={"title": {"text": "Answers naming it"}, "rangemode": "tozero",
+                                "dtick": 1 if counts["tables"].max() <= 10 else None},
                          font={"family": palette.FONT_FAMILY, "size": palette.BASE_FONT_SIZE})
     return figure
 
@@ -349,7 +353,7 @@ def render_plenary(event_id: int) -> None:
         store = get_forum_store()
         submissions = store.read_submissions(event_id)
     except ForumError as error:
-        st.error(f"The answers cannot be shown just now: {error}", icon="🚫")
+        st.error(f"The answers cannot be shown just now: {escape_markdown(str(error))}", icon="🚫")
         return
     stps_answered = submissions["stp_code"].nunique()
     st.metric("Answers received", len(submissions), help=f"From {stps_answered} of the 5 STPs.")

@@ -147,9 +147,9 @@ def _tile_polygon(column: int, row: int) -> list[list[float]]:
     north = GRID_CENTRE[1] + (GRID_ROWS / 2 - row) * TILE_LATITUDE
     inset_x, inset_y = TILE_LONGITUDE * TILE_GAP / 2, TILE_LATITUDE * TILE_GAP / 2
     east, south = west + TILE_LONGITUDE, north - TILE_LATITUDE
-    return [[round(west + inset_x, 5), round(north - inset_y, 5)], [round(east - inset_x, 5), round(north - inset_y, 5)],
-            [round(east - inset_x, 5), round(south + inset_y, 5)], [round(west + inset_x, 5), round(south + inset_y, 5)],
-            [round(west + inset_x, 5), round(north - inset_y, 5)]]
+    corners = [(west + inset_x, north - inset_y), (east - inset_x, north - inset_y),
+               (east - inset_x, south + inset_y), (west + inset_x, south + inset_y)]
+    return [[round(longitude, 5), round(latitude, 5)] for longitude, latitude in corners + corners[:1]]
 
 
 def _tooltip() -> dict:

@@ -86,13 +86,14 @@ def compute_vision_by_role(submissions: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def compute_vision_survey_rows(submissions: pd.DataFrame, event: Event) -> pd.DataFrame:
+def compute_vision_survey_rows(submissions: pd.DataFrame, event: Event, period: str | None = None) -> pd.DataFrame:
     """The event's vision answers shaped like vision_survey.csv, with the STP as the area.
 
-    Columns: stp_code, period (first day of the event's month, YYYY-MM-DD), role, respondents (present),
-    aware (know), understand_support (own). One row per role for every STP that answered.
+    Columns: stp_code, period (YYYY-MM-DD; default the first day of the event's month, or pass the data's own
+    period, e.g. the quarter start), role, respondents (present), aware (know), understand_support (own).
+    One row per role for every STP that answered.
     """
-    period = event.date.replace(day=1).isoformat()
+    period = period or event.date.replace(day=1).isoformat()
     rows = []
     for stp in STPS:
         answers = submissions[submissions["stp_code"] == stp.code]

@@ -5,6 +5,7 @@ so a double-clicked or retried submit is stored once (unique constraint, ON CONF
 """
 import datetime as dt
 import os
+import secrets
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -109,6 +110,11 @@ def read_database_url(environ: Mapping[str, str] | None = None) -> str:
     return sa.URL.create("sqlite+pysqlite", database=str(folder / SQLITE_FILE_NAME)).render_as_string()
 
 
+def new_submission_token() -> str:
+    """A fresh token for one showing of the answer form (128 random bits)."""
+    return secrets.token_hex(16)
+
+
 def open_forum_store(url: str | None = None) -> "ForumStore":
     """Open (and on first use create) the forum database named by `url` or by the environment."""
     return ForumStore(url or read_database_url())
@@ -126,7 +132,14 @@ def _as_utc(moment: dt.datetime) -> dt.datetime:
 def _create_sqlite_engine(url: sa.URL) -> sa.Engine:
     if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
         raise ForumStorageError(f"The forum needs a SQLite file, not {url.database or 'an in-memory database'!r}.")
-    Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(url.database).expanduser().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ForumStorageError(
+            f"Cannot create the forum folder {folder} ({error.strerror}). "
+            f"Set {FORUM_DIR_SETTING} to a folder the app can write to."
+        ) from error
     engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, pool_size=8, max_overflow=16)
 
     @sa.event.listens_for(engine, "connect")
@@ -188,8 +201,9 @@ class ForumStore:
             raise
         except sa.exc.DBAPIError as error:
             action = "save to" if write else "read from"
+            reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else type(error.orig).__name__
             raise ForumStorageError(
-                f"Could not {action} the forum database just now ({type(error.orig).__name__}). "
+                f"Could not {action} the forum database {self.describe()} just now ({reason}). "
                 "Nothing was half-saved; please try again."
             ) from error
 

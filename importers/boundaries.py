@@ -25,6 +25,7 @@ Ring = list[Point]
 @dataclass(frozen=True)
 class Boundaries:
     features: tuple[dict, ...]  # GeoJSON features with properties GSS_CODE and NAME only
+    feature_numbers: tuple[int, ...]  # position of each kept feature in the file, from 1
     points_read: int
     points_written: int
     tolerance: float
@@ -35,6 +36,7 @@ def read_boundaries(source: SourceFile, ledger: RowLedger, *,
     """The 33 London boroughs of a boundary file, simplified; other features are counted with a reason."""
     document = json.loads(source.text)
     kept: list[tuple[str, str, list[list[Ring]]]] = []
+    numbers: list[int] = []
     seen: set[str] = set()
     ledger.add_output(OUTPUT)
     for number, feature in enumerate(document.get("features") or [], start=1):
@@ -56,6 +58,7 @@ def read_boundaries(source: SourceFile, ledger: RowLedger, *,
             continue
         seen.add(code)
         kept.append((code, name, polygons))
+        numbers.append(number)
         ledger.keep(OUTPUT)
     if not kept:
         raise ImportFileError(f"{source.path}: no London borough (GSS_CODE E09...) in this boundary file.")
@@ -78,7 +81,7 @@ def read_boundaries(source: SourceFile, ledger: RowLedger, *,
     ledger.note(f"simplified for the browser: {points_read:,} points -> {points_written:,} "
                 f"(Douglas-Peucker, tolerance {tolerance:g} degrees, shared borders kept shared; "
                 f"coordinates rounded to {COORDINATE_DECIMALS} decimals)")
-    return Boundaries(features, points_read, points_written, tolerance)
+    return Boundaries(features, tuple(numbers), points_read, points_written, tolerance)
 
 
 def build_geojson_text(boundaries: Boundaries) -> str:

@@ -107,7 +107,6 @@ class _Practice:
 
 @dataclass
 class _Assembly:
-    ledgers: dict[str, RowLedger]
     notes: list[str] = field(default_factory=list)
     practices: dict[str, _Practice] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
@@ -119,7 +118,11 @@ def import_files(paths: Iterable[str | Path], *, payments_year: str | None = Non
     ledgers: dict[str, RowLedger] = {}
     failures: dict[str, str] = {}
     sources: list[tuple[SourceFile, RowLedger]] = []
+    assembly = _Assembly()
     for path in paths:
+        if str(path) in ledgers:
+            assembly.notes.append(f"{path} was given more than once; it was read once")
+            continue
         ledger = RowLedger(Path(path).name, str(path))
         ledgers[str(path)] = ledger
         try:
@@ -131,7 +134,6 @@ def import_files(paths: Iterable[str | Path], *, payments_year: str | None = Non
         ledger.notes.extend(describe_reading(source))
         sources.append((source, ledger))
     sources.sort(key=lambda item: PROCESSING_ORDER.index(item[0].format))
-    assembly = _Assembly(ledgers)
 
     read: dict[str, list] = defaultdict(list)
     for source, ledger in sources:
@@ -152,16 +154,11 @@ def import_files(paths: Iterable[str | Path], *, payments_year: str | None = Non
     workforce_rows = _collect_pcn_workforce(assembly, read[PCN_WORKFORCE])
     patients_rows = _align_patient_periods(assembly, patients_rows, {r["period"] for r in workforce_rows})
     _note_opened_and_closed(assembly, read)
-    boundaries = read[BOUNDARIES][-1][2] if read[BOUNDARIES] else None
-    for source, ledger, _ in read[BOUNDARIES][:-1]:
-        ledger.unkeep(boundary_files.OUTPUT, ledger.kept[boundary_files.OUTPUT])
-        for number in range(1, ledger.rows_read + 1):
-            ledger.drop(f"another boundary file was given after this one ({read[BOUNDARIES][-1][0].name})",
-                        number, output=boundary_files.OUTPUT)
-    for source, _, result in read[BOUNDARIES][-1:]:
-        assembly.sources.append(f"{source.name}: Greater London Authority, London Datastore, Statistical GIS "
-                                "Boundary Files for London, London boroughs (contains OS data, Crown copyright); "
-                                f"simplified for the browser (tolerance {result.tolerance:g} degrees)")
+    boundaries = _choose_boundaries(assembly, read[BOUNDARIES])
+    if not assembly.practices:
+        assembly.notes.append("no practice could be placed in London (give gp-reg-pat-prac-map.csv, a "
+                              "gp-reg-pat-prac-all.csv or an NHS Payments file), so practices.csv was not written; "
+                              "the app needs it")
 
     tables = {"registered_patients": patients_rows, "extended_hours": extended_hours_rows,
               "pcn_workforce": workforce_rows}
@@ -183,7 +180,7 @@ def write_dataset(data: ImportedData, out_dir: str | Path, *, title: str | None 
     out = Path(out_dir)
     _check_output_folder(out)
     out.mkdir(parents=True, exist_ok=True)
-    written: dict[str, str | bytes] = {}
+    written: dict[str, str] = {}
     if data.practices:
         written["practices.csv"] = _csv_text(PRACTICE_COLUMNS, data.practices)
     for name, rows in data.tables.items():
@@ -224,6 +221,22 @@ def _read(source: SourceFile, ledger: RowLedger, read: dict[str, list], payments
     if source.format == PCN_WORKFORCE:
         return read_pcn_workforce(source, ledger, progress)
     return read_boundaries(source, ledger)
+
+
+def _choose_boundaries(assembly: _Assembly, files: list) -> Boundaries | None:
+    """The last boundary file given is used; an earlier one's boroughs are counted as dropped."""
+    if not files:
+        return None
+    source, _, boundaries = files[-1]
+    for _, ledger, earlier in files[:-1]:
+        for number in earlier.feature_numbers:
+            ledger.unkeep(boundary_files.OUTPUT)
+            ledger.drop(f"another boundary file was given after this one ({source.name})", number,
+                        output=boundary_files.OUTPUT)
+    assembly.sources.append(f"{source.name}: Greater London Authority, London Datastore, Statistical GIS Boundary "
+                            "Files for London, London boroughs (contains OS data, Crown copyright); simplified for "
+                            f"the browser (tolerance {boundaries.tolerance:g} degrees)")
+    return boundaries
 
 
 def _place_mapped_practices(assembly: _Assembly, mappings: list, payment_files: list) -> None:
@@ -344,7 +357,7 @@ def _collect_extended_hours(assembly: _Assembly, payment_files: list) -> list[di
 def _collect_pcn_workforce(assembly: _Assembly, files: list) -> list[dict[str, str]]:
     placed_pcns = {p.pcn_code for p in assembly.practices.values() if p.pcn_code}
     totals: dict[tuple[str, str, str, str], float] = defaultdict(float)
-    sources_of: dict[tuple[str, str, str, str], str] = {}
+    month_given_by: dict[tuple[str, str], str] = {}  # (pcn, period) -> file: one file per PCN and month
     for source, ledger, staff in sorted(files, key=lambda item: item[0].name):
         staff: list[PcnStaffRow]
         periods = sorted({s.period for s in staff})
@@ -358,13 +371,13 @@ def _collect_pcn_workforce(assembly: _Assembly, files: list) -> list[dict[str, s
                           if placed_pcns else "no practice mapping was imported, so no PCN can be placed")
                 ledger.drop(reason, person.row, f"{person.pcn_code} {person.pcn_name}".strip(), pcn_workforce.OUTPUT)
                 continue
-            key = (person.pcn_code, person.period, person.staff_group, person.staff_role)
-            if sources_of.setdefault((person.pcn_code, person.period, "", ""), source.name) != source.name:
+            given_by = month_given_by.setdefault((person.pcn_code, person.period), source.name)
+            if given_by != source.name:
                 ledger.unkeep(pcn_workforce.OUTPUT)
-                ledger.drop(f"this PCN and month are already given by {sources_of[(person.pcn_code, person.period, '', '')]}",
-                            person.row, person.pcn_code, pcn_workforce.OUTPUT)
+                ledger.drop(f"this PCN and month are already given by {given_by}", person.row, person.pcn_code,
+                            pcn_workforce.OUTPUT)
                 continue
-            totals[key] += person.fte
+            totals[(person.pcn_code, person.period, person.staff_group, person.staff_role)] += person.fte
     return [
         {"pcn_code": pcn, "period": period, "staff_group": group, "staff_role": role, "fte": format_number(fte, 6)}
         for (pcn, period, group, role), fte in sorted(totals.items())

@@ -3,10 +3,9 @@ import numpy as np
 import pandas as pd
 
 from indicators.datasets import LoadedData
-from indicators.definitions import IndicatorDefinition, Measure
+from indicators.definitions import LEVELS, IndicatorDefinition, Measure
 from indicators.statistics import compare_with_benchmark, confidence_interval
 
-LEVELS = ("practice", "pcn", "borough", "stp", "london")
 LEVEL_CODE = {"practice": "practice_code", "pcn": "pcn_code", "borough": "borough_code", "stp": "stp_code"}
 LEVEL_NAME = {"practice": "practice_name", "pcn": "pcn_name", "borough": "borough_name", "stp": "stp_name"}
 KEY_LEVEL = {"practice_code": "practice", "pcn_code": "pcn", "borough_code": "borough"}
@@ -42,7 +41,7 @@ def compute_indicator_values(definition: IndicatorDefinition, data: LoadedData) 
     units = units.dropna(subset=["numerator", "denominator"])
 
     frames = []
-    for level in LEVELS[LEVELS.index(base_level):]:
+    for level in LEVELS[max(LEVELS.index(base_level), LEVELS.index(definition.lowest_level)):]:
         frames.append(_aggregate_to_level(units, base_level, level, data.geography))
     values = pd.concat(frames, ignore_index=True)
     values.insert(0, "indicator_id", definition.id)
@@ -143,8 +142,8 @@ def _add_statistics(values: pd.DataFrame, definition: IndicatorDefinition) -> pd
     london_benchmark = values["period"].map(london)
     stp_benchmark = pd.Series(
         stp.reindex(pd.MultiIndex.from_frame(values[["stp_code", "period"]])).to_numpy(), index=values.index)
-    compare = dict(direction=definition.direction, comparison=definition.comparison,
-                   tolerance_percent=definition.tolerance_percent)
+    compare = {"direction": definition.direction, "comparison": definition.comparison,
+               "tolerance_percent": definition.tolerance_percent}
     values["vs_london"] = compare_with_benchmark(values["value"], values["lower_95"], values["upper_95"],
                                                  london_benchmark, **compare)
     values["vs_stp"] = compare_with_benchmark(values["value"], values["lower_95"], values["upper_95"],

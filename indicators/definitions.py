@@ -1,4 +1,5 @@
 """Indicator definitions and input tables, read from config.yaml and validated entry by entry."""
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ COMPARISONS = ("wilson", "byar", "tolerance", "none")
 COLUMN_TYPES = ("number", "count", "flag", "text")
 TABLE_KEYS = ("practice_code", "pcn_code", "borough_code")
 AGGREGATES = ("sum", "count")
+LEVELS = ("practice", "pcn", "borough", "stp", "london")
 
 INDICATOR_FIELDS = {
     "id": str, "name": str, "plain_name": str, "description": str, "plain_description": str,
@@ -20,7 +22,7 @@ INDICATOR_FIELDS = {
 }
 OPTIONAL_INDICATOR_FIELDS = {
     "decimals": int, "target": dict, "tolerance_percent": (int, float), "suppress_below": (int, float),
-    "short_name": str, "mix_group": str,
+    "short_name": str, "mix_group": str, "lowest_level": str,
 }
 MEASURE_FIELDS = {"table", "column", "aggregate", "filter"}
 
@@ -83,6 +85,7 @@ class IndicatorDefinition:
     suppress_below: float = 10.0
     short_name: str = ""
     mix_group: str = ""
+    lowest_level: str = "practice"
 
     @property
     def label(self) -> str:
@@ -94,7 +97,7 @@ class IndicatorDefinition:
 
     def format_value(self, value: float | None, *, with_unit: bool = True) -> str:
         """The value as shown on the page: '97.3%', '0.58 per 1,000 patients'; 'not shown' if missing."""
-        if value is None or value != value:
+        if value is None or math.isnan(value):
             return "not shown"
         number = f"{value:,.{self.decimals}f}"
         if not with_unit:
@@ -272,13 +275,15 @@ def _read_indicator(entry: Any, tables: dict[str, TableSpec], domains: dict[str,
             _check_type(name, entry[name], kind)
     unknown = set(entry) - set(INDICATOR_FIELDS) - set(OPTIONAL_INDICATOR_FIELDS)
     if unknown:
-        raise _EntryProblem(sorted(unknown)[0], "This field is not known; check its spelling.")
+        raise _EntryProblem(min(unknown), "This field is not known; check its spelling.")
     if entry["domain"] not in domains:
         raise _EntryProblem("domain", f"Unknown domain '{entry['domain']}'; use one of {', '.join(domains) or 'none defined'}.")
     if entry["direction"] not in DIRECTIONS:
         raise _EntryProblem("direction", f"Use one of {', '.join(DIRECTIONS)}, not '{entry['direction']}'.")
     if entry["comparison"] not in COMPARISONS:
         raise _EntryProblem("comparison", f"Use one of {', '.join(COMPARISONS)}, not '{entry['comparison']}'.")
+    if entry.get("lowest_level", "practice") not in LEVELS:
+        raise _EntryProblem("lowest_level", f"Use one of {', '.join(LEVELS)}, not '{entry['lowest_level']}'.")
     if entry["multiplier"] <= 0:
         raise _EntryProblem("multiplier", "The multiplier must be more than 0.")
     for name in ("decimals", "tolerance_percent", "suppress_below"):
@@ -300,6 +305,7 @@ def _read_indicator(entry: Any, tables: dict[str, TableSpec], domains: dict[str,
         tolerance_percent=float(entry.get("tolerance_percent", 10)),
         suppress_below=float(entry.get("suppress_below", suppress_below)),
         short_name=entry.get("short_name", entry["name"]), mix_group=entry.get("mix_group", ""),
+        lowest_level=entry.get("lowest_level", "practice"),
     )
 
 
@@ -312,7 +318,7 @@ def _check_type(name: str, value: Any, kind: type | tuple[type, ...]) -> None:
 def _read_measure(role: str, raw: dict, tables: dict[str, TableSpec]) -> Measure:
     unknown = set(raw) - MEASURE_FIELDS
     if unknown:
-        raise _EntryProblem(f"{role}.{sorted(unknown)[0]}", "This field is not known; use table, column, aggregate, filter.")
+        raise _EntryProblem(f"{role}.{min(unknown)}", "This field is not known; use table, column, aggregate, filter.")
     table_name = raw.get("table")
     if table_name not in tables:
         raise _EntryProblem(f"{role}.table", f"No table '{table_name}' is defined under 'tables'.")

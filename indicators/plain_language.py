@@ -8,11 +8,15 @@ from typing import Any
 
 import pandas as pd
 
+from indicators.readability import MAX_SENTENCE_WORDS as READABLE_SENTENCE_WORDS
+from indicators.readability import find_decimal_numbers, find_unexplained_acronyms, split_sentences
+
 RATE_BASES = (1_000, 10_000, 100_000)
 SMALLEST_COUNT_SHOWN = 5  # a rate is put per 1,000, 10,000 or 100,000 people so its count is at least this
 MAX_SENTENCE_WORDS = 25
 LONDON_LEVEL = "london"
 NO_FIGURE_YET = "There is no figure for this yet."
+NO_PUBLIC_FIGURE = "We have no figures for this, so we cannot say how this area is doing."
 
 # Below these changes a figure is "about the same" as before, even if the rounded words differ.
 SMALLEST_CHANGE_IN_PROPORTION = 0.05
@@ -124,6 +128,7 @@ def compute_area_summary(values_by_indicator: Mapping[str, pd.DataFrame], defini
     area_name = _find_area_name(values_by_indicator, area_code, area_level)
     place = _place_name(area_name)
     sections = [_introduce_area(values_by_indicator, area_code, area_level, place, period, illustrative)]
+    introduction = " ".join(sections[0].sentences)
     for domain_id, domain in domains.items():
         paragraphs: list[SummaryParagraph] = []
         change_told = False
@@ -131,7 +136,7 @@ def compute_area_summary(values_by_indicator: Mapping[str, pd.DataFrame], defini
         for definition in (d for d in definitions if d.domain == domain_id):
             table = values_by_indicator.get(definition.id)
             if table is None:
-                reason = _find_unavailable_reason(definition, unavailable)
+                reason = _find_unavailable_reason(definition, unavailable, introduction)
                 reasons.setdefault(reason, []).append(definition.id)
                 continue
             sentences, current = _describe_indicator(definition, table, area_code, area_level, place, period)
@@ -141,9 +146,13 @@ def compute_area_summary(values_by_indicator: Mapping[str, pd.DataFrame], defini
                     sentences.append(change)
                     change_told = True
             paragraphs.append(SummaryParagraph((definition.id,), definition.plain_name, tuple(sentences)))
+        domain_size = sum(d.domain == domain_id for d in definitions)
         for reason, ids in reasons.items():
-            # Several indicators missing for one stated reason (no public survey) get one paragraph.
-            groups = [ids] if reason != NO_FIGURE_YET else [[indicator_id] for indicator_id in ids]
+            # Several indicators missing for one stated reason (no public survey) get one paragraph. A
+            # general sentence ("no figures for this") is only clear under the indicator's own title, or
+            # for a whole domain under the domain's heading.
+            general = reason == NO_FIGURE_YET or (reason == NO_PUBLIC_FIGURE and len(ids) < domain_size)
+            groups = [[indicator_id] for indicator_id in ids] if general else [ids]
             for group in groups:
                 title = next(d.plain_name for d in definitions if d.id == group[0]) if len(group) == 1 else None
                 paragraphs.append(SummaryParagraph(tuple(group), title, (reason,)))
@@ -212,13 +221,28 @@ def _find_parent_stp_name(values_by_indicator, area_code) -> str | None:
     return None
 
 
-def _find_unavailable_reason(definition, unavailable: Mapping[str, str]) -> str:
-    if definition.id in unavailable:
-        return unavailable[definition.id]
-    for table in (definition.numerator.table, definition.denominator.table):
-        if table in unavailable:
-            return unavailable[table]
-    return NO_FIGURE_YET
+def _find_unavailable_reason(definition, unavailable: Mapping[str, str], introduction: str = "") -> str:
+    """The stated reason for having no figure, or a plain sentence when that reason is not plain enough.
+
+    Reasons come from dataset.yaml, written by whoever prepared the data (often for specialists: "The
+    imported NHS files do not ..."); the public summary must not let them bring in an unexplained
+    acronym, a long sentence or a decimal number.
+    """
+    reason = next((unavailable[key] for key in (definition.id, definition.numerator.table,
+                                                definition.denominator.table) if key in unavailable), None)
+    if reason is None:
+        return NO_FIGURE_YET
+    return reason if _is_plain_reason(reason, introduction) else NO_PUBLIC_FIGURE
+
+
+def _is_plain_reason(reason: str, introduction: str) -> bool:
+    reason = " ".join(str(reason).split())
+    if not reason:
+        return False
+    brought_in = set(find_unexplained_acronyms(f"{introduction} {reason}")) - set(find_unexplained_acronyms(introduction))
+    if brought_in or find_decimal_numbers(reason):
+        return False
+    return all(len(sentence.split()) <= READABLE_SENTENCE_WORDS for sentence in split_sentences(reason))
 
 
 def _area_rows(table: pd.DataFrame, area_code: str, area_level: str) -> pd.DataFrame:

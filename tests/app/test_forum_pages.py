@@ -180,7 +180,7 @@ def test_facilitator_creates_an_event_gets_table_links_and_deletes_it(store):
     at.checkbox(key="forum_delete_confirm").check().run()
     at.button(key="forum_delete_event").click().run()
 
-    assert "Deleted the event and its 1 answers." in at.success[0].value
+    assert "Deleted the event and its 1 answer." in at.success[0].value
     assert store.list_events() == ()
 
 

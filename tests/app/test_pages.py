@@ -13,6 +13,7 @@ PAGE_TITLES = {
     "overview.py": "London overview",
     "stp_profile.py": "STP profile",
     "borough_explorer.py": "Borough explorer",
+    "practice.py": "Practice view",
     "data_and_indicators.py": "Data and indicators",
 }
 
@@ -80,10 +81,8 @@ def test_changing_the_indicator_changes_the_overview_chart():
 def test_changing_the_stp_changes_the_profile():
     at = open_app("stp_profile.py")
     assert titles(at)[0] == "STP profile: North Central London"
-    # AppTest drops the entrypoint's sidebar from the element tree after switch_page (the browser test
-    # clicks the real widget), so the shared selection is changed through its key in session state.
-    at.session_state["stp"] = "QWE"
-    at.run()
+    at.selectbox(key="stp").select("QWE").run()
+    assert at.query_params["stp"] == "QWE"
     assert not at.exception
     assert titles(at)[0] == "STP profile: South West London"
     table = at.dataframe[0].value
@@ -92,12 +91,10 @@ def test_changing_the_stp_changes_the_profile():
 
 def test_changing_the_borough_and_period_changes_the_explorer():
     at = open_app("borough_explorer.py")
-    at.session_state["borough"] = "E09000028"
-    at.run()
+    at.selectbox(key="borough").select("E09000028").run()
     assert titles(at)[0] == "Borough explorer: Southwark"
     assert "Peckham" not in " ".join(at.dataframe[0].value["Area"])  # invented names only
-    at.session_state["period"] = "2018-04-01"
-    at.run()
+    at.selectbox(key="period").select("2018-04-01").run()
     assert not at.exception
     assert set(at.dataframe[0].value["Period"]) == {"2018-04-01"}
 

@@ -1,4 +1,5 @@
 """AppTest: every page renders on real London data imported from ../shared/realdata (skipped when absent)."""
+import json
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,15 @@ def test_a_domain_without_public_data_says_so_instead_of_showing_a_figure():
     assert not at.exception
     shown = " ".join(i.value for i in at.info)
     assert "There is no public survey of who knows the STP's vision" in shown
+
+
+def test_the_overview_map_draws_the_33_imported_borough_boundaries():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["indicator"] = "extended_hours_practices"
+    at.run()
+    assert not at.exception
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    layer = deck["layers"][0]
+    assert layer["@@type"] == "GeoJsonLayer"
+    codes = {feature["properties"]["GSS_CODE"] for feature in layer["data"]["features"]}
+    assert len(codes) == 33

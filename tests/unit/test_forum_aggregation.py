@@ -103,3 +103,4 @@ def test_vision_survey_rows_have_the_survey_shape_with_the_stp_as_area():
     patients_qkk = rows[(rows["role"] == "Patient or public") & (rows["stp_code"] == "QKK")]
     assert patients_qkk[["respondents", "aware"]].values.tolist() == [[1, 0]]
     assert compute_vision_survey_rows(EMPTY, EVENT).empty
+    assert set(compute_vision_survey_rows(THREE, EVENT, period="2019-01-01")["period"]) == {"2019-01-01"}

@@ -392,3 +392,20 @@ def test_placement_prefers_the_2018_ccg_and_falls_back_on_the_postcode_within_th
     assert (by_postcode.borough_code, by_postcode.ccg_code, by_postcode.how) == ("E09000008", "07V",
                                                                                  FROM_POSTCODE_IN_STP)
     assert place_practice("36L", "QWE", "B9 4DD") is None
+
+
+def test_when_two_files_give_the_same_thing_the_later_one_is_used_and_the_other_counted(tmp_path):
+    later_mapping = tmp_path / "mapping_2021.csv"
+    later_mapping.write_text(MAPPING.read_text().replace("1-Sep-20", "01-Jan-21"))
+    second_boundaries = tmp_path / "boroughs_again.geojson"
+    shutil.copy(BOUNDARIES_FILE, second_boundaries)
+    data, report = import_files([MAPPING, later_mapping, BOUNDARIES_FILE, second_boundaries, MAPPING])
+    assert "practice_mapping.csv was given more than once; it was read once" in report.notes[0]
+    older = dropped_reasons(report, "practice_mapping.csv", "practices.csv")
+    assert older["a later practice mapping was given (mapping_2021.csv)"][0] == 8  # its 8 London rows
+    first_boundaries = dropped_reasons(report, "boroughs.geojson", "london_boroughs.geojson")
+    assert first_boundaries["another boundary file was given after this one (boroughs_again.geojson)"][0] == 2
+    assert len(data.boundaries.features) == 2 and len(data.practices) == 7
+    for file in report.files:
+        for tally in file.outputs:
+            assert tally.kept + file.dropped_count + sum(d.count for d in tally.dropped) == file.rows_read

@@ -1,0 +1,10 @@
+"""Presenter: the forum presentation from slides.yaml, one message per slide in large type; ?slide=3 opens slide 3."""
+from components import layout, slide_views
+
+config, data = layout.require_inputs()
+deck = slide_views.get_deck_or_stop(config, data)
+number = slide_views.render_slide_position(deck)
+slide_views.render_slide_label(number, len(deck.slides), data)
+slide_views.render_slide(deck.slides[number - 1], config, data)
+slide_views.render_navigation(deck, number, config, data)
+slide_views.render_deck_problems(deck, number)

@@ -1,0 +1,66 @@
+"""Pieces of the Practice view: the practice search, its facts, and every indicator's values for one period."""
+import pandas as pd
+import streamlit as st
+
+from components import cached_data, filters, layout
+from indicators import peers
+from indicators.compute import IndicatorUnavailable
+from indicators.definitions import AppConfig
+
+SEARCH_HELP = ("Type part of the practice's name, its ODS code or its postcode. The ODS code is the code the NHS "
+               "Organisation Data Service gives every practice (for example G85029). For a postcode, type the "
+               "first half: SE1 finds practices in SE1 only, not SE15; SE finds every SE district.")
+PEER_HELP = ("The practices this practice is ranked among. Similar size: a registered list within 25% of this "
+             "practice's. Similar deprivation: the same deprivation decile or the next one either side.")
+
+
+def _practice_label(row) -> str:
+    district = f", {row.postcode_district}" if row.postcode_district else ""
+    return f"{row.practice_name} ({row.practice_code}{district}, {row.borough_name})"
+
+
+def render_practice_picker(practices: pd.DataFrame, *, default_code: str | None) -> str | None:
+    """A search box and a selectbox of the matching practices; the chosen code is kept in the URL as `practice`."""
+    query = st.text_input("Find a practice by name, ODS code or postcode", key="practice_search", help=SEARCH_HELP)
+    matches = peers.compute_practice_matches(practices, query)
+    if matches.empty:
+        st.warning(f"No practice matches “{layout.escape_markdown(query.strip())}”. Check the spelling, or try part "
+                   "of the name, the ODS code or the first half of the postcode. Every practice is listed below.",
+                   icon="🔎")
+        matches = peers.compute_practice_matches(practices, "")
+    elif query.strip():
+        st.markdown(f"{len(matches):,} {'practice matches' if len(matches) == 1 else 'practices match'}.")
+    labels = {row.practice_code: _practice_label(row) for row in matches.itertuples()}
+    return filters.render_url_selectbox("Practice", list(labels), key="practice", format_func=labels.get,
+                                        default=default_code, help="The practice shown on this page.")
+
+
+def render_practice_facts(practice: pd.Series, list_size: float | None, list_period: str | None) -> None:
+    """Where the practice sits (PCN, borough, STP) and its size and deprivation, in plain words."""
+    text = layout.escape_markdown
+    pcn = (f"{text(practice['pcn_name'])} (PCN: the Primary Care Network of practices it works with)"
+           if practice["pcn_code"] else "not in a Primary Care Network (PCN)")
+    size = (f"{list_size:,.0f} registered patients in {filters.format_period(list_period)}"
+            if list_size is not None and pd.notna(list_size) and list_period else "no count of registered patients")
+    decile = pd.to_numeric(pd.Series([practice["deprivation_decile"]]), errors="coerce").iloc[0]
+    deprivation = (f"deprivation decile {int(decile)} (1 = most deprived tenth of areas, 10 = least)"
+                   if pd.notna(decile) else "no deprivation decile in the data")
+    st.markdown("\n".join([
+        f"- **ODS code** {text(practice['practice_code'])}; postcode district "
+        f"{text(practice['postcode_district']) or 'not given'}",
+        f"- **Network:** {pcn}",
+        f"- **Borough:** {text(practice['borough_name'])}; **STP:** {text(practice['stp_name'])}",
+        f"- **Size and area:** {size}; {deprivation}",
+    ]))
+
+
+def get_all_period_values(config: AppConfig, period: str) -> tuple[dict[str, pd.DataFrame | None], dict[str, str]]:
+    """Each indicator's values (all areas) in `period` or its latest earlier period with figures,
+    and for each unavailable indicator the reason (its values are None)."""
+    values, reasons = {}, {}
+    for definition in config.indicators:
+        try:
+            values[definition.id] = cached_data.get_period_values(definition.id, period)
+        except IndicatorUnavailable as reason:
+            values[definition.id], reasons[definition.id] = None, str(reason)
+    return values, reasons

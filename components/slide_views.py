@@ -1,0 +1,333 @@
+"""Presenter mode: the deck from slides.yaml, one slide drawn in large type, and the next / previous controls."""
+import os
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components import cached_data, charts, forum_views, layout, maps
+from forum.errors import ForumError
+from indicators.compute import IndicatorUnavailable
+from indicators.datasets import LoadedData
+from indicators.definitions import AppConfig
+from indicators.errors import ConfigError
+from indicators.slides import (
+    LONDON_CODE,
+    LONDON_NAME,
+    NAME_FIELDS,
+    Deck,
+    MissingFact,
+    Slide,
+    SlideTile,
+    compute_headline_text,
+    compute_indicator_facts,
+    compute_slide_label,
+    compute_slide_tile,
+    compute_tile_table,
+    format_period,
+    load_deck,
+    read_slide_number,
+)
+from indicators.views import compute_display_table, latest_period_with_values
+
+ROOT = Path(__file__).resolve().parents[1]
+SLIDE_PARAM = "slide"
+JUMP_KEY = "presenter_jump"
+PRESENTER_FONT_SIZE = 20  # plotly text on a slide: readable from the back of a room on a 1280x720 projector
+PRESENTER_TITLE_SIZE = 24
+CHART_HEIGHT = 430  # leaves room for the headline and the controls on a 720-pixel-high screen
+MAP_HEIGHT = 430
+NO_FIGURE = "{area} has no figure for this in these data (too few to give a reliable figure, or not published)."
+
+
+def deck_path() -> Path:
+    return Path(os.environ.get("ATSCALE_SLIDES", ROOT / "slides.yaml"))
+
+
+def read_stp_names(data: LoadedData) -> dict[str, str]:
+    stps = data.geography[["stp_code", "stp_name"]].drop_duplicates("stp_code")
+    stps = stps[stps["stp_code"] != ""]
+    return dict(zip(stps["stp_code"], stps["stp_name"]))
+
+
+def get_deck_or_stop(config: AppConfig, data: LoadedData) -> Deck:
+    """The checked deck, or a plain error naming the slide file and a stopped page."""
+    try:
+        return load_deck(deck_path(), config, read_stp_names(data))
+    except ConfigError as error:
+        st.title("Presenter")
+        layout.render_data_problem(error)
+        st.stop()
+
+
+def _go_to(number: int) -> None:
+    st.query_params[SLIDE_PARAM] = str(number)
+
+
+def _jump() -> None:
+    _go_to(st.session_state[JUMP_KEY])
+
+
+def render_slide_position(deck: Deck) -> int:
+    """The slide asked for in the URL (?slide=3), or slide 1 with a notice; the URL always says which is shown."""
+    number, notice = read_slide_number(st.query_params.get(SLIDE_PARAM), len(deck.slides))
+    if notice:
+        st.warning(notice, icon="⚠️")
+    if st.query_params.get(SLIDE_PARAM) != str(number):
+        st.query_params[SLIDE_PARAM] = str(number)
+    return number
+
+
+def render_slide_label(number: int, count: int, data: LoadedData) -> None:
+    """The small line above the headline: where we are in the deck and whether the figures are real."""
+    kind = {"illustrative": "ℹ️ Illustrative data: generated for demonstration, not real NHS figures",
+            "real": "✅ Real data"}.get(data.label, "⚠️ Unlabelled data: the data folder does not say if it is real")
+    st.markdown(f"**Slide {number} of {count}** · {kind}")
+
+
+def render_navigation(deck: Deck, number: int, config: AppConfig, data: LoadedData) -> None:
+    """Previous / next (also Page Up / Page Down, as sent by presentation clickers) and a jump list."""
+    count = len(deck.slides)
+    stp_names = read_stp_names(data)
+    labels = {slide.number: compute_slide_label(slide, stp_names, config) for slide in deck.slides}
+    previous, jump, following = st.columns([1, 3, 1], vertical_alignment="bottom")
+    previous.button("◀ Previous", key="presenter_previous", on_click=_go_to, args=(max(1, number - 1),),
+                    disabled=number == 1, shortcut="PageUp", width="stretch")
+    st.session_state[JUMP_KEY] = number
+    jump.selectbox("Go to slide", list(labels), format_func=labels.get, key=JUMP_KEY, on_change=_jump,
+                   label_visibility="collapsed")
+    following.button("Next ▶", key="presenter_next", on_click=_go_to, args=(min(count, number + 1),),
+                     disabled=number == count, shortcut="PageDown", type="primary", width="stretch")
+
+
+def render_deck_problems(deck: Deck, number: int) -> None:
+    """Problems elsewhere in the slide file, in one line under the controls (the broken slide shows the detail)."""
+    elsewhere = sorted({p.slide for p in deck.problems if p.slide is not None and p.slide != number})
+    file_wide = [p for p in deck.problems if p.slide is None]
+    if elsewhere:
+        st.warning(f"{Path(deck.path).name}: slide {', '.join(map(str, elsewhere))} could not be shown; "
+                   "open it to see what to fix.", icon="⚠️")
+    for problem in file_wide:
+        st.warning(layout.escape_markdown(str(problem)), icon="⚠️")
+
+
+def render_slide(slide: Slide, config: AppConfig, data: LoadedData) -> None:
+    """Draw one slide: its headline in large type, then at most one chart or a row of figures."""
+    if not slide.is_valid:
+        st.title(f"Slide {slide.number} cannot be shown")
+        for problem in slide.problems:
+            layout.render_data_problem(layout.escape_markdown(str(problem)))
+        return
+    VIEW_RENDERERS[slide.view](slide, config, data)
+
+
+def _latest_period(data: LoadedData) -> str:
+    return data.periods[-1]
+
+
+def _area(slide: Slide, data: LoadedData) -> tuple[str, str]:
+    if slide.stp:
+        return slide.stp, read_stp_names(data)[slide.stp]
+    return LONDON_CODE, LONDON_NAME
+
+
+def _render_headline(slide: Slide, config: AppConfig, data: LoadedData, *, compare_level: str = "stp",
+                     fallback: str) -> None:
+    """The slide's sentence as the page title, filled from data; the plain reason when the data lack a figure."""
+    area_code, area_name = _area(slide, data)
+    facts: dict[str, str | None] = {"area_name": area_name, "period": format_period(_latest_period(data))}
+    if slide.stp:
+        facts["stp_name"] = area_name
+    if slide.domain:
+        facts["domain_name"] = config.domains[slide.domain].name
+    reason = None
+    if slide.indicator:
+        definition = config.indicator(slide.indicator)
+        try:
+            values = cached_data.get_indicator_values(definition.id, levels=(compare_level, "london"))
+        except IndicatorUnavailable as unavailable:
+            reason = str(unavailable)
+        else:
+            facts.update(compute_indicator_facts(values, definition, area_code=area_code,
+                                                 compare_level=compare_level))
+    shown = {name: layout.escape_markdown(value) if name in NAME_FIELDS and value is not None else value
+             for name, value in facts.items()}
+    try:
+        st.title(compute_headline_text(slide.headline, shown))
+    except MissingFact:
+        st.title(layout.escape_markdown(fallback))
+        st.info(f"No figure for this slide. {reason or NO_FIGURE.format(area=area_name)}", icon="ℹ️")
+
+
+def build_presentation_figure(figure: go.Figure, *, height: int = CHART_HEIGHT) -> go.Figure:
+    """A dashboard figure restyled for a projector: larger text everywhere, fixed height."""
+    figure.update_layout(font_size=PRESENTER_FONT_SIZE, title_font_size=PRESENTER_TITLE_SIZE,
+                         legend_font_size=PRESENTER_FONT_SIZE, hoverlabel_font_size=PRESENTER_FONT_SIZE,
+                         height=height)
+    if figure.layout.title.subtitle.text:
+        figure.update_layout(title_subtitle_font_size=PRESENTER_FONT_SIZE - 2)
+    figure.update_xaxes(tickfont_size=PRESENTER_FONT_SIZE, title_font_size=PRESENTER_FONT_SIZE)
+    figure.update_yaxes(tickfont_size=PRESENTER_FONT_SIZE, title_font_size=PRESENTER_FONT_SIZE)
+    figure.update_annotations(font_size=PRESENTER_FONT_SIZE)
+    return figure
+
+
+def _render_numbers(table: pd.DataFrame, *, slide: Slide, name: str) -> None:
+    with st.expander("The numbers on this slide"):
+        layout.render_table(table, key=f"presenter_{slide.number}", file_name=f"atscale-slide-{slide.number}-{name}.csv")
+
+
+def _render_tiles(tiles: list[tuple[str, SlideTile | None, str]], *, columns: int, latest_period: str) -> None:
+    """A row (or rows) of big figures; a figure the data lack says why instead."""
+    cells = [cell for start in range(0, len(tiles), columns) for cell in st.columns(columns)[:len(tiles) - start]]
+    for cell, (heading, tile, reason) in zip(cells, tiles):
+        with cell.container(border=True):
+            st.subheader(layout.escape_markdown(heading))
+            if tile is None:
+                st.markdown(f"**No figure.** {layout.escape_markdown(reason)}")
+                continue
+            if tile.indicator_name != heading:
+                st.markdown(layout.escape_markdown(tile.indicator_name))
+            st.metric(tile.indicator_name, tile.value_text, label_visibility="collapsed")
+            words = [text for text in (tile.status_text, tile.target_text) if text]
+            if words:
+                st.markdown("  \n".join(f"**{layout.escape_markdown(text)}**" for text in words))
+            if tile.period != latest_period:
+                st.markdown(f"Latest figure: {format_period(tile.period)}")
+
+
+def _compute_tiles(definitions, slide: Slide, data: LoadedData, headings: list[str]):
+    area_code, _ = _area(slide, data)
+    levels = ("stp", "london") if slide.stp else ("london",)
+    tiles = []
+    for heading, definition in zip(headings, definitions):
+        try:
+            values = cached_data.get_indicator_values(definition.id, levels=levels, stp_code=slide.stp)
+        except IndicatorUnavailable as reason:
+            tiles.append((heading, None, str(reason)))
+            continue
+        tile = compute_slide_tile(values, definition, heading=heading, area_code=area_code,
+                                  latest_period=_latest_period(data))
+        tiles.append((heading, tile, NO_FIGURE.format(area=_area(slide, data)[1])))
+    return tiles
+
+
+def _render_domain_tiles(slide: Slide, config: AppConfig, data: LoadedData) -> None:
+    """One figure per domain (its first indicator), for London or the slide's STP."""
+    domains = [domain for domain in config.domains.values() if config.indicators_in(domain.id)]
+    tiles = _compute_tiles([config.indicators_in(d.id)[0] for d in domains], slide, data, [d.name for d in domains])
+    _render_tiles(tiles, columns=4, latest_period=_latest_period(data))
+    _render_numbers(compute_tile_table([tile for _, tile, _ in tiles if tile]), slide=slide, name="headlines")
+
+
+def render_london_headlines(slide: Slide, config: AppConfig, data: LoadedData) -> None:
+    _render_headline(slide, config, data, fallback="General practice at scale in London")
+    _render_domain_tiles(slide, config, data)
+
+
+def render_stp_profile(slide: Slide, config: AppConfig, data: LoadedData) -> None:
+    _render_headline(slide, config, data, fallback=_area(slide, data)[1])
+    _render_domain_tiles(slide, config, data)
+
+
+def render_domain(slide: Slide, config: AppConfig, data: LoadedData) -> None:
+    """Every indicator of one domain as big figures, for London or the slide's STP."""
+    domain = config.domains[slide.domain]
+    _render_headline(slide, config, data, fallback=f"{domain.name}: {_area(slide, data)[1]}")
+    definitions = config.indicators_in(domain.id)
+    tiles = _compute_tiles(definitions, slide, data, [d.short_name or d.name for d in definitions])
+    _render_tiles(tiles, columns=3 if len(tiles) > 4 else max(1, len(tiles)), latest_period=_latest_period(data))
+    _render_numbers(compute_tile_table([tile for _, tile, _ in tiles if tile]), slide=slide, name=domain.id)
+
+
+def _render_unavailable(reason: str) -> None:
+    st.info(f"No figure for this slide. {reason}", icon="ℹ️")
+
+
+def render_stp_comparison(slide: Slide, config: AppConfig, data: LoadedData) -> None:
+    """One indicator across the five STPs against London: one chart."""
+    definition = config.indicator(slide.indicator)
+    _render_headline(slide, config, data, fallback=f"{definition.name}: the five STPs")
+    try:
+        values = cached_data.get_indicator_values(definition.id, levels=("stp", "london"))
+    except IndicatorUnavailable:
+        return  # the headline has said why
+    period = latest_period_with_values(values, _latest_period(data))
+    current = values[values["period"] == period]
+    london = current.loc[current["level"] == "london", "value"]
+    london_value = float(london.iloc[0]) if len(london) else None
+    stps = current[current["level"] == "stp"]
+    figure = charts.build_area_comparison_figure(stps, definition, benchmark_value=london_value)
+    layout.render_chart(build_presentation_figure(figure), key=f"presenter_chart_{slide.number}",
+                        alt=charts.describe_area_comparison(stps, definition, london_value))
+    _render_numbers(compute_display_table(current, definition), slide=slide, name=definition.id)
+
+
+def render_trend(slide: Slide, config: AppConfig, data: LoadedData) -> None:
+    """One indicator over time for London, or for the slide's STP and London: one chart."""
+    definition = config.indicator(slide.indicator)
+    area_code, area_name = _area(slide, data)
+    _render_headline(slide, config, data, fallback=f"{definition.name} over time: {area_name}")
+    try:
+        values = cached_data.get_indicator_values(definition.id, levels=("stp", "london"), stp_code=slide.stp)
+    except IndicatorUnavailable:
+        return
+    areas = [area_code, LONDON_CODE] if slide.stp else [LONDON_CODE]
+    values = values[values["area_code"].isin(areas)]
+    figure = charts.build_trend_figure(values, definition, areas=areas)
+    layout.render_chart(build_presentation_figure(figure), key=f"presenter_chart_{slide.number}",
+                        alt=charts.describe_trend(values, definition, areas=areas))
+    _render_numbers(compute_display_table(values.sort_values(["area_code", "period"]), definition), slide=slide,
+                    name=definition.id)
+
+
+def render_map(slide: Slide, config: AppConfig, data: LoadedData) -> None:
+    """One indicator by borough on a map of London (no basemap needed), with its key and numbers."""
+    definition = config.indicator(slide.indicator)
+    _render_headline(slide, config, data, compare_level="borough", fallback=f"{definition.name}: the 33 boroughs")
+    try:
+        values = cached_data.get_indicator_values(definition.id, levels=("borough",))
+    except IndicatorUnavailable:
+        return
+    period = latest_period_with_values(values, _latest_period(data))
+    boroughs = values[values["period"] == period]
+    alt = maps.describe_borough_map(boroughs, definition)
+    st.pydeck_chart(maps.build_borough_map(boroughs, definition, boundaries=cached_data.get_boundaries()),
+                    height=MAP_HEIGHT, key=f"presenter_map_{slide.number}", alt=alt)
+    st.markdown(f"*What this map shows:* {layout.escape_markdown(alt)}")
+    with st.expander("The numbers on this slide"):
+        st.markdown("**Map key**")
+        st.dataframe(maps.build_map_legend(boroughs, definition), hide_index=True,
+                     key=f"presenter_legend_{slide.number}")
+        layout.render_table(compute_display_table(boroughs, definition), key=f"presenter_{slide.number}",
+                            file_name=f"atscale-slide-{slide.number}-{definition.id}.csv")
+
+
+def render_forum_plenary(slide: Slide, config: AppConfig, data: LoadedData) -> None:
+    """What the tables said: the forum's live answers for the slide's event (default: the most recent)."""
+    st.title(compute_headline_text(slide.headline, {}))
+    try:
+        store = forum_views.get_forum_store()
+        events = store.list_events()
+    except ForumError as error:
+        st.info(f"The forum answers cannot be shown just now: {error}", icon="ℹ️")
+        return
+    event = next((e for e in events if e.id == slide.event), None) if slide.event else (events[0] if events else None)
+    if event is None:
+        missing = f"There is no forum event number {slide.event}." if slide.event else "No forum event exists yet."
+        st.info(f"{missing} Create one on the Forum: facilitator page; its answers then show here.", icon="ℹ️")
+        return
+    st.text(forum_views.format_event(event))  # typed by a facilitator: shown as plain text, never markdown
+    forum_views.render_plenary(event.id)
+
+
+VIEW_RENDERERS = {
+    "london_headlines": render_london_headlines,
+    "stp_comparison": render_stp_comparison,
+    "stp_profile": render_stp_profile,
+    "domain": render_domain,
+    "trend": render_trend,
+    "map": render_map,
+    "forum_plenary": render_forum_plenary,
+}

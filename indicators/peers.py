@@ -1,0 +1,375 @@
+"""One practice among its areas and its peers: search, peer groups, ranks and comparison tables (no Streamlit).
+
+Practices are compared to help them improve, not to shame them: a rank is only given for the chosen
+practice, practices whose figure is too small to show are left out of every count, and a peer group
+with fewer than MIN_RANKED practices with a figure gets no rank and no spread (it could point at
+single practices).
+"""
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from indicators.definitions import IndicatorDefinition
+
+PEER_GROUPS = {
+    "stp": "Practices in the same STP",
+    "list_size": "Practices of a similar size (list within 25%)",
+    "deprivation": "Practices in similarly deprived areas (same or next decile)",
+    "london": "All practices in London",
+}
+LIST_SIZE_TOLERANCE = 0.25
+MIN_RANKED = 5
+LEVELS = ("practice", "pcn", "borough", "stp", "london")
+LEVEL_WORDS = {"practice": "This practice", "pcn": "Its PCN", "borough": "Its borough", "stp": "Its STP",
+               "london": "London"}
+STATUS_WORDS = {
+    "better": "Better than London", "worse": "Worse than London", "similar": "Similar to London",
+    "higher": "Higher than London", "lower": "Lower than London", "not compared": "Not compared",
+}
+STP_STATUS_WORDS = {key: text.replace("London", "its STP") for key, text in STATUS_WORDS.items()}
+DIRECTION_WORDS = {"higher_is_better": "Higher is better", "lower_is_better": "Lower is better",
+                   "neither": "Neither higher nor lower is better"}
+RANK_COLUMNS = ("Indicator", "Period", "This practice", "Rank among peers", "Practices with a figure",
+                "Peers: lowest", "Peers: median", "Peers: highest", "Which way is better")
+
+# An outward code (the first half of a postcode): area letters, district number, optional sub-district letter.
+_OUTWARD = re.compile(r"^([A-Z]{1,2})(\d{1,2})?([A-Z])?$")
+_FULL_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})$")
+
+
+@dataclass(frozen=True)
+class PeerGroup:
+    """The practices a practice is compared with (itself included), and the rule that chose them, in words."""
+
+    id: str
+    label: str
+    rule: str
+    practice_codes: tuple[str, ...]
+    unavailable: str = ""
+
+
+@dataclass(frozen=True)
+class Rank:
+    """The practice's place among peers with a figure; position None when it is not ranked (text says why)."""
+
+    position: int | None
+    count: int
+    text: str
+
+
+def _normalise(text: object) -> str:
+    return " ".join(str(text or "").split()).upper()
+
+
+def _outward_parts(text: str) -> tuple[str, str, str] | None:
+    """('SE', '1', '') for 'SE1', ('EC', '2', 'Y') for 'EC2Y', ('SE', '', '') for 'SE'; None if not a postcode."""
+    match = _OUTWARD.match(text)
+    if match is None:
+        return None
+    return match.group(1), match.group(2) or "", match.group(3) or ""
+
+
+def _query_outward(query: str) -> str:
+    """The outward part of a postcode query: 'SE1 7PB' -> 'SE1', 'SE17PB' -> 'SE1', 'SE15' -> 'SE15'."""
+    first = query.split(" ")[0] if query else ""
+    if " " not in query:
+        full = _FULL_POSTCODE.match(first)
+        if full:
+            return full.group(1)
+    return first
+
+
+def is_postcode_match(query: str, district: str) -> bool:
+    """Does a postcode query point at this postcode district?
+
+    The query is matched on the postcode's own word boundaries: area letters, then the whole district
+    number, then any sub-district letter. 'SE' matches every SE district; 'SE1' matches SE1 but not
+    SE15 (a different district); 'EC2' matches EC2Y; 'SE1 7PB' matches SE1.
+    """
+    wanted = _outward_parts(_query_outward(_normalise(query)))
+    actual = _outward_parts(_normalise(district))
+    if wanted is None or actual is None:
+        return False
+    area, number, letter = wanted
+    return area == actual[0] and (not number or number == actual[1]) and (not letter or letter == actual[2])
+
+
+def compute_practice_matches(practices: pd.DataFrame, query: str) -> pd.DataFrame:
+    """Practices matching a search, best first, with a `matched_on` column in words.
+
+    Case and extra spaces are ignored. Order: ODS code exact, ODS code prefix, postcode district
+    (see is_postcode_match), name starting with the text, name containing it; then by name.
+    An empty query returns every practice, by name.
+    """
+    text = _normalise(query)
+    if not text:
+        return practices.assign(matched_on="").sort_values(["practice_name", "practice_code"], ignore_index=True)
+    codes = practices["practice_code"].astype(str).str.upper()
+    names = practices["practice_name"].astype(str).map(_normalise)
+    districts = practices["postcode_district"].fillna("").astype(str)
+    compact = text.replace(" ", "")
+    tiers = [
+        (codes == compact, "ODS code"),
+        (codes.str.startswith(compact), "ODS code"),
+        (districts.map(lambda district: is_postcode_match(text, district)), "postcode district"),
+        (names.str.startswith(text), "name"),
+        (names.str.contains(text, regex=False), "name"),
+    ]
+    order = pd.Series(np.nan, index=practices.index)
+    matched_on = pd.Series("", index=practices.index, dtype=object)
+    for tier, (mask, words) in enumerate(tiers):
+        new = mask.fillna(False).astype(bool) & order.isna()
+        order[new] = tier
+        matched_on[new] = words
+    found = practices.assign(matched_on=matched_on, _order=order)
+    found = found[found["_order"].notna()].sort_values(["_order", "practice_name", "practice_code"])
+    return found.drop(columns="_order").reset_index(drop=True)
+
+
+def compute_list_sizes(registered: pd.DataFrame | None, period: str, *,
+                       column: str = "registered_patients") -> tuple[pd.Series, str | None]:
+    """Registered patients per practice code in `period`, or the latest earlier period with figures.
+
+    Returns (sizes, period used); empty and None when there are no figures.
+    """
+    if registered is None or registered.empty or column not in registered.columns:
+        return pd.Series(dtype=float), None
+    counted = registered[pd.to_numeric(registered[column], errors="coerce").notna()]
+    periods = sorted(counted["period"].astype(str).unique())
+    if not periods:
+        return pd.Series(dtype=float), None
+    earlier = [p for p in periods if p <= period]
+    used = earlier[-1] if earlier else periods[0]
+    rows = counted[counted["period"].astype(str) == used]
+    sizes = pd.to_numeric(rows[column], errors="coerce").groupby(rows["practice_code"].astype(str)).sum()
+    return sizes.astype(float), used
+
+
+def compute_peer_group(practices: pd.DataFrame, practice_code: str, group_id: str, *,
+                       list_sizes: pd.Series | None = None, list_size_period: str | None = None) -> PeerGroup:
+    """The practices in one peer group of the practice (the practice included).
+
+    group_id is a key of PEER_GROUPS: `stp` same STP; `list_size` registered list within
+    LIST_SIZE_TOLERANCE (25%) of the practice's, both ends included; `deprivation` same deprivation
+    decile or the next one either side; `london` every practice. When the practice lacks what the
+    rule needs (no decile, no list size), the group is empty and `unavailable` says why.
+    """
+    label = PEER_GROUPS[group_id]
+    practice = practices[practices["practice_code"] == practice_code].iloc[0]
+    everyone = practices["practice_code"].astype(str)
+    if group_id == "london":
+        return PeerGroup(group_id, label, "Every practice in London.", tuple(everyone))
+    if group_id == "stp":
+        same = practices["stp_code"] == practice["stp_code"]
+        return PeerGroup(group_id, label, f"Practices in the same STP as this one: {practice['stp_name']}.",
+                         tuple(everyone[same]))
+    if group_id == "deprivation":
+        return _deprivation_group(practices, practice, label)
+    if group_id == "list_size":
+        return _list_size_group(practice, label, list_sizes, list_size_period)
+    raise KeyError(group_id)
+
+
+def _deprivation_group(practices: pd.DataFrame, practice: pd.Series, label: str) -> PeerGroup:
+    decile = pd.to_numeric(pd.Series([practice["deprivation_decile"]]), errors="coerce").iloc[0]
+    if pd.isna(decile):
+        return PeerGroup("deprivation", label, "", (), unavailable=(
+            "This practice has no deprivation decile in the data, so it has no group of similarly deprived "
+            "practices to be compared with. Choose another peer group."))
+    decile = int(decile)
+    low, high = max(1, decile - 1), min(10, decile + 1)
+    deciles = pd.to_numeric(practices["deprivation_decile"], errors="coerce")
+    same = deciles.between(low, high)
+    rule = (f"Practices in deprivation deciles {low} to {high}: the same decile as this practice ({decile}) or "
+            "the next one either side. Decile 1 is the most deprived tenth of areas, 10 the least deprived. "
+            "Practices with no decile are left out.")
+    return PeerGroup("deprivation", label, rule, tuple(practices.loc[same, "practice_code"].astype(str)))
+
+
+def _list_size_group(practice: pd.Series, label: str, list_sizes: pd.Series | None,
+                     period: str | None) -> PeerGroup:
+    sizes = list_sizes if list_sizes is not None else pd.Series(dtype=float)
+    own = sizes.get(str(practice["practice_code"]), np.nan)
+    if pd.isna(own) or own <= 0:
+        return PeerGroup("list_size", label, "", (), unavailable=(
+            "There is no count of registered patients for this practice, so it has no group of practices of "
+            "a similar size to be compared with. Choose another peer group."))
+    low, high = own * (1 - LIST_SIZE_TOLERANCE), own * (1 + LIST_SIZE_TOLERANCE)
+    when = f" in {period}" if period else ""
+    rule = (f"Practices whose registered list{when} is within 25% of this practice's {own:,.0f} patients: "
+            f"{low:,.0f} to {high:,.0f} patients.")
+    similar = sizes[(sizes >= low) & (sizes <= high)]
+    return PeerGroup("list_size", label, rule, tuple(str(code) for code in similar.index))
+
+
+def ordinal(number: int) -> str:
+    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def compute_rank(values: pd.Series, practice_code: str, direction: str, *, min_count: int = MIN_RANKED) -> Rank:
+    """The practice's rank among `values` (practice code -> value; NaN = too small to show, left out).
+
+    higher_is_better and neither: 1st = highest; lower_is_better: 1st = lowest. Ties share the best
+    (smallest) rank they cover and are called "joint".
+    """
+    shown = pd.to_numeric(values, errors="coerce").dropna().round(9)
+    count = len(shown)
+    if practice_code not in shown.index:
+        return Rank(None, count, "Not ranked: this practice's figure is too small to show")
+    if count < min_count:
+        return Rank(None, count, f"Not ranked: fewer than {min_count} practices in this group have a figure")
+    own = shown[practice_code]
+    ahead = shown < own if direction == "lower_is_better" else shown > own
+    position = int(ahead.sum()) + 1
+    joint = "joint " if int((shown == own).sum()) > 1 else ""
+    place = f"{joint}{ordinal(position)} of {count}"
+    if direction == "lower_is_better":
+        return Rank(position, count, f"{place} (1st = lowest)")
+    if direction == "neither":
+        return Rank(position, count, f"{place}, counting from highest to lowest")
+    return Rank(position, count, f"{place} (1st = highest)")
+
+
+def has_practice_figures(values: pd.DataFrame) -> bool:
+    """True when at least one practice has a figure shown (not every practice too small to show)."""
+    practices = values[values["level"] == "practice"]
+    return bool(pd.to_numeric(practices["value"], errors="coerce").notna().any())
+
+
+def compute_missing_practice_figures(values_by_indicator: Mapping[str, pd.DataFrame | None],
+                                     definitions: Sequence[IndicatorDefinition],
+                                     reasons: Mapping[str, str]) -> pd.DataFrame:
+    """The indicators with no figure for a single practice, and why, in plain words."""
+    rows = []
+    for definition in definitions:
+        values = values_by_indicator.get(definition.id)
+        if values is None:
+            why = reasons.get(definition.id, "There are no figures for it in this data.")
+        elif values.empty:
+            why = "There are no figures for it in this data."
+        elif not (values["level"] == "practice").any():
+            lowest = next(level for level in LEVELS if (values["level"] == level).any())
+            why = f"It is measured for each {_level_noun(lowest)}, not for each practice."
+        elif not has_practice_figures(values):
+            why = ("One practice's count is too small to show (for example a single yes or no), so it is shown "
+                   "for PCNs and larger areas only.")
+        else:
+            continue
+        rows.append({"Indicator": definition.name, "Why there is no practice figure": why})
+    return pd.DataFrame(rows, columns=["Indicator", "Why there is no practice figure"])
+
+
+def _level_noun(level: str) -> str:
+    return {"pcn": "Primary Care Network (PCN)", "borough": "borough", "stp": "STP", "london": "London"}.get(level, level)
+
+
+def compute_practice_levels(values_by_indicator: Mapping[str, pd.DataFrame | None], practice: Mapping) -> pd.DataFrame:
+    """Tidy rows of the practice, its PCN, borough, STP and London for each indicator with practice figures.
+
+    `values_by_indicator`: id -> tidy indicator rows of one period (None when unavailable). The
+    result is the spine chart's input: indicator_id, period, level, area_code, area_name, value,
+    lower_95, upper_95, suppressed, vs_london, vs_stp, numerator, denominator.
+    """
+    codes = {"practice": practice["practice_code"], "pcn": practice.get("pcn_code", ""),
+             "borough": practice["borough_code"], "stp": practice["stp_code"], "london": "LDN"}
+    frames = []
+    for values in values_by_indicator.values():
+        if values is None or values.empty or not has_practice_figures(values):
+            continue
+        wanted = pd.Series(False, index=values.index)
+        for level, code in codes.items():
+            if code:
+                wanted |= (values["level"] == level) & (values["area_code"] == code)
+        rows = values[wanted]
+        if not (rows["level"] == "practice").any():  # no row for this practice: shown as "too few"
+            rows = pd.concat([rows, pd.DataFrame([{
+                "indicator_id": values["indicator_id"].iloc[0], "period": values["period"].iloc[0],
+                "level": "practice", "area_code": practice["practice_code"], "area_name": practice["practice_name"],
+                "value": np.nan, "suppressed": True, "vs_london": "not compared", "vs_stp": "not compared"}])])
+        frames.append(rows.assign(_order=rows["level"].map(LEVELS.index)).sort_values("_order"))
+    columns = ["indicator_id", "period", "level", "area_code", "area_name", "value", "lower_95", "upper_95",
+               "suppressed", "vs_london", "vs_stp", "numerator", "denominator"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True).reindex(columns=columns)
+
+
+def _rounded(value: object, decimals: int) -> float:
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return float(round(number, decimals)) if pd.notna(number) else np.nan
+
+
+def _interval(lower: object, upper: object, decimals: int) -> str:
+    if pd.isna(lower) or pd.isna(upper):
+        return ""
+    return f"{float(lower):,.{decimals}f} to {float(upper):,.{decimals}f}"
+
+
+def compute_practice_levels_table(levels: pd.DataFrame, definitions: Mapping[str, IndicatorDefinition]) -> pd.DataFrame:
+    """One row per indicator: the practice's value, interval and comparisons, then its PCN, borough, STP, London."""
+    columns = ["Indicator", "Period", "Unit", "This practice", "95% confidence interval", "Compared with London",
+               "Compared with its STP", "Its PCN", "Its borough", "Its STP", "London", "Which way is better"]
+    rows = []
+    for indicator_id, group in levels.groupby("indicator_id", sort=False):
+        definition = definitions[indicator_id]
+        by_level = group.drop_duplicates("level").set_index("level")
+        practice = by_level.loc["practice"]
+        shown = pd.notna(practice["value"])
+        row = {
+            "Indicator": definition.name,
+            "Period": practice["period"],
+            "Unit": definition.unit,
+            "This practice": _rounded(practice["value"], definition.decimals),
+            "95% confidence interval": _interval(practice["lower_95"], practice["upper_95"], definition.decimals),
+            "Compared with London": (STATUS_WORDS.get(practice["vs_london"], "Not compared") if shown
+                                     else "Not compared: too few to show"),
+            "Compared with its STP": (STP_STATUS_WORDS.get(practice["vs_stp"], "Not compared") if shown
+                                      else "Not compared: too few to show"),
+            "Which way is better": DIRECTION_WORDS.get(definition.direction, ""),
+        }
+        for level in ("pcn", "borough", "stp", "london"):
+            value = by_level.loc[level, "value"] if level in by_level.index else np.nan
+            row[LEVEL_WORDS[level]] = _rounded(value, definition.decimals)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def compute_peer_ranks(values_by_indicator: Mapping[str, pd.DataFrame | None],
+                       definitions: Mapping[str, IndicatorDefinition], practice_code: str,
+                       peer_codes: Sequence[str], *, min_count: int = MIN_RANKED) -> pd.DataFrame:
+    """The practice's rank and the peers' spread (lowest, median, highest; no names) on each indicator.
+
+    Only indicators with practice figures are listed. Peers whose figure is too small to show are
+    left out of the rank and the spread; with fewer than `min_count` figures neither is given.
+    """
+    peers = set(map(str, peer_codes))
+    rows = []
+    for indicator_id, values in values_by_indicator.items():
+        if values is None or values.empty or not has_practice_figures(values):
+            continue
+        definition = definitions[indicator_id]
+        practices = values[(values["level"] == "practice") & values["area_code"].astype(str).isin(peers)]
+        by_code = pd.to_numeric(practices.set_index("area_code")["value"], errors="coerce")
+        rank = compute_rank(by_code, practice_code, definition.direction, min_count=min_count)
+        spread = by_code.dropna()
+        enough = len(spread) >= min_count
+        rows.append({
+            "Indicator": definition.name,
+            "Period": values["period"].iloc[0],
+            "This practice": _rounded(by_code.get(practice_code, np.nan), definition.decimals),
+            "Rank among peers": rank.text,
+            "Practices with a figure": rank.count,
+            "Peers: lowest": _rounded(spread.min(), definition.decimals) if enough else np.nan,
+            "Peers: median": _rounded(spread.median(), definition.decimals) if enough else np.nan,
+            "Peers: highest": _rounded(spread.max(), definition.decimals) if enough else np.nan,
+            "Which way is better": DIRECTION_WORDS.get(definition.direction, ""),
+        })
+    return pd.DataFrame(rows, columns=list(RANK_COLUMNS))

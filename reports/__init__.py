@@ -1,0 +1,1 @@
+"""Print exports (the STP briefing pack, chart images); plain Python, never imports streamlit."""

@@ -1,0 +1,346 @@
+"""Time the dashboard without a browser (Streamlit's AppTest), at London and at England scale.
+
+For each dataset it measures, in a process of its own (so caches and memory peaks do not mix):
+- cold start: a new process's first run of the default page, loading and checking every input file,
+  and the same after st.cache_data.clear() (what an edited data file costs);
+- every page in app_pages/: the median and 90th percentile of warm reruns with the page's main selection
+  switched between two values (after each value has been seen once), and the first switch;
+- the reference page benchmarks/reference_app.py (two plain plotly charts) in the same process, so each page
+  is also given as a ratio to it;
+- the process's peak memory (resident set size, from getrusage).
+
+    python scripts/benchmark.py                           # London demo data (data/) and England-scale data
+    python scripts/benchmark.py --england-dir /tmp/eng    # write the England data there once, then reuse it
+    python scripts/benchmark.py --markdown results.md     # also write the Markdown table to a file
+    python scripts/benchmark.py --quick                   # a small, fast run (used by the tests)
+
+A page that fails is reported as an error row; the benchmark carries on.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+PAGES_DIR = ROOT / "app_pages"
+REFERENCE_APP = ROOT / "benchmarks" / "reference_app.py"
+LONDON_DIR = ROOT / "data"
+SHARED_KEYS = ("stp", "borough", "indicator", "period")
+# The selection a user of each page changes most; other pages use their first page-level selectbox with
+# two or more options, else the sidebar's indicator.
+MAIN_SELECTION = {"overview.py": "indicator", "stp_profile.py": "stp", "borough_explorer.py": "borough",
+                  "data_and_indicators.py": "indicator"}
+TARGETS = {"london": {"rerun_ms": 100, "cold_s": 2.0}, "england": {"rerun_ms": 250, "cold_s": 6.0, "memory_mb": 500}}
+REFERENCE_LABEL = "Reference: two plain plotly charts"
+TIMEOUT_S = 300
+
+
+@dataclass
+class Timing:
+    label: str
+    selection: str = ""
+    first_ms: float | None = None
+    samples_ms: list[float] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def median_ms(self) -> float | None:
+        return statistics.median(self.samples_ms) if self.samples_ms else None
+
+    @property
+    def p90_ms(self) -> float | None:
+        if not self.samples_ms:
+            return None
+        ordered = sorted(self.samples_ms)
+        return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
+
+
+@dataclass
+class DatasetResult:
+    name: str
+    data_dir: str
+    practices: int = 0
+    cold_start_s: float | None = None
+    cold_cleared_s: float | None = None
+    peak_memory_mb: float | None = None
+    reference: Timing | None = None
+    pages: list[Timing] = field(default_factory=list)
+    error: str = ""
+
+
+def page_titles() -> dict[str, str]:
+    """File name -> title, read from app.py's PAGES list (the file stem when a page is not registered)."""
+    text = APP.read_text(encoding="utf-8")
+    found = re.findall(r'st\.Page\(\s*"app_pages/([\w.]+)"\s*,\s*title="([^"]+)"', text)
+    titles = dict(found)
+    return {page.name: titles.get(page.name, page.stem.replace("_", " ")) for page in sorted(PAGES_DIR.glob("*.py"))}
+
+
+# --- measuring, inside one worker process per dataset ---------------------------------------------------------
+
+def _run_timed(at) -> float:
+    started = time.perf_counter()
+    at.run()
+    elapsed = (time.perf_counter() - started) * 1000
+    if at.exception:
+        raise RuntimeError(" ".join(str(e.value) for e in at.exception)[:200])
+    return elapsed
+
+
+def _select_by_position(at, key: str, position: int) -> None:
+    """Choose a selectbox option by position, whatever the page's format_func.
+
+    AppTest turns a value into its label with the page's format_func; given the label itself (identity)
+    it sends that label, which Streamlit maps back to the page's own value, as a browser would.
+    """
+    from streamlit.runtime.state.common import TESTING_KEY
+
+    box = at.selectbox(key=key)
+    box.root.session_state[TESTING_KEY][box.id] = lambda value: value
+    box.set_value(box.options[position])
+
+
+def _main_selection(at, page_name: str) -> str | None:
+    if page_name in MAIN_SELECTION:
+        return MAIN_SELECTION[page_name]
+    for box in at.selectbox:
+        if box.key and box.key not in SHARED_KEYS and len(box.options) >= 2 and not box.disabled:
+            return box.key
+    return "indicator" if any(box.key == "indicator" for box in at.selectbox) else None
+
+
+def _time_switching(at, key: str, timing: Timing, runs: int, warmup: int) -> None:
+    """First switch, then `warmup` untimed and `runs` timed switches between the same two options."""
+    start = at.selectbox(key=key).index or 0
+    positions = (1 if start == 0 else 0, start)
+    timing.selection = key
+    for number in range(1 + warmup + runs):
+        _select_by_position(at, key, positions[number % 2])
+        elapsed = _run_timed(at)
+        if number == 0:
+            timing.first_ms = elapsed
+        elif number > warmup:
+            timing.samples_ms.append(elapsed)
+
+
+def measure_reference(runs: int, warmup: int) -> Timing:
+    from streamlit.testing.v1 import AppTest
+
+    timing = Timing(REFERENCE_LABEL)
+    try:
+        at = AppTest.from_file(str(REFERENCE_APP), default_timeout=TIMEOUT_S)
+        _run_timed(at)
+        _time_switching(at, "reference_series", timing, runs, warmup)
+    except Exception as error:  # noqa: BLE001 - reported as an error row, never a crash
+        timing.error = f"{type(error).__name__}: {error}"
+    return timing
+
+
+def measure_page(page_name: str, label: str, runs: int, warmup: int) -> Timing:
+    from streamlit.testing.v1 import AppTest
+
+    timing = Timing(label)
+    try:
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+        _run_timed(at)
+        at.switch_page(f"app_pages/{page_name}")
+        _run_timed(at)
+        key = _main_selection(at, page_name)
+        if key is None:
+            timing.selection = "(none: plain rerun)"
+            for number in range(warmup + runs):
+                elapsed = _run_timed(at)
+                if number >= warmup:
+                    timing.samples_ms.append(elapsed)
+        else:
+            _time_switching(at, key, timing, runs, warmup)
+    except Exception as error:  # noqa: BLE001 - reported as an error row, never a crash
+        timing.error = f"{type(error).__name__}: {error}"
+    return timing
+
+
+def run_worker(name: str, data_dir: Path, runs: int, warmup: int) -> DatasetResult:
+    """All the figures for one dataset; run in a fresh process (see main)."""
+    from streamlit.testing.v1 import AppTest
+
+    result = DatasetResult(name, str(data_dir))
+    practices = data_dir / "practices.csv"
+    result.practices = max(0, len(practices.read_text(encoding="utf-8").splitlines()) - 1) if practices.exists() else 0
+    try:
+        started = time.perf_counter()
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+        _run_timed(at)
+        result.cold_start_s = time.perf_counter() - started
+
+        import streamlit as st
+
+        st.cache_data.clear()
+        started = time.perf_counter()
+        _run_timed(AppTest.from_file(str(APP), default_timeout=TIMEOUT_S))
+        result.cold_cleared_s = time.perf_counter() - started
+    except Exception as error:  # noqa: BLE001
+        result.error = f"cold start failed: {type(error).__name__}: {error}"
+
+    # The reference is timed before and after the pages, so a change in the machine's load shows in both.
+    half = max(1, runs // 2)
+    reference = measure_reference(half, warmup)
+    for page_name, label in page_titles().items():
+        result.pages.append(measure_page(page_name, f"{label} ({page_name})", runs, warmup))
+    later = measure_reference(runs - half if runs > 1 else 1, warmup)
+    reference.samples_ms += later.samples_ms
+    reference.error = reference.error or later.error
+    result.reference = reference
+    result.peak_memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    return result
+
+
+# --- orchestrating, in the parent process ---------------------------------------------------------------------
+
+def ensure_england_data(folder: Path, practices: int | None) -> None:
+    """Write the England-scale demo data into folder unless it is already there."""
+    if (folder / "practices.csv").exists():
+        return
+    command = [sys.executable, str(ROOT / "scripts" / "make_demo_data.py"), "--scale", "england", "--out", str(folder)]
+    if practices:
+        command += ["--practices", str(practices)]
+    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def measure_in_subprocess(name: str, data_dir: Path, runs: int, warmup: int, scratch: Path) -> DatasetResult:
+    result_file = scratch / f"{name}.json"
+    env = {**os.environ, "ATSCALE_DATA_DIR": str(data_dir), "ATSCALE_FORUM_DIR": str(scratch / f"forum-{name}"),
+           "ATSCALE_FACILITATOR_PASSCODE": "benchmark-only-passcode"}
+    env.pop("ATSCALE_DATABASE_URL", None)
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", name, "--data-dir", str(data_dir),
+               "--runs", str(runs), "--warmup", str(warmup), "--result", str(result_file)]
+    completed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if completed.returncode != 0 or not result_file.exists():
+        tail = (completed.stderr or completed.stdout).strip().splitlines()[-1:] or ["no output"]
+        return DatasetResult(name, str(data_dir), error=f"the measuring process failed: {tail[0][:200]}")
+    return load_result(json.loads(result_file.read_text(encoding="utf-8")))
+
+
+def load_result(raw: dict) -> DatasetResult:
+    result = DatasetResult(**{k: v for k, v in raw.items() if k not in ("reference", "pages")})
+    result.reference = Timing(**raw["reference"]) if raw.get("reference") else None
+    result.pages = [Timing(**page) for page in raw.get("pages", [])]
+    return result
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f} ms"
+
+
+def _cell_for(result: DatasetResult, label: str) -> str:
+    if result.error and not result.pages:
+        return "error"
+    timing = result.reference if label == REFERENCE_LABEL else next((p for p in result.pages if p.label == label), None)
+    if timing is None:
+        return "–"
+    if timing.error:
+        return f"error: {timing.error.replace('|', '/')[:120]}"
+    text = f"{_ms(timing.median_ms)} / {_ms(timing.p90_ms)}"
+    reference = result.reference.median_ms if result.reference else None
+    if label != REFERENCE_LABEL and reference and timing.median_ms is not None:
+        text += f" ({timing.median_ms / reference:.1f}×)"
+    if timing.first_ms is not None:
+        text += f"; first switch {_ms(timing.first_ms)}"
+    return text
+
+
+def format_markdown(results: list[DatasetResult], *, runs: int) -> str:
+    """One table: a row per measure and page, a column per dataset."""
+    heading = ["Measure"] + [f"{r.name.capitalize()} ({r.practices:,} practices)" for r in results] + ["Target"]
+    rows = [heading, ["---"] * len(heading)]
+
+    def target(kind: str) -> str:
+        parts = [f"{r.name.capitalize()} ≤ {TARGETS[r.name][kind]}" for r in results if kind in TARGETS.get(r.name, {})]
+        return ", ".join(parts)
+
+    rows.append(["Cold start: new process, first page (s)"]
+                + [_seconds(r.cold_start_s, r.error) for r in results] + [target("cold_s")])
+    rows.append(["Cold start: caches cleared, first page (s)"] + [_seconds(r.cold_cleared_s, r.error) for r in results]
+                + [""])
+    rows.append(["Peak memory of the process (MB)"]
+                + ["–" if r.peak_memory_mb is None else f"{r.peak_memory_mb:,.0f} MB" for r in results]
+                + [target("memory_mb")])
+    rows.append([f"{REFERENCE_LABEL}: rerun median / p90"] + [_cell_for(r, REFERENCE_LABEL) for r in results] + [""])
+    labels = list(dict.fromkeys(p.label for r in results for p in r.pages))
+    selections = {p.label: p.selection for r in results for p in r.pages if p.selection}
+    for label in labels:
+        changed = f", `{selections[label]}` changed" if label in selections else ""
+        rows.append([f"{label}: rerun median / p90 (× reference){changed}"] + [_cell_for(r, label) for r in results]
+                    + [target("rerun_ms") + " ms or ≤ 2× reference"])
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    notes = [f"Warm reruns: {runs} timed reruns per page, the main selection switched between two values each time, "
+             "after each value had been shown once; \"first switch\" is the first time the other value is shown."]
+    for result in results:
+        if result.error:
+            notes.append(f"{result.name}: {result.error}")
+    return "\n".join(lines) + "\n\n" + "\n".join(notes) + "\n"
+
+
+def _seconds(value: float | None, error: str) -> str:
+    return "error" if value is None and error else "–" if value is None else f"{value:.2f} s"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Time every atscale page at London and England scale (AppTest).")
+    parser.add_argument("--london-dir", type=Path, default=LONDON_DIR, help="the London data (default data/)")
+    parser.add_argument("--england-dir", type=Path, help="England-scale data; written there if absent "
+                        "(default: a temporary folder)")
+    parser.add_argument("--skip-england", action="store_true", help="measure the London data only")
+    parser.add_argument("--runs", type=int, help="timed reruns per page (default 10, 3 with --quick)")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed switches before timing (default 1)")
+    parser.add_argument("--quick", action="store_true", help="few reruns and a small England (400 practices)")
+    parser.add_argument("--markdown", type=Path, help="also write the Markdown table to this file")
+    parser.add_argument("--json", type=Path, help="also write the raw figures as JSON")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.runs is None:
+        args.runs = 3 if args.quick else 10
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker:
+        result = run_worker(args.worker, args.data_dir, args.runs, args.warmup)
+        args.result.write_text(json.dumps(asdict(result)), encoding="utf-8")
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="atscale-benchmark-") as scratch_name:
+        scratch = Path(scratch_name)
+        datasets = [("london", args.london_dir)]
+        if not args.skip_england:
+            england_dir = args.england_dir or scratch / "england"
+            ensure_england_data(england_dir, 400 if args.quick else None)
+            datasets.append(("england", england_dir))
+        results = []
+        for name, folder in datasets:
+            print(f"Measuring {name} ({folder}) ...", file=sys.stderr, flush=True)
+            results.append(measure_in_subprocess(name, folder, args.runs, args.warmup, scratch))
+    table = format_markdown(results, runs=args.runs)
+    print(table)
+    if args.markdown:
+        args.markdown.write_text(table, encoding="utf-8")
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in results], indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

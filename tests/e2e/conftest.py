@@ -1,0 +1,333 @@
+"""Browser end-to-end fixtures: one `streamlit run` server and one Debian chromium for the whole session.
+
+Every test gets a fresh browser context (`visit`) that lets only loopback requests through: anything else
+is recorded, aborted and fails the test, as does any uncaught error in the page. Pages are discovered from
+app_pages/*.py (URL path `/<file stem>`, the default page at `/`), so a new page is tested automatically.
+Skips cleanly when playwright or /usr/bin/chromium is missing. Figures (load times, external requests, axe
+results) are printed at the end of the run; with ATSCALE_SCREENSHOT_DIR set, screenshots and a JSON report
+are copied there too.
+"""
+import ast
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PAGE_TIMEOUT_MS = 60_000  # per page on a busy 2-core machine
+COLD_START_TIMEOUT_MS = 180_000  # the first page load also fills the server's caches
+SERVER_START_SECONDS = 60
+VIEWPORT = {"width": 1280, "height": 1000}
+MAX_SCREENSHOT_HEIGHT = 12_000
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+SCREENSHOT_DIR_SETTING = "ATSCALE_SCREENSHOT_DIR"
+PASSCODE_SETTING = "ATSCALE_FACILITATOR_PASSCODE"
+DEFAULT_TEST_PASSCODE = "e2e-passcode"  # used only when the environment sets none
+
+REPORT: dict[str, dict] = {"pages": {}, "axe": {}, "external_requests": [], "server": {}}
+
+
+@dataclass(frozen=True)
+class AppPage:
+    """One page file in app_pages/ and where the browser finds it."""
+
+    stem: str
+    url_path: str  # "/" for the default page, "/<stem>" otherwise
+    title: str | None  # the st.Page title in app.py; None when the page is not registered there
+
+
+def read_registered_pages(app_file: Path) -> dict[str, tuple[str | None, str | None, bool]]:
+    """stem -> (title, url_path, default) for every st.Page("app_pages/<stem>.py", ...) in app.py."""
+    pages = {}
+    for node in ast.walk(ast.parse(app_file.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) == "Page"):
+            continue
+        if not (node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            continue
+        keywords = {k.arg: k.value.value for k in node.keywords if isinstance(k.value, ast.Constant)}
+        pages[Path(node.args[0].value).stem] = (keywords.get("title"), keywords.get("url_path"),
+                                                bool(keywords.get("default")))
+    return pages
+
+
+def discover_pages() -> list[AppPage]:
+    registered = read_registered_pages(ROOT / "app.py")
+    found = []
+    for path in sorted((ROOT / "app_pages").glob("*.py")):
+        if path.stem.startswith("_"):
+            continue
+        title, url_path, default = registered.get(path.stem, (None, None, False))
+        found.append(AppPage(path.stem, "/" if default else f"/{url_path or path.stem}", title))
+    return found
+
+
+def pytest_generate_tests(metafunc):
+    if "app_page" in metafunc.fixturenames:
+        metafunc.parametrize("app_page", discover_pages(), ids=lambda page: page.stem)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _answers_health(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=1) as response:
+            return response.read() == b"ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """`streamlit run app.py` on a free loopback port for the whole session; yields its base URL."""
+    work = tmp_path_factory.mktemp("e2e_server")
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ)  # ATSCALE_* settings pass through to the app
+    env.setdefault("ATSCALE_FORUM_DIR", str(work / "forum"))  # never write forum answers into the repo
+    env[PASSCODE_SETTING] = env.get(PASSCODE_SETTING) or DEFAULT_TEST_PASSCODE  # the facilitator page shows its gate
+    log_path = work / "streamlit.log"
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.address", "127.0.0.1", "--server.port", str(port),
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    started = time.perf_counter()
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = started + SERVER_START_SECONDS
+        while not _answers_health(base_url):
+            if server.poll() is not None or time.perf_counter() > deadline:
+                pytest.fail(f"streamlit did not start on {base_url}:\n{log_path.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.1)  # polling a process we started, not waiting for a result
+        REPORT["server"]["health_seconds"] = round(time.perf_counter() - started, 2)
+        yield base_url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (no `playwright install`), shared by the session."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    sync_api.expect.set_options(timeout=PAGE_TIMEOUT_MS)
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(app_server, browser):
+    """The server's URL after one warm-up load of the default page (it fills the data caches)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.route("**/*", lambda route: route.continue_() if _is_loopback(route.request.url) else route.abort())
+    page = context.new_page()
+    started = time.perf_counter()
+    page.goto(app_server + "/", timeout=COLD_START_TIMEOUT_MS)
+    wait_for_app_run(page, timeout=COLD_START_TIMEOUT_MS)
+    REPORT["server"]["cold_first_page_seconds"] = round(time.perf_counter() - started, 2)
+    context.close()
+    return app_server
+
+
+def _is_loopback(url: str) -> bool:
+    parsed = urlparse(url)
+    return parsed.scheme in ("data", "blob", "about") or parsed.hostname in LOOPBACK_HOSTS
+
+
+def wait_for_app_run(page, timeout: int = PAGE_TIMEOUT_MS) -> None:
+    """Connected, script finished and the "Running..." widget gone (the signals Streamlit's own e2e uses)."""
+    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout)
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', state="attached",
+                           timeout=timeout)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached",
+                           timeout=timeout)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout)
+
+
+@dataclass
+class Visit:
+    """One fresh browser context on the app: open pages, choose options, take screenshots, run axe."""
+
+    page: object
+    base_url: str
+    tmp_path: Path
+    name: str
+    external_requests: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def open(self, url_path: str) -> float:
+        """Load a page and wait for its script run; returns the seconds it took."""
+        started = time.perf_counter()
+        self.page.goto(self.base_url + url_path)
+        wait_for_app_run(self.page)
+        return time.perf_counter() - started
+
+    def wait_for_app_run(self) -> None:
+        wait_for_app_run(self.page)
+
+    @property
+    def main(self):
+        return self.page.get_by_test_id("stMain")
+
+    @property
+    def sidebar(self):
+        return self.page.get_by_test_id("stSidebar")
+
+    def heading(self):
+        return self.main.locator("h1").first
+
+    def exceptions(self) -> list[str]:
+        return self.page.get_by_test_id("stException").all_text_contents()
+
+    def sidebar_selectbox(self, label: str):
+        """A sidebar selectbox's input, found by its label like a screen reader would."""
+        return self.sidebar.get_by_role("combobox", name=label)
+
+    def choose_other_option(self, label: str) -> str:
+        """Open the labelled sidebar selectbox with the mouse and click an option other than the current one."""
+        box = self.sidebar_selectbox(label)
+        current = box.input_value()
+        box.click()
+        options = self.page.get_by_role("option")
+        options.first.wait_for()
+        texts = [text.strip() for text in options.all_text_contents()]
+        choice = next(text for text in texts if text != current)
+        options.filter(has_text=choice).first.click()
+        return choice
+
+    def full_height(self) -> None:
+        """Make the viewport as tall as the main block: Streamlit scrolls inside it, not the document."""
+        height = self.page.evaluate(
+            "() => Math.max(...['stMain', 'stSidebarContent'].map(id => "
+            "(document.querySelector(`[data-testid=\"${id}\"]`) || {scrollHeight: 0}).scrollHeight))")
+        self.page.set_viewport_size({"width": VIEWPORT["width"],
+                                     "height": int(min(max(height, VIEWPORT["height"]), MAX_SCREENSHOT_HEIGHT))})
+
+    def screenshot(self, name: str, *, whole_page: bool = True) -> Path:
+        """A PNG of the page (all of it, by default) in tmp_path, copied to ATSCALE_SCREENSHOT_DIR if set."""
+        if whole_page:
+            self.full_height()
+        path = self.tmp_path / f"{name}.png"
+        self.page.screenshot(path=path, full_page=True)
+        copy_to_report_dir(path)
+        return path
+
+    def screenshot_element(self, locator, name: str, *, keep: bool = True) -> Path:
+        """A PNG of one element; `keep` copies it to ATSCALE_SCREENSHOT_DIR when that is set."""
+        path = self.tmp_path / f"{name}.png"
+        locator.screenshot(path=path)
+        if keep:
+            copy_to_report_dir(path)
+        return path
+
+    def run_axe(self) -> list[dict]:
+        """axe-core's WCAG 2.2 A/AA violations (any impact) on the whole page, shown at full height."""
+        if not AXE_JS.exists():
+            pytest.skip(f"axe-core is not installed ({AXE_JS.relative_to(ROOT)}): run `npm ci`")
+        self.full_height()
+        self.page.add_script_tag(path=str(AXE_JS))
+        result = self.page.evaluate(
+            "async tags => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            AXE_TAGS)
+        return result["violations"]
+
+    @property
+    def facilitator_passcode(self) -> str:
+        return os.environ.get(PASSCODE_SETTING) or DEFAULT_TEST_PASSCODE
+
+    def record(self, stem: str, **figures) -> None:
+        """Figures for the end-of-run summary (never asserted: timings vary with the machine)."""
+        REPORT["pages"].setdefault(stem, {}).update(figures)
+
+    def record_axe(self, label: str, violations: list[dict]) -> None:
+        REPORT["axe"][label] = summarise_violations(violations)
+
+    def assert_offline_and_error_free(self) -> None:
+        assert not self.external_requests, f"the page tried to reach the internet: {self.external_requests}"
+        assert not self.page_errors, f"errors in the page: {self.page_errors}"
+
+
+def copy_to_report_dir(path: Path) -> None:
+    target = os.environ.get(SCREENSHOT_DIR_SETTING)
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(target) / path.name)
+
+
+@pytest.fixture
+def visit(request, app_url, browser, tmp_path):
+    """A fresh context per test; fails the test on any non-loopback request or page error."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    page = context.new_page()
+    current = Visit(page=page, base_url=app_url, tmp_path=tmp_path, name=request.node.name)
+
+    def local_only(route):
+        if _is_loopback(route.request.url):
+            return route.continue_()
+        current.external_requests.append(route.request.url)
+        REPORT["external_requests"].append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", local_only)
+    page.on("pageerror", lambda error: current.page_errors.append(str(error)))
+    yield current
+    context.close()
+    current.assert_offline_and_error_free()
+
+
+def summarise_violations(violations: list[dict]) -> list[dict]:
+    """axe's answer cut down to what a reader needs: rule, impact and the elements at fault."""
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [{"target": node["target"], "html": node["html"][:200],
+                        "summary": (node.get("failureSummary") or "")[:300]} for node in v["nodes"]]}
+            for v in violations]
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not (REPORT["pages"] or REPORT["axe"] or REPORT["server"]):
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("browser end-to-end figures")
+    for key, value in REPORT["server"].items():
+        write(f"server {key}: {value}")
+    for stem, figures in sorted(REPORT["pages"].items()):
+        write(f"page {stem}: " + ", ".join(f"{key} {value}" for key, value in figures.items()))
+    write(f"external requests tried: {len(REPORT['external_requests'])}")
+    for url in REPORT["external_requests"][:20]:
+        write(f"  {url}")
+    for stem, violations in sorted(REPORT["axe"].items()):
+        write(f"axe {stem}: {len(violations)} rules violated")
+        for violation in violations:
+            targets = "; ".join(" ".join(map(str, node["target"])) for node in violation["nodes"][:5])
+            write(f"  {violation['impact']} {violation['id']} ({len(violation['nodes'])} elements): {targets}")
+    target = os.environ.get(SCREENSHOT_DIR_SETTING)
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        (Path(target) / "e2e-report.json").write_text(json.dumps(REPORT, indent=1), encoding="utf-8")
