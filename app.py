@@ -12,6 +12,8 @@ PAGES = [
     st.Page("app_pages/borough_explorer.py", title="Borough explorer", icon="🔎"),
     st.Page("app_pages/practice.py", title="Practice view", icon="🩺"),
     st.Page("app_pages/data_and_indicators.py", title="Data and indicators", icon="📋"),
+    st.Page("app_pages/plain_summary.py", title="In plain English", icon="💬"),
+    st.Page("app_pages/glossary.py", title="Glossary", icon="📖"),
     st.Page("app_pages/forum_facilitator.py", title="Forum: facilitator", icon="🎤"),
     st.Page("app_pages/forum_table.py", title="Forum: your table", icon="📝"),
     st.Page("app_pages/forum_plenary.py", title="Forum: plenary", icon="📊"),
@@ -26,11 +28,12 @@ try:
     data = cached_data.get_data()
 except AtscaleError as error:
     layout.render_data_problem(error)
-elif not presenting:
-    filters.render_shared_filters(config, data.geography, data.periods)
-    with st.sidebar:
-        layout.render_data_label(data.label, data.title)
-        if data.errors or config.problems:
-            st.warning(f"{len(data.errors) + len(config.problems)} problems were found in the input files. "
-                       "Everything still valid is shown; see Data and indicators.", icon="⚠️")
+else:
+    if not presenting:
+        filters.render_shared_filters(config, data.geography, data.periods)
+        with st.sidebar:
+            layout.render_data_label(data.label, data.title)
+            if data.errors or config.problems:
+                st.warning(f"{len(data.errors) + len(config.problems)} problems were found in the input files. "
+                           "Everything still valid is shown; see Data and indicators.", icon="⚠️")
 page.run()

@@ -41,11 +41,14 @@ if practices.empty:
 else:
     st.markdown("Each dot is a practice. Dots outside the funnel differ from London by more than chance alone "
                 "would explain (95% and 99.8% limits); bigger practices sit further right.")
-    layout.render_chart(charts.build_funnel_figure(practices, definition, london_value=london_value),
-                        key="borough_funnel", alt=charts.describe_funnel(practices, definition, london_value=london_value))
+    layout.render_chart(
+        cached_data.get_figure(charts.build_funnel_figure, practices, definition, london_value=london_value),
+        key="borough_funnel",
+        alt=cached_data.get_text(charts.describe_funnel, practices, definition, london_value=london_value))
 
 st.subheader("Trend")
 trend = values[values["level"].isin(["borough", "stp", "london"])]
 trend_areas = [borough_code, borough["stp_code"], "LDN"]
-layout.render_chart(charts.build_trend_figure(trend, definition, areas=trend_areas), key="borough_trend",
-                    alt=charts.describe_trend(trend, definition, areas=trend_areas))
+layout.render_chart(cached_data.get_figure(charts.build_trend_figure, trend, definition, areas=trend_areas),
+                    key="borough_trend",
+                    alt=cached_data.get_text(charts.describe_trend, trend, definition, areas=trend_areas))

@@ -54,16 +54,17 @@ if shown_period != period and shown_period is not None:
 current = values[values["period"] == shown_period]
 london_value = current.loc[current["level"] == "london", "value"].iloc[0] if shown_period else float("nan")
 stps = current[current["level"] == "stp"]
-layout.render_chart(charts.build_area_comparison_figure(stps, definition, benchmark_value=london_value),
-                    key="overview_stps", alt=charts.describe_area_comparison(stps, definition, london_value))
+layout.render_chart(
+    cached_data.get_figure(charts.build_area_comparison_figure, stps, definition, benchmark_value=london_value),
+    key="overview_stps", alt=cached_data.get_text(charts.describe_area_comparison, stps, definition, london_value))
 layout.render_table(compute_display_table(current, definition), key="overview_stps",
                     file_name=f"atscale-{definition.id}-stps-{shown_period}.csv")
 
 st.header(f"The 33 boroughs: {definition.name}")
 boroughs = cached_data.get_indicator_values(definition.id, levels=("borough",), period=shown_period)
-st.pydeck_chart(maps.build_borough_map(boroughs, definition, boundaries=cached_data.get_boundaries()),
-                key="overview_map", alt=maps.describe_borough_map(boroughs, definition))
-st.markdown(f"*What this map shows:* {layout.escape_markdown(maps.describe_borough_map(boroughs, definition))}")
+map_alt = cached_data.get_text(maps.describe_borough_map, boroughs, definition)
+st.pydeck_chart(cached_data.get_borough_map(boroughs, definition), key="overview_map", alt=map_alt)
+st.markdown(f"*What this map shows:* {layout.escape_markdown(map_alt)}")
 st.markdown("**Map key**")
 st.dataframe(maps.build_map_legend(boroughs, definition), hide_index=True, key="overview_legend")
 layout.render_table(compute_display_table(boroughs, definition), key="overview_boroughs",

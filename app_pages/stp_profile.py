@@ -27,8 +27,10 @@ if values is not None:
     current = values[values["period"] == shown_period]
     london_value = current.loc[current["level"] == "london", "value"].max()
     boroughs = current[current["level"] != "london"]
-    layout.render_chart(charts.build_area_comparison_figure(boroughs, definition, benchmark_value=london_value),
-                        key="stp_boroughs", alt=charts.describe_area_comparison(boroughs, definition, london_value))
+    layout.render_chart(
+        cached_data.get_figure(charts.build_area_comparison_figure, boroughs, definition, benchmark_value=london_value),
+        key="stp_boroughs",
+        alt=cached_data.get_text(charts.describe_area_comparison, boroughs, definition, london_value))
     layout.render_table(compute_display_table(current, definition), key="stp_boroughs",
                         file_name=f"atscale-{definition.id}-{stp_code}-{shown_period}.csv")
 
@@ -41,9 +43,10 @@ for trend_definition in config.indicators_in(domain_id):
     except IndicatorUnavailable as reason:
         st.info(f"{trend_definition.name}: no figure. {reason}")
         continue
-    layout.render_chart(charts.build_trend_figure(trend, trend_definition, areas=[stp_code, "LDN"]),
+    layout.render_chart(cached_data.get_figure(charts.build_trend_figure, trend, trend_definition,
+                                               areas=[stp_code, "LDN"]),
                         key=f"stp_trend_{trend_definition.id}",
-                        alt=charts.describe_trend(trend, trend_definition, areas=[stp_code, "LDN"]))
+                        alt=cached_data.get_text(charts.describe_trend, trend, trend_definition, areas=[stp_code, "LDN"]))
 
 for group in dict.fromkeys(d.mix_group for d in config.indicators if d.mix_group):
     st.header(group)
@@ -57,8 +60,8 @@ for group in dict.fromkeys(d.mix_group for d in config.indicators if d.mix_group
     mix_period = latest_period_with_values(mix_values[parts[0].id], period)
     mix_values = {i: v[v["period"] == mix_period] for i, v in mix_values.items()}
     mix = compute_mix(mix_values, parts)
-    layout.render_chart(charts.build_workforce_mix_figure(mix), key=f"stp_mix_{group}",
-                        alt=charts.describe_workforce_mix(mix))
+    layout.render_chart(cached_data.get_figure(charts.build_workforce_mix_figure, mix), key=f"stp_mix_{group}",
+                        alt=cached_data.get_text(charts.describe_workforce_mix, mix))
     layout.render_table(mix, key=f"stp_mix_{group}", file_name=f"atscale-mix-{stp_code}.csv")
 
 st.header("Primary Care Network maturity")
@@ -73,6 +76,6 @@ else:
     else:
         st.markdown(f"Self-assessed by each network, {filters.format_period(maturity_period)}: "
                     "1 means not started, 5 means fully in place.")
-        layout.render_chart(charts.build_maturity_heatmap(grid), key="stp_maturity",
-                            alt=charts.describe_maturity_heatmap(grid))
+        layout.render_chart(cached_data.get_figure(charts.build_maturity_heatmap, grid), key="stp_maturity",
+                            alt=cached_data.get_text(charts.describe_maturity_heatmap, grid))
         layout.render_table(grid, key="stp_maturity", file_name=f"atscale-maturity-{stp_code}.csv")

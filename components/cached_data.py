@@ -1,4 +1,10 @@
-"""The only home of Streamlit caching: config, data and indicator values, keyed on file contents."""
+"""The only home of Streamlit caching: config, data, indicator values and figures, keyed on file contents.
+
+st.cache_data copies (pickles) what it returns on every call, so the large, read-only objects shared by every
+session (the config, the loaded data, each indicator's full values and the built figures) use st.cache_resource:
+one object, never copied. Nothing may change them in place (pandas' copy-on-write keeps a filtered or assigned
+frame separate). What a page gets to work on (narrowed values, tables) is still an st.cache_data copy.
+"""
 import hashlib
 import json
 import os
@@ -7,9 +13,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from indicators.compute import IndicatorUnavailable, compute_indicator_values
+from components import maps
+from forum.store import ForumStore, open_forum_store, read_database_url
+from indicators.compute import RESULT_COLUMNS, IndicatorUnavailable, compute_indicator_values
 from indicators.datasets import LoadedData, load_data
 from indicators.definitions import AppConfig, load_config
+from indicators.plain_language import SummarySection, compute_area_summary
 from indicators.views import latest_period_with_values
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,12 +53,12 @@ def _inputs_digest() -> str:
     return hashlib.sha1("|".join([str(folder), str(config_path()), *parts]).encode()).hexdigest()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _load_config(path: str, digest: str) -> AppConfig:
     return load_config(path)
 
 
-@st.cache_data(show_spinner="Loading and checking the data files…", max_entries=4)
+@st.cache_resource(show_spinner="Loading and checking the data files…", max_entries=2)
 def _load_data(path: str, folder: str, digest: str) -> LoadedData:
     return load_data(load_config(path), folder)
 
@@ -63,7 +72,7 @@ def get_data() -> LoadedData:
     return _load_data(str(config_path()), str(data_dir()), _inputs_digest())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _indicator_values(indicator_id: str, path: str, folder: str, digest: str) -> tuple[pd.DataFrame | None, str]:
     config = _load_config(path, digest)
     try:
@@ -103,25 +112,27 @@ def get_indicator_values(indicator_id: str, *, levels: tuple[str, ...] = ("pract
     return values
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _period_values(indicator_id: str, period: str, path: str, folder: str, digest: str) -> tuple[pd.DataFrame | None, str]:
-    values, reason = _indicator_values(indicator_id, path, folder, digest)
-    if values is None:
-        return None, reason
-    shown = latest_period_with_values(values, period)
-    return values[values["period"] == shown].reset_index(drop=True), ""
+@st.cache_data(show_spinner="Working out the indicators…", max_entries=32)
+def _period_values(period: str, indicator_ids: tuple[str, ...], path: str, folder: str,
+                   digest: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    frames, reasons = [], {}
+    for indicator_id in indicator_ids:
+        values, reason = _indicator_values(indicator_id, path, folder, digest)
+        if values is None:
+            reasons[indicator_id] = reason
+            continue
+        frames.append(values[values["period"] == latest_period_with_values(values, period)])
+    values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(RESULT_COLUMNS))
+    return values, reasons
 
 
-def get_period_values(indicator_id: str, period: str) -> pd.DataFrame:
-    """Every area's values of one indicator in `period`, or in the latest earlier period with figures
-    (tables differ in dates); empty when there are none. Raises IndicatorUnavailable like get_indicator_values."""
-    values, reason = _period_values(indicator_id, period, str(config_path()), str(data_dir()), _inputs_digest())
-    if values is None:
-        raise IndicatorUnavailable(reason)
-    return values
+def get_period_values(period: str, indicator_ids: tuple[str, ...]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The tidy values of several indicators for every area, each in its latest period up to `period` with
+    figures (tables differ in dates), and the reason each unavailable indicator has no values."""
+    return _period_values(period, tuple(indicator_ids), str(config_path()), str(data_dir()), _inputs_digest())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _boundaries(path: str, digest: str) -> dict | None:
     try:
         geojson = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -130,13 +141,29 @@ def _boundaries(path: str, digest: str) -> dict | None:
     return geojson if isinstance(geojson, dict) and geojson.get("features") else None
 
 
-def get_boundaries() -> dict | None:
-    """Borough boundaries from the file named in config.yaml, or None to draw tiles."""
+def _boundaries_path() -> Path | None:
     name = get_config().map_boundaries
-    if not name:
-        return None
-    path = data_dir() / name
-    return _boundaries(str(path), _file_digest(path)) if path.exists() else None
+    path = data_dir() / name if name else None
+    return path if path is not None and path.exists() else None
+
+
+def get_boundaries() -> dict | None:
+    """Borough boundaries from the file named in config.yaml, or None to draw tiles (shared: never change it)."""
+    path = _boundaries_path()
+    return _boundaries(str(path), _file_digest(path)) if path else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _borough_map(borough_values: pd.DataFrame, definition, boundaries_file: str, _boundaries: dict | None):
+    return maps.build_borough_map(borough_values, definition, boundaries=_boundaries)
+
+
+def get_borough_map(borough_values: pd.DataFrame, definition):
+    """maps.build_borough_map with the boundaries named in config.yaml, built once per distinct values and
+    shared by every session (never change it); keyed on the boundary file's digest, not its contents."""
+    path = _boundaries_path()
+    boundaries_file = f"{path}:{_file_digest(path)}" if path else ""
+    return _borough_map(borough_values, definition, boundaries_file, get_boundaries())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -147,3 +174,63 @@ def _table(name: str, path: str, folder: str, digest: str) -> pd.DataFrame | Non
 def get_table(name: str) -> pd.DataFrame | None:
     """One validated input table (None when it was not loaded)."""
     return _table(name, str(config_path()), str(data_dir()), _inputs_digest())
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _area_summary(area_level: str, area_code: str, period: str, illustrative: bool, path: str, folder: str,
+                  digest: str) -> list[SummarySection]:
+    config, data = _load_config(path, digest), _load_data(path, folder, digest)
+    values, unavailable = {}, dict(data.unavailable)
+    for definition in config.indicators:
+        selected, reason = _selected_values(definition.id, ("borough", "stp", "london"), None, None, None,
+                                            path, folder, digest)
+        if selected is None:
+            unavailable.setdefault(definition.id, reason)
+        else:
+            values[definition.id] = selected
+    return compute_area_summary(values, config.indicators, config.domains, area_code=area_code,
+                                area_level=area_level, period=period, unavailable=unavailable,
+                                illustrative=illustrative)
+
+
+def get_area_summary(area_level: str, area_code: str, period: str, *, illustrative: bool = False) -> list[SummarySection]:
+    """Plain-language sections about one STP or borough (indicators.plain_language.compute_area_summary)."""
+    return _area_summary(area_level, area_code, period, illustrative, str(config_path()), str(data_dir()),
+                         _inputs_digest())
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _figure(name: str, _build, args: tuple, kwargs: dict):
+    return _build(*args, **kwargs)
+
+
+def get_figure(build, *args, **kwargs):
+    """build(*args, **kwargs) for a figure builder (charts.build_*, maps.build_*), built once per distinct
+    arguments (frames are hashed by content) and shared by every session: never change the returned figure.
+
+    st.cache_resource, not st.cache_data: a pickled plotly figure re-validates every property when it is
+    unpickled, which costs about as much as building it again.
+    """
+    return _figure(f"{build.__module__}.{build.__qualname__}", build, args, kwargs)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _text(name: str, _describe, args: tuple, kwargs: dict) -> str:
+    return _describe(*args, **kwargs)
+
+
+def get_text(describe, *args, **kwargs) -> str:
+    """describe(*args, **kwargs) for a text alternative (charts.describe_*, maps.describe_*), worked out once per
+    distinct arguments."""
+    return _text(f"{describe.__module__}.{describe.__qualname__}", describe, args, kwargs)
+
+
+@st.cache_resource(show_spinner=False)
+def _forum_store(url: str) -> ForumStore:
+    # cache_resource, not cache_data: one engine and connection pool per database, shared by every session.
+    return open_forum_store(url)
+
+
+def get_forum_store() -> ForumStore:
+    """The forum store named by ATSCALE_DATABASE_URL / ATSCALE_FORUM_DIR (raises ForumError if unreachable)."""
+    return _forum_store(read_database_url())

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import palette
+from components import cached_data, palette
 from components.layout import escape_markdown
 from forum.access import HOW_TO_SET_PASSCODE, check_passcode, read_facilitator_passcode
 from forum.aggregation import (
@@ -22,7 +22,7 @@ from forum.aggregation import (
     compute_vision_survey_rows,
 )
 from forum.errors import ForumError
-from forum.export import VISION_SURVEY_FILE_NAME
+from forum.export import VISION_SURVEY_FILE_NAME, write_vision_survey_csv
 from forum.models import (
     BARRIER_LABELS,
     COUNT_MEASURES,
@@ -37,7 +37,7 @@ from forum.models import (
     RoleCount,
     TableAnswer,
 )
-from forum.store import ForumStore, new_submission_token, open_forum_store, read_database_url
+from forum.store import ForumStore, new_submission_token
 
 TABLE_PAGE_PATH = "forum_table"  # the participant page's URL path under st.navigation
 EVENT_PARAM = "event"
@@ -53,15 +53,9 @@ SAVED_KEY = "forum_table_saved"
 COUNT_MEASURE_LABELS = {"present": "At the table", "know": "Know the vision", "own": "Own the vision"}
 
 
-@st.cache_resource(show_spinner=False)
-def _open_store(url: str) -> ForumStore:
-    # One engine (and connection pool) per database for the whole server, shared by every session.
-    return open_forum_store(url)
-
-
 def get_forum_store() -> ForumStore:
     """The forum store named by ATSCALE_DATABASE_URL / ATSCALE_FORUM_DIR, opened once per server."""
-    return _open_store(read_database_url())
+    return cached_data.get_forum_store()
 
 
 def get_forum_store_or_stop() -> ForumStore:
@@ -222,7 +216,8 @@ def render_create_event_form(store: ForumStore) -> None:
 
 def build_table_link(page_url: str | None, event_id: int, stp_code: str) -> str:
     """The link a table opens: the participant page with its event and STP preselected."""
-    query = urlencode({EVENT_PARAM: event_id, STP_PARAM: stp_code})
+    # "stp" too, so the shared sidebar filter shows the same STP as the table's form.
+    query = urlencode({EVENT_PARAM: event_id, STP_PARAM: stp_code, "stp": stp_code})
     if not page_url:
         return f"/{TABLE_PAGE_PATH}?{query}"
     parts = urlsplit(page_url)
@@ -233,6 +228,22 @@ def build_table_link(page_url: str | None, event_id: int, stp_code: str) -> str:
 def compute_table_links(page_url: str | None, event_id: int) -> pd.DataFrame:
     return pd.DataFrame({"STP": list(STP_NAMES.values()),
                          "Link for the table": [build_table_link(page_url, event_id, code) for code in STP_NAMES]})
+
+
+def render_use_in_dashboard(store: ForumStore, event: Event) -> None:
+    """Save the vision answers into the data folder, where config.yaml's forum_vision table reads them."""
+    quarter_start = event.date.replace(month=(event.date.month - 1) // 3 * 3 + 1, day=1)
+    if st.button("Use these vision answers in the dashboard", key="forum_use_in_dashboard",
+                 help="Saves them as forum_vision_survey.csv in the data folder; the vision indicators "
+                      "built on it then show the forum's own answers, dated the quarter of the event."):
+        survey = compute_vision_survey_rows(store.read_submissions(event.id), event, period=quarter_start.isoformat())
+        try:
+            path = write_vision_survey_csv(survey, cached_data.data_dir() / VISION_SURVEY_FILE_NAME)
+        except OSError as error:
+            st.error(f"Could not save the answers: {escape_markdown(str(error))}", icon="🚫")
+        else:
+            st.success(f"Saved {len(survey)} rows to {escape_markdown(str(path))}. The Vision awareness "
+                       "indicators now include the forum's answers.", icon="✅")
 
 
 def render_event_tools(store: ForumStore, event: Event, expected_passcode: str) -> None:
@@ -253,6 +264,7 @@ def render_event_tools(store: ForumStore, event: Event, expected_passcode: str) 
                        survey.to_csv(index=False).encode("utf-8"), file_name=VISION_SURVEY_FILE_NAME,
                        mime="text/csv", key="forum_export_vision",
                        help="Counts by STP and role, shaped like vision_survey.csv, for the vision indicators.")
+    render_use_in_dashboard(store, event)
     st.header("Delete this event")
     confirmed = st.checkbox("I understand this deletes the event and all its answers for good.",
                             key="forum_delete_confirm")

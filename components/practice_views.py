@@ -1,15 +1,28 @@
-"""Pieces of the Practice view: the practice search, its facts, and every indicator's values for one period."""
+"""Pieces of the Practice view: the practice search and the practice's facts in plain words."""
 import pandas as pd
 import streamlit as st
 
-from components import cached_data, filters, layout
+from components import filters, layout
 from indicators import peers
-from indicators.compute import IndicatorUnavailable
-from indicators.definitions import AppConfig
 
 SEARCH_HELP = ("Type part of the practice's name, its ODS code or its postcode. The ODS code is the code the NHS "
                "Organisation Data Service gives every practice (for example G85029). For a postcode, type the "
                "first half: SE1 finds practices in SE1 only, not SE15; SE finds every SE district.")
+INTRO = ("Find a practice and see it beside its Primary Care Network (PCN: practices that work together), its "
+         "borough, its STP (Sustainability and Transformation Partnership: one of London's five health and care "
+         "partnerships) and London, then beside practices like it. Practices are compared to help them improve: "
+         "each figure shows its uncertainty, and figures from small numbers are not shown or compared.")
+SPINE_NOTE = ("Each row is one indicator, drawn relative to London (London = 1). The coloured marker is this "
+              "practice, its line the 95% confidence interval: the range the true figure is likely to be in. "
+              "“Better”, “similar” or “worse” than London allows for that uncertainty and for which way is "
+              "better; for staff numbers, which have no sampling error, “similar” means within a set margin of London "
+              "(usually 10%). "
+              "The open markers are its PCN, borough and STP.")
+RANK_NOTE = (f"The rank counts only practices with a figure; figures from small numbers are left out, and with "
+             f"fewer than {peers.MIN_RANKED} figures there is no rank. Other practices are not named: the table "
+             "gives the spread of the group (lowest, middle and highest) so you can see where you stand without a "
+             "league table. A rank does not allow for chance: check the confidence interval above before reading "
+             "much into a small difference.")
 PEER_HELP = ("The practices this practice is ranked among. Similar size: a registered list within 25% of this "
              "practice's. Similar deprivation: the same deprivation decile or the next one either side.")
 
@@ -30,6 +43,10 @@ def render_practice_picker(practices: pd.DataFrame, *, default_code: str | None)
         matches = peers.compute_practice_matches(practices, "")
     elif query.strip():
         st.markdown(f"{len(matches):,} {'practice matches' if len(matches) == 1 else 'practices match'}.")
+    wanted = st.query_params.get("practice")
+    if wanted and wanted not in set(practices["practice_code"]):
+        st.warning(f"The practice in the link ({layout.escape_markdown(wanted)}) is not in this data; "
+                   "choose a practice below.", icon="🔎")
     labels = {row.practice_code: _practice_label(row) for row in matches.itertuples()}
     return filters.render_url_selectbox("Practice", list(labels), key="practice", format_func=labels.get,
                                         default=default_code, help="The practice shown on this page.")
@@ -46,21 +63,10 @@ def render_practice_facts(practice: pd.Series, list_size: float | None, list_per
     deprivation = (f"deprivation decile {int(decile)} (1 = most deprived tenth of areas, 10 = least)"
                    if pd.notna(decile) else "no deprivation decile in the data")
     st.markdown("\n".join([
-        f"- **ODS code** {text(practice['practice_code'])}; postcode district "
-        f"{text(practice['postcode_district']) or 'not given'}",
+        f"- **ODS code** {text(practice['practice_code'])}; "
+        + f"postcode district {text(practice['postcode_district']) or 'not given'}",
         f"- **Network:** {pcn}",
         f"- **Borough:** {text(practice['borough_name'])}; **STP:** {text(practice['stp_name'])}",
         f"- **Size and area:** {size}; {deprivation}",
     ]))
 
-
-def get_all_period_values(config: AppConfig, period: str) -> tuple[dict[str, pd.DataFrame | None], dict[str, str]]:
-    """Each indicator's values (all areas) in `period` or its latest earlier period with figures,
-    and for each unavailable indicator the reason (its values are None)."""
-    values, reasons = {}, {}
-    for definition in config.indicators:
-        try:
-            values[definition.id] = cached_data.get_period_values(definition.id, period)
-        except IndicatorUnavailable as reason:
-            values[definition.id], reasons[definition.id] = None, str(reason)
-    return values, reasons

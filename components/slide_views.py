@@ -86,6 +86,14 @@ def render_slide_label(number: int, count: int, data: LoadedData) -> None:
     st.markdown(f"**Slide {number} of {count}** · {kind}")
 
 
+def render_sidebar(data: LoadedData) -> None:
+    """The collapsed sidebar: the data label and how to step through the slides, for the facilitator only."""
+    with st.sidebar:
+        layout.render_data_label(data.label, data.title)
+        st.markdown("**Presenting:** Page Down or a presentation clicker goes to the next slide, Page Up to the "
+                    "previous one. Each slide's link (with `?slide=`) reopens it.")
+
+
 def render_navigation(deck: Deck, number: int, config: AppConfig, data: LoadedData) -> None:
     """Previous / next (also Page Up / Page Down, as sent by presentation clickers) and a jump list."""
     count = len(deck.slides)
@@ -175,7 +183,8 @@ def build_presentation_figure(figure: go.Figure, *, height: int = CHART_HEIGHT) 
 
 def _render_numbers(table: pd.DataFrame, *, slide: Slide, name: str) -> None:
     with st.expander("The numbers on this slide"):
-        layout.render_table(table, key=f"presenter_{slide.number}", file_name=f"atscale-slide-{slide.number}-{name}.csv")
+        layout.render_table(table, key=f"presenter_{slide.number}",
+                            file_name=f"atscale-slide-{slide.number}-{name}.csv")
 
 
 def _render_tiles(tiles: list[tuple[str, SlideTile | None, str]], *, columns: int, latest_period: str) -> None:

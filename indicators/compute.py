@@ -8,7 +8,7 @@ from indicators.statistics import compare_with_benchmark, confidence_interval
 
 LEVEL_CODE = {"practice": "practice_code", "pcn": "pcn_code", "borough": "borough_code", "stp": "stp_code"}
 LEVEL_NAME = {"practice": "practice_name", "pcn": "pcn_name", "borough": "borough_name", "stp": "stp_name"}
-KEY_LEVEL = {"practice_code": "practice", "pcn_code": "pcn", "borough_code": "borough"}
+KEY_LEVEL = {"practice_code": "practice", "pcn_code": "pcn", "borough_code": "borough", "stp_code": "stp"}
 LONDON_CODE, LONDON_NAME = "LDN", "London"
 PARENT_COLUMNS = ("pcn_code", "borough_code", "stp_code")
 RESULT_COLUMNS = (

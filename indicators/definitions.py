@@ -11,7 +11,7 @@ from indicators.errors import ConfigError, Problem
 DIRECTIONS = ("higher_is_better", "lower_is_better", "neither")
 COMPARISONS = ("wilson", "byar", "tolerance", "none")
 COLUMN_TYPES = ("number", "count", "flag", "text")
-TABLE_KEYS = ("practice_code", "pcn_code", "borough_code")
+TABLE_KEYS = ("practice_code", "pcn_code", "borough_code", "stp_code")
 AGGREGATES = ("sum", "count")
 LEVELS = ("practice", "pcn", "borough", "stp", "london")
 
@@ -35,6 +35,7 @@ class TableSpec:
     columns: tuple[tuple[str, str], ...]
     title: str
     source: str
+    optional: bool = False
 
     @property
     def column_types(self) -> dict[str, str]:
@@ -208,8 +209,12 @@ def _read_tables(raw: Any, source: str, problems: list[Problem]) -> dict[str, Ta
             problems.append(Problem(source, f"Column '{column}' has type '{kind}'; use one of {', '.join(COLUMN_TYPES)}.",
                                     field=f"{where}.columns"))
             continue
+        if not isinstance(entry.get("optional", False), bool):
+            problems.append(Problem(source, "optional must be true or false.", field=f"{where}.optional"))
+            continue
         tables[name] = TableSpec(name, str(entry["file"]), entry["key"], tuple(columns.items()),
-                                 str(entry.get("title", name)), str(entry.get("source", "")))
+                                 str(entry.get("title", name)), str(entry.get("source", "")),
+                                 entry.get("optional", False))
     return tables
 
 

@@ -6,13 +6,13 @@ with fewer than MIN_RANKED practices with a figure gets no rank and no spread (i
 single practices).
 """
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from indicators.definitions import IndicatorDefinition
+from indicators.definitions import IndicatorDefinition, TableSpec
 
 PEER_GROUPS = {
     "stp": "Practices in the same STP",
@@ -23,6 +23,7 @@ PEER_GROUPS = {
 LIST_SIZE_TOLERANCE = 0.25
 MIN_RANKED = 5
 LEVELS = ("practice", "pcn", "borough", "stp", "london")
+KEY_LEVELS = {"practice_code": "practice", "pcn_code": "pcn", "borough_code": "borough", "stp_code": "stp"}
 LEVEL_WORDS = {"practice": "This practice", "pcn": "Its PCN", "borough": "Its borough", "stp": "Its STP",
                "london": "London"}
 STATUS_WORDS = {
@@ -238,31 +239,62 @@ def compute_rank(values: pd.Series, practice_code: str, direction: str, *, min_c
     return Rank(position, count, f"{place} (1st = highest)")
 
 
-def has_practice_figures(values: pd.DataFrame) -> bool:
-    """True when at least one practice has a figure shown (not every practice too small to show)."""
-    practices = values[values["level"] == "practice"]
-    return bool(pd.to_numeric(practices["value"], errors="coerce").notna().any())
+def compute_no_practice_reasons(definitions: Sequence[IndicatorDefinition], tables: Mapping[str, TableSpec],
+                                loaded_tables: Collection[str], unavailable: Mapping[str, str]) -> dict[str, str]:
+    """Why an indicator cannot have a figure for a single practice, known without computing it.
+
+    id -> plain sentence, only for those that cannot: a table it needs was not loaded (the data
+    folder's own reason when it gives one), a table keyed by a larger area (e.g. a borough survey),
+    or a definition whose lowest_level is above practice. The other indicators need computing.
+    """
+    reasons = {}
+    for definition in definitions:
+        absent = [name for name in definition.tables if name not in loaded_tables]
+        key_levels = [KEY_LEVELS.get(tables[name].key, "practice") for name in definition.tables if name in tables]
+        coarsest = max((LEVELS.index(level) for level in key_levels), default=0)
+        if absent:
+            reasons[definition.id] = unavailable.get(absent[0]) or (
+                f"The data for '{absent[0]}' could not be loaded; see the Data and indicators page.")
+        elif coarsest > 0:
+            reasons[definition.id] = f"It is measured for each {_level_noun(LEVELS[coarsest])}, not for each practice."
+        elif definition.lowest_level != "practice":
+            reasons[definition.id] = (
+                f"It is shown for each {_level_noun(definition.lowest_level)} and larger areas: for a single "
+                "practice the figure would mean little (for example a plain yes or no).")
+    return reasons
 
 
-def compute_missing_practice_figures(values_by_indicator: Mapping[str, pd.DataFrame | None],
-                                     definitions: Sequence[IndicatorDefinition],
+def compute_practice_indicator_ids(values: pd.DataFrame) -> list[str]:
+    """Indicators for which at least one practice has a figure shown (in the order they appear)."""
+    shown = values[(values["level"] == "practice") & pd.to_numeric(values["value"], errors="coerce").notna()]
+    return list(dict.fromkeys(shown["indicator_id"]))
+
+
+def compute_missing_practice_figures(values: pd.DataFrame, definitions: Sequence[IndicatorDefinition],
                                      reasons: Mapping[str, str]) -> pd.DataFrame:
-    """The indicators with no figure for a single practice, and why, in plain words."""
+    """The indicators with no figure for a single practice, and why, in plain words.
+
+    `values`: tidy rows of many indicators (indicator_id column); `reasons`: id -> why it is unavailable.
+    """
+    with_figures = set(compute_practice_indicator_ids(values))
+    levels = values.groupby("indicator_id")["level"].agg(set).to_dict() if not values.empty else {}
     rows = []
     for definition in definitions:
-        values = values_by_indicator.get(definition.id)
-        if values is None:
-            why = reasons.get(definition.id, "There are no figures for it in this data.")
-        elif values.empty:
-            why = "There are no figures for it in this data."
-        elif not (values["level"] == "practice").any():
-            lowest = next(level for level in LEVELS if (values["level"] == level).any())
-            why = f"It is measured for each {_level_noun(lowest)}, not for each practice."
-        elif not has_practice_figures(values):
-            why = ("One practice's count is too small to show (for example a single yes or no), so it is shown "
-                   "for PCNs and larger areas only.")
-        else:
+        present = levels.get(definition.id, set())
+        if definition.id in with_figures:
             continue
+        if definition.id in reasons:
+            why = reasons[definition.id]
+        elif not present:
+            why = "There are no figures for it in this data."
+        elif definition.lowest_level != "practice":
+            why = (f"It is shown for each {_level_noun(definition.lowest_level)} and larger areas: for a single "
+                   "practice the figure would mean little (for example a plain yes or no).")
+        elif "practice" not in present:
+            lowest = next(level for level in LEVELS if level in present)
+            why = f"It is measured for each {_level_noun(lowest)}, not for each practice."
+        else:
+            why = "Every practice's figure comes from numbers too small to show."
         rows.append({"Indicator": definition.name, "Why there is no practice figure": why})
     return pd.DataFrame(rows, columns=["Indicator", "Why there is no practice figure"])
 
@@ -271,35 +303,37 @@ def _level_noun(level: str) -> str:
     return {"pcn": "Primary Care Network (PCN)", "borough": "borough", "stp": "STP", "london": "London"}.get(level, level)
 
 
-def compute_practice_levels(values_by_indicator: Mapping[str, pd.DataFrame | None], practice: Mapping) -> pd.DataFrame:
+LEVEL_COLUMNS = ["indicator_id", "period", "level", "area_code", "area_name", "value", "lower_95", "upper_95",
+                 "suppressed", "vs_london", "vs_stp", "numerator", "denominator"]
+
+
+def compute_practice_levels(values: pd.DataFrame, practice: Mapping) -> pd.DataFrame:
     """Tidy rows of the practice, its PCN, borough, STP and London for each indicator with practice figures.
 
-    `values_by_indicator`: id -> tidy indicator rows of one period (None when unavailable). The
-    result is the spine chart's input: indicator_id, period, level, area_code, area_name, value,
-    lower_95, upper_95, suppressed, vs_london, vs_stp, numerator, denominator.
+    `values`: tidy rows of many indicators, one period each. The result (the spine chart's input) has
+    LEVEL_COLUMNS, ordered by indicator then level; a practice with no row of its own for an indicator
+    gets one with no value ("too few to show").
     """
+    ids = compute_practice_indicator_ids(values)
+    if not ids:
+        return pd.DataFrame(columns=LEVEL_COLUMNS)
     codes = {"practice": practice["practice_code"], "pcn": practice.get("pcn_code", ""),
              "borough": practice["borough_code"], "stp": practice["stp_code"], "london": "LDN"}
-    frames = []
-    for values in values_by_indicator.values():
-        if values is None or values.empty or not has_practice_figures(values):
-            continue
-        wanted = pd.Series(False, index=values.index)
-        for level, code in codes.items():
-            if code:
-                wanted |= (values["level"] == level) & (values["area_code"] == code)
-        rows = values[wanted]
-        if not (rows["level"] == "practice").any():  # no row for this practice: shown as "too few"
-            rows = pd.concat([rows, pd.DataFrame([{
-                "indicator_id": values["indicator_id"].iloc[0], "period": values["period"].iloc[0],
-                "level": "practice", "area_code": practice["practice_code"], "area_name": practice["practice_name"],
-                "value": np.nan, "suppressed": True, "vs_london": "not compared", "vs_stp": "not compared"}])])
-        frames.append(rows.assign(_order=rows["level"].map(LEVELS.index)).sort_values("_order"))
-    columns = ["indicator_id", "period", "level", "area_code", "area_name", "value", "lower_95", "upper_95",
-               "suppressed", "vs_london", "vs_stp", "numerator", "denominator"]
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True).reindex(columns=columns)
+    wanted = pd.Series(False, index=values.index)
+    for level, code in codes.items():
+        if code:
+            wanted |= (values["level"] == level) & (values["area_code"] == code)
+    rows = values[wanted & values["indicator_id"].isin(ids)]
+    without = [i for i in ids if i not in set(rows.loc[rows["level"] == "practice", "indicator_id"])]
+    if without:
+        periods = values[values["indicator_id"].isin(without)].groupby("indicator_id")["period"].first()
+        rows = pd.concat([rows, pd.DataFrame({
+            "indicator_id": without, "period": [periods[i] for i in without], "level": "practice",
+            "area_code": practice["practice_code"], "area_name": practice["practice_name"], "value": np.nan,
+            "suppressed": True, "vs_london": "not compared", "vs_stp": "not compared"})])
+    order = rows["indicator_id"].map(ids.index) * len(LEVELS) + rows["level"].map(LEVELS.index)
+    return rows.assign(_order=order.to_numpy()).sort_values("_order").reindex(columns=LEVEL_COLUMNS).reset_index(
+        drop=True)
 
 
 def _rounded(value: object, decimals: int) -> float:
@@ -342,28 +376,31 @@ def compute_practice_levels_table(levels: pd.DataFrame, definitions: Mapping[str
     return pd.DataFrame(rows, columns=columns)
 
 
-def compute_peer_ranks(values_by_indicator: Mapping[str, pd.DataFrame | None],
-                       definitions: Mapping[str, IndicatorDefinition], practice_code: str,
+def compute_peer_ranks(values: pd.DataFrame, definitions: Mapping[str, IndicatorDefinition], practice_code: str,
                        peer_codes: Sequence[str], *, min_count: int = MIN_RANKED) -> pd.DataFrame:
     """The practice's rank and the peers' spread (lowest, median, highest; no names) on each indicator.
 
-    Only indicators with practice figures are listed. Peers whose figure is too small to show are
-    left out of the rank and the spread; with fewer than `min_count` figures neither is given.
+    `values`: tidy rows of many indicators, one period each. Only indicators with practice figures
+    are listed. Peers whose figure is too small to show are left out of the rank and the spread;
+    with fewer than `min_count` figures neither is given.
     """
-    peers = set(map(str, peer_codes))
+    ids = compute_practice_indicator_ids(values)
+    practices = values[(values["level"] == "practice") & values["indicator_id"].isin(ids)
+                       & values["area_code"].astype(str).isin(set(map(str, peer_codes)))]
+    periods = values[values["indicator_id"].isin(ids)].groupby("indicator_id")["period"].first()
+    groups = dict(tuple(practices.groupby("indicator_id", sort=False)))
     rows = []
-    for indicator_id, values in values_by_indicator.items():
-        if values is None or values.empty or not has_practice_figures(values):
-            continue
+    for indicator_id in ids:
         definition = definitions[indicator_id]
-        practices = values[(values["level"] == "practice") & values["area_code"].astype(str).isin(peers)]
-        by_code = pd.to_numeric(practices.set_index("area_code")["value"], errors="coerce")
+        group = groups.get(indicator_id, practices.iloc[0:0])
+        by_code = pd.Series(pd.to_numeric(group["value"], errors="coerce").to_numpy(),
+                            index=group["area_code"].astype(str).to_numpy(), dtype=float)
         rank = compute_rank(by_code, practice_code, definition.direction, min_count=min_count)
         spread = by_code.dropna()
         enough = len(spread) >= min_count
         rows.append({
             "Indicator": definition.name,
-            "Period": values["period"].iloc[0],
+            "Period": periods[indicator_id],
             "This practice": _rounded(by_code.get(practice_code, np.nan), definition.decimals),
             "Rank among peers": rank.text,
             "Practices with a figure": rank.count,

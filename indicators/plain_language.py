@@ -173,6 +173,66 @@ def compute_summary_text(sections: Iterable[SummarySection]) -> str:
     return "\n".join(lines)
 
 
+def compute_figures_in_words(definition, values: Iterable[float]) -> list[str]:
+    """Each figure in words on one footing ('about 9 in 10', 'about 6 for every 10,000 people'), so a
+    table of an area and London over time reads the same way as the summary; a missing one is 'not shown'."""
+    values = list(values)
+    scale = _Scale(definition, values)
+    words = []
+    for value in values:
+        if value is None or pd.isna(value):
+            words.append("not shown")
+        elif scale.kind == "rate":
+            words.append(f"{scale.words(value)} {scale.for_every()}")
+        else:
+            words.append(scale.words(value))
+    return words
+
+
+def compute_chart_description(definition, table: pd.DataFrame, *, area_code: str, area_level: str,
+                              period: str) -> str:
+    """Plain sentences saying what a chart of one area and London over time shows (up to `period`)."""
+    area = _shown_rows(_area_rows(table, area_code, area_level), period)
+    london = _shown_rows(_area_rows(table, LONDON_LEVEL, LONDON_LEVEL), period)
+    place = _place_name(_find_area_name({definition.id: table}, area_code, area_level))
+    if area.empty and london.empty:
+        return "The chart has no figures to show yet."
+    periods = sorted(set(area["period"]) | set(london["period"]))
+    if len(periods) == 1:
+        sentences = [f"The chart has one dot for {place} and one for London as a whole.",
+                     f"They are for {compute_month_in_words(periods[0])}."]
+    else:
+        sentences = [f"The chart has one line for {place} and one for London as a whole.",
+                     f"They go from {compute_month_in_words(periods[0])} to {compute_month_in_words(periods[-1])}."]
+    scale = _Scale(definition, [*area["value"], *london["value"]])
+    for where, rows in ((place, area), ("London as a whole", london)):
+        sentences.append(_describe_line(scale, where, rows))
+    if area_level != LONDON_LEVEL and not area.empty and area["lower_95"].notna().any():
+        sentences.append(f"The shaded band shows the range where the true figure for {place} most likely lies.")
+    if definition.target is not None:
+        sentences.append("The dashed line shows the aim.")
+    return " ".join(sentences)
+
+
+def _shown_rows(rows: pd.DataFrame, period: str) -> pd.DataFrame:
+    rows = rows[(rows["period"] <= period) & rows["value"].notna()]
+    if "suppressed" in rows.columns:
+        rows = rows[~rows["suppressed"].astype(bool)]
+    return rows.sort_values("period")
+
+
+def _describe_line(scale: "_Scale", where: str, rows: pd.DataFrame) -> str:
+    if rows.empty:
+        return f"There is no figure for {where}."
+    unit = f" {scale.for_every()}" if scale.kind == "rate" else ""
+    first, last = scale.words(rows["value"].iloc[0]), scale.words(rows["value"].iloc[-1])
+    if len(rows) == 1:
+        return f"In {where}, it was {first}{unit}."
+    if first == last:
+        return f"In {where}, it stayed about the same ({first}{unit})."
+    return f"In {where}, it went from {first} to {last}{unit}."
+
+
 def compute_month_in_words(period: str) -> str:
     """'2018-04-01' -> 'April 2018'."""
     year, month = str(period)[:7].split("-")

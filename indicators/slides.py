@@ -27,26 +27,33 @@ DECK_FIELDS = ("slides",)
 class ViewSpec:
     """What one kind of slide shows and which slide fields it needs or may take."""
 
+    title: str
     description: str
     requires: tuple[str, ...] = ()
     allows: tuple[str, ...] = ()
 
 
 VIEWS = {
-    "london_headlines": ViewSpec("London's headline figure for each of the four domains.", allows=("indicator",)),
-    "stp_comparison": ViewSpec("One indicator across the five STPs, with London.", ("indicator",), ("stp",)),
-    "stp_profile": ViewSpec("One STP's headline figure for each domain, against London.", ("stp",), ("indicator",)),
-    "domain": ViewSpec("Every indicator of one domain, for London or one STP.", ("domain",), ("stp", "indicator")),
-    "trend": ViewSpec("One indicator over time, for London or one STP and London.", ("indicator",), ("stp",)),
-    "map": ViewSpec("One indicator by borough on a map of London.", ("indicator",)),
-    "forum_plenary": ViewSpec("The forum's live answers (what we heard); headline is literal text.", allows=("event",)),
+    "london_headlines": ViewSpec("London headlines", "London's headline figure for each of the four domains.",
+                                 allows=("indicator",)),
+    "stp_comparison": ViewSpec("STPs compared", "One indicator across the five STPs, with London.",
+                               requires=("indicator",), allows=("stp",)),
+    "stp_profile": ViewSpec("STP profile", "One STP's headline figure for each domain, against London.",
+                            requires=("stp",), allows=("indicator",)),
+    "domain": ViewSpec("Domain", "Every indicator of one domain, for London or one STP.",
+                       requires=("domain",), allows=("stp", "indicator")),
+    "trend": ViewSpec("Trend", "One indicator over time, for London or one STP and London.",
+                      requires=("indicator",), allows=("stp",)),
+    "map": ViewSpec("Map", "One indicator by borough on a map of London.", requires=("indicator",)),
+    "forum_plenary": ViewSpec("What we heard (forum)", "The forum's live answers; the headline is plain text.",
+                              allows=("event",)),
 }
 
 AREA_FIELDS = ("area_name", "period")
 STP_FIELDS = ("stp_name",)
 DOMAIN_FIELDS = ("domain_name",)
-INDICATOR_FIELDS = ("indicator_name", "plain_name", "value", "number", "london_value", "target", "first_period", "first_value",
-                    "highest_area", "highest_value", "lowest_area", "lowest_value")
+INDICATOR_FIELDS = ("indicator_name", "plain_name", "value", "number", "london_value", "target", "first_period",
+                    "first_value", "highest_area", "highest_value", "lowest_area", "lowest_value")
 HEADLINE_FIELDS = {
     "area_name": "London, or the slide's STP",
     "period": "the month the figures describe, e.g. January 2021",
@@ -389,7 +396,7 @@ def read_slide_number(raw: object, count: int) -> tuple[int, str | None]:
 
 def compute_slide_label(slide: Slide, stp_names: Mapping[str, str], config: AppConfig) -> str:
     """A short name for the slide list: '3. STP profile: North Central London'."""
-    words = slide.view.replace("_", " ").capitalize() if slide.view in VIEWS else "Slide with a problem"
+    words = VIEWS[slide.view].title if slide.view in VIEWS and slide.is_valid else "Slide with a problem"
     detail = []
     if slide.stp:
         detail.append(stp_names.get(slide.stp, slide.stp))

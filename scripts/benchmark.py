@@ -224,7 +224,7 @@ def measure_in_subprocess(name: str, data_dir: Path, runs: int, warmup: int, scr
     env.pop("ATSCALE_DATABASE_URL", None)
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", name, "--data-dir", str(data_dir),
                "--runs", str(runs), "--warmup", str(warmup), "--result", str(result_file)]
-    completed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    completed = subprocess.run(command, check=False, cwd=ROOT, env=env, capture_output=True, text=True)
     if completed.returncode != 0 or not result_file.exists():
         tail = (completed.stderr or completed.stdout).strip().splitlines()[-1:] or ["no output"]
         return DatasetResult(name, str(data_dir), error=f"the measuring process failed: {tail[0][:200]}")
@@ -283,8 +283,9 @@ def format_markdown(results: list[DatasetResult], *, runs: int) -> str:
         rows.append([f"{label}: rerun median / p90 (× reference){changed}"] + [_cell_for(r, label) for r in results]
                     + [target("rerun_ms") + " ms or ≤ 2× reference"])
     lines = ["| " + " | ".join(row) + " |" for row in rows]
-    notes = [f"Warm reruns: {runs} timed reruns per page, the main selection switched between two values each time, "
-             "after each value had been shown once; \"first switch\" is the first time the other value is shown."]
+    notes = [(f"Warm reruns: {runs} timed reruns per page, the main selection switched between two values each "
+              "time, after each value had been shown once; \"first switch\" is the first time the other value is "
+              "shown.")]
     for result in results:
         if result.error:
             notes.append(f"{result.name}: {result.error}")

@@ -31,3 +31,10 @@ def small_dir() -> Path:
 def broken_dir() -> Path:
     """One thing wrong per data folder or config file; see broken/README.md."""
     return FIXTURES / "broken"
+
+
+@pytest.fixture(autouse=True)
+def forum_store_in_tmp(tmp_path, monkeypatch):
+    """Pages that open the forum store write into the test's own folder, never into the repository."""
+    monkeypatch.setenv("ATSCALE_FORUM_DIR", str(tmp_path / "forum"))
+    monkeypatch.delenv("ATSCALE_DATABASE_URL", raising=False)

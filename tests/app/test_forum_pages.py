@@ -1,6 +1,7 @@
 """AppTest: a table's answers land in the store once, the facilitator gate holds, the plenary shows the room's answers."""
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -174,7 +175,7 @@ def test_facilitator_creates_an_event_gets_table_links_and_deletes_it(store):
     (event,) = store.list_events()
     assert (event.name, event.date) == ("Clinical Senate forum", dt.date(2019, 3, 14))
     links = at.dataframe[0].value
-    assert f"/forum_table?event={event.id}&stp_code=QKK" in links["Link for the table"].tolist()
+    assert f"/forum_table?event={event.id}&stp_code=QKK&stp=QKK" in links["Link for the table"].tolist()
     store.add_submission(event.id, answer("QKK", ("time",)), "one")
 
     at.checkbox(key="forum_delete_confirm").check().run()
@@ -240,3 +241,26 @@ def test_facilitator_offers_both_downloads_for_the_chosen_event(store):
     labels = [element.proto.label for element in at.get("download_button")]
     assert labels == ["Download every answer (CSV)", "Download vision answers as forum_vision_survey.csv"]
     assert at.metric[0].value == "1"
+
+
+def test_forum_vision_answers_feed_the_vision_indicator_through_the_yaml(store, tmp_path, monkeypatch):
+    data_dir = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data_dir)
+    monkeypatch.setenv("ATSCALE_DATA_DIR", str(data_dir))
+    event = store.create_event("Forum", dt.date(2019, 5, 14))
+    table = TableAnswer(stp_code="QKK", scores={domain.code: 3 for domain in MATURITY_DOMAINS},
+                        vision={"gp": RoleCount(8, 5, 3), "practice_staff": RoleCount(4, 1, 0)},
+                        barriers=("time",), next_steps="", barrier_text="", table_label="Table 1")
+    store.add_submission(event.id, table, "a")
+    at = open_page("forum_facilitator.py", event=event.id)
+    at.text_input(key="forum_passcode").input(PASSCODE).run()
+    at.button(key="forum_use_in_dashboard").click().run()
+    assert "Saved" in at.success[0].value
+    saved = pd.read_csv(data_dir / "forum_vision_survey.csv")
+    assert set(saved["period"]) == {"2019-04-01"}  # the quarter of the event, like the other tables
+
+    st.cache_data.clear()
+    overview = open_page("overview.py", indicator="forum_vision_aware", period="2019-04-01")
+    stps = overview.dataframe[0].value
+    # 12 people at South East London's table, 6 of them know the vision: 50.0%
+    assert stps.loc[stps["Area"] == "South East London", "Forum participants who know the STP vision"].iloc[0] == 50.0

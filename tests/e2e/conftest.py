@@ -117,6 +117,7 @@ def app_server(tmp_path_factory):
             if server.poll() is not None or time.perf_counter() > deadline:
                 pytest.fail(f"streamlit did not start on {base_url}:\n{log_path.read_text(errors='replace')[-3000:]}")
             time.sleep(0.1)  # polling a process we started, not waiting for a result
+        REPORT["server"]["log"] = str(log_path)
         REPORT["server"]["health_seconds"] = round(time.perf_counter() - started, 2)
         yield base_url
     finally:
@@ -161,13 +162,17 @@ def _is_loopback(url: str) -> bool:
 
 
 def wait_for_app_run(page, timeout: int = PAGE_TIMEOUT_MS) -> None:
-    """Connected, script finished and the "Running..." widget gone (the signals Streamlit's own e2e uses)."""
+    """Connected, script finished, "Running..." gone (the signals Streamlit's own e2e uses), and everything drawn."""
     page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout)
     page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', state="attached",
                            timeout=timeout)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached",
                            timeout=timeout)
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout)
+    # Charts and tables load their code lazily: a skeleton stands in until then. Stale elements of the
+    # previous run are cleared once the new run is drawn.
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"], [data-stale=\"true\"]')",
+                           timeout=timeout)
 
 
 @dataclass
@@ -298,8 +303,27 @@ def visit(request, app_url, browser, tmp_path):
     context.route("**/*", local_only)
     page.on("pageerror", lambda error: current.page_errors.append(str(error)))
     yield current
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:  # keep what the browser showed, to see why
+        try:
+            current.screenshot(f"FAILED-{request.node.name}")
+        except Exception as error:  # noqa: BLE001 - the test's own failure is what matters
+            print(f"no screenshot of the failure: {error}")
+        print(f"exceptions shown: {current.exceptions()}\nserver log: {app_server_log(request)}")
     context.close()
     current.assert_offline_and_error_free()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def app_server_log(request) -> str:
+    path = REPORT["server"].get("log")
+    return Path(path).read_text(errors="replace")[-3000:] if path else ""
 
 
 def summarise_violations(violations: list[dict]) -> list[dict]:

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.compute import LEVELS, RESULT_COLUMNS, compute_indicator_values
+from indicators.compute import LEVELS, RESULT_COLUMNS, IndicatorUnavailable, compute_indicator_values
 from indicators.datasets import load_data
 from indicators.definitions import load_config
 
@@ -25,12 +25,15 @@ def test_demo_data_load_without_errors_and_are_labelled(data):
     assert [str(problem) for problem in data.errors] == []
     assert data.label == "illustrative"
     assert data.title
-    assert {report.name: report.status for report in data.files if report.status != "loaded"} == {}
+    optional_files = {spec.file for spec in CONFIG.tables.values() if spec.optional}
+    assert {report.name: report.status for report in data.files
+            if report.status != "loaded" and report.name not in optional_files} == {}
 
 
 def test_every_table_in_the_config_is_in_data(data):
-    assert sorted(data.tables) == sorted(CONFIG.tables)
-    for name, spec in CONFIG.tables.items():
+    required = {name: spec for name, spec in CONFIG.tables.items() if not spec.optional}
+    assert sorted(data.tables) == sorted(required)
+    for name, spec in required.items():
         assert list(data.tables[name].columns) == [spec.key, "period", *spec.column_types], name
         assert len(data.tables[name]) > 0, name
 
@@ -42,7 +45,10 @@ def test_geography_is_london_shaped(data):
     assert geography["practice_code"].is_unique
 
 
-@pytest.mark.parametrize("definition", CONFIG.indicators, ids=lambda definition: definition.id)
+REQUIRED_INDICATORS = [d for d in CONFIG.indicators if not any(CONFIG.tables[t].optional for t in d.tables)]
+
+
+@pytest.mark.parametrize("definition", REQUIRED_INDICATORS, ids=lambda definition: definition.id)
 def test_every_indicator_computes_with_london_values_for_every_period(definition, data):
     values = compute_indicator_values(definition, data)  # raises IndicatorUnavailable if a table is missing
     assert list(values.columns) == list(RESULT_COLUMNS)
@@ -61,3 +67,9 @@ def test_every_indicator_computes_with_london_values_for_every_period(definition
     assert (shown >= 0).all()
     if definition.unit == "%":
         assert (shown <= 100).all()
+
+
+def test_an_optional_table_that_is_absent_says_so_instead_of_failing(data):
+    forum = next(d for d in CONFIG.indicators if d.id == "forum_vision_aware")
+    with pytest.raises(IndicatorUnavailable, match="no figure"):
+        compute_indicator_values(forum, data)

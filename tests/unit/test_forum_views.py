@@ -54,6 +54,6 @@ def test_text_alternatives_say_what_the_charts_show():
 
 def test_table_link_points_at_the_participant_page_beside_the_current_one():
     assert build_table_link("https://forum.example.org/atscale/forum_facilitator?event=2", 7, "QKK") == (
-        "https://forum.example.org/atscale/forum_table?event=7&stp_code=QKK")
-    assert build_table_link("http://127.0.0.1:8501/", 1, "QMJ") == "http://127.0.0.1:8501/forum_table?event=1&stp_code=QMJ"
-    assert build_table_link(None, 3, "QWE") == "/forum_table?event=3&stp_code=QWE"
+        "https://forum.example.org/atscale/forum_table?event=7&stp_code=QKK&stp=QKK")
+    assert build_table_link("http://127.0.0.1:8501/", 1, "QMJ") == "http://127.0.0.1:8501/forum_table?event=1&stp_code=QMJ&stp=QMJ"
+    assert build_table_link(None, 3, "QWE") == "/forum_table?event=3&stp_code=QWE&stp=QWE"

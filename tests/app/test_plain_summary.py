@@ -1,0 +1,176 @@
+"""AppTest: the plain-language summary per STP and borough, its link, its charts' words and numbers; the glossary."""
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from components import summary_views
+from indicators.definitions import load_config
+from indicators.glossary import GLOSSARY
+from indicators.readability import check_plain_language
+
+ROOT = Path(__file__).parents[2]
+STPS = {"QMJ": "North Central London", "QMF": "North East London", "QRV": "North West London",
+        "QKK": "South East London", "QWE": "South West London"}
+BOROUGHS = {  # the smallest (numbers too small to show), long names, and one from each part of London
+    "E09000001": "City of London", "E09000020": "Kensington and Chelsea", "E09000022": "Lambeth",
+    "E09000008": "Croydon", "E09000002": "Barking and Dagenham", "E09000007": "Camden",
+}
+DOMAIN_HEADINGS = [domain.plain_name for domain in load_config(ROOT / "config.yaml").domains.values()]
+NATURAL_FREQUENCY = re.compile(r"\b(about|fewer than) \d+ in (10|20|100)\b|\babout half\b")
+CHART_WORDS = "*What this chart shows:* "
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fresh_caches():
+    # Cleared once for the module: every area reads the same demo data, so they share its cache.
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def open_summary(**query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("app_pages/plain_summary.py").run()
+    return at
+
+
+def open_glossary() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/glossary.py").run()
+    return at
+
+
+def unescape(markdown: str) -> str:
+    """The words a reader sees in an escaped markdown string (no backslashes, bold or italics)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("**", "").replace("*", "").strip()
+
+
+def page_prose(at: AppTest) -> str:
+    """The page's text as read from the top: each markdown block on its own line, ended as a sentence."""
+    lines = []
+    for block in at.main.markdown:
+        for line in unescape(block.value).splitlines():
+            line = line.strip()
+            if line:
+                lines.append(line if line[-1] in ".!?" else f"{line}.")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("level, code, name", [("stp", code, name) for code, name in STPS.items()]
+                         + [("borough", code, name) for code, name in BOROUGHS.items()],
+                         ids=lambda value: value if isinstance(value, str) and value[:1] in "QE" else None)
+def test_each_area_reads_plainly_with_a_heading_per_domain_and_a_described_chart(level, code, name):
+    at = open_summary(summary_level=level, summary_area=code)
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == ["In plain English"]
+    assert at.main.header[0].value == name
+    assert [unescape(h.value) for h in at.main.subheader] == DOMAIN_HEADINGS
+    prose = page_prose(at)
+    assert f"in {name}" in prose or f"in the {name}" in prose
+    assert NATURAL_FREQUENCY.search(prose), prose
+    assert check_plain_language(prose) == [], prose
+    practices = pd.read_csv(ROOT / "data" / "practices.csv", dtype=str, keep_default_na=False)
+    assert not [p for p in practices["practice_name"] if p and p in prose], "a practice is named"
+    assert "Made-up figures." in " ".join(i.value for i in at.main.info)
+    # every chart has its sentence in words and, in an expander, its numbers with a download
+    charts = at.get("plotly_chart")
+    described = [m for m in at.main.markdown if m.value.startswith(CHART_WORDS)]
+    # one chart per domain, except where the area's numbers are all too small to show (in the City of
+    # London, every figure about surgeries working together)
+    assert len(charts) == len(described) == len(DOMAIN_HEADINGS) - (code == "E09000001")
+    assert all(chart.proto.alt for chart in charts)
+    numbers = [e for e in at.main.expander if e.label == "The numbers behind this chart"]
+    assert len(numbers) == len(charts)
+    for expander in numbers:
+        table = expander.dataframe[0].value
+        assert set(table["Area"]) == {name, "London"}
+        assert "In words" in table.columns
+        assert expander.get("download_button")[0].proto.label == "Download this table (CSV)"
+    links = [link.proto.page for link in at.get("page_link")]
+    assert "glossary" in links
+
+
+def test_a_chart_sentence_and_its_table_say_the_same_first_and_last_figures():
+    at = open_summary(summary_level="stp", summary_area="QKK")
+    sentence = unescape(next(m.value for m in at.main.markdown if m.value.startswith(CHART_WORDS)))
+    table = at.main.expander[0].dataframe[0].value
+    area = table[table["Area"] == "South East London"]
+    first, last = area["In words"].iloc[0], area["In words"].iloc[-1]
+    assert f"In South East London, it went from {first} to {last}." in sentence
+
+
+def test_choosing_a_borough_and_an_area_keeps_both_in_the_url():
+    at = open_summary()
+    assert at.selectbox(key="summary_level").value == "stp"
+    at.selectbox(key="summary_level").select("borough").run()
+    assert not at.exception
+    assert at.query_params["summary_level"] in ("borough", ["borough"])
+    at.selectbox(key="summary_area").select("E09000028").run()
+    assert not at.exception
+    assert at.query_params["summary_area"] in ("E09000028", ["E09000028"])
+    assert at.main.header[0].value == "Southwark"
+    assert "In Southwark," in page_prose(at)
+
+
+def test_a_shared_link_reopens_the_same_area_summary():
+    at = open_summary(summary_level="borough", summary_area="E09000020")
+    assert at.selectbox(key="summary_level").value == "borough"
+    assert at.selectbox(key="summary_area").value == "E09000020"
+    assert at.main.header[0].value == "Kensington and Chelsea"
+
+
+def test_a_link_to_an_unknown_area_falls_back_to_a_real_one_without_error():
+    at = open_summary(summary_level="ward", summary_area="<script>")
+    assert not at.exception
+    assert at.selectbox(key="summary_level").value == "stp"
+    assert at.selectbox(key="summary_area").value in STPS
+    assert at.main.header[0].value in STPS.values()
+
+
+def test_the_summary_can_be_downloaded_as_plain_text():
+    at = open_summary(summary_level="stp", summary_area="QWE")
+    assert "Download this summary (text file)" in [b.proto.label for b in at.get("download_button")]
+    assert not at.exception
+
+
+def test_the_glossary_lists_every_term_and_search_narrows_it():
+    at = open_glossary()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Glossary"]
+    entries = [m for m in at.main.markdown if m.value.startswith("**")]
+    assert len(entries) == len(GLOSSARY)
+    at.text_input(key="glossary_search").input("network").run()
+    shown = [unescape(m.value).splitlines()[0] for m in at.main.markdown if m.value.startswith("**")]
+    assert shown[0] == "Primary Care Network (PCN)"
+    assert 1 < len(shown) < len(GLOSSARY)
+    assert "borough" not in shown
+    at.text_input(key="glossary_search").input("fte").run()
+    shown = [unescape(m.value).splitlines()[0] for m in at.main.markdown if m.value.startswith("**")]
+    assert shown == ["Full-time equivalent (FTE)"]
+
+
+def test_a_glossary_search_with_no_match_says_so_and_shows_the_words_typed_as_text():
+    at = open_glossary()
+    at.text_input(key="glossary_search").input("**[click](http://example.com)**").run()
+    assert not at.exception
+    message = next(i.value for i in at.main.info if i.value.startswith("No word"))
+    assert "\\[click\\]" in message and "\\*\\*" in message
+    assert not [m for m in at.main.markdown if m.value.startswith("**")]
+
+
+def test_the_glossary_download_holds_every_term_even_while_searching():
+    at = open_glossary()
+    at.text_input(key="glossary_search").input("network").run()
+    assert [b.proto.label for b in at.get("download_button")] == ["Download the glossary (CSV)"]
+    assert [link.proto.page for link in at.get("page_link")] == ["plain_summary"]
+    table = summary_views.compute_glossary_table(list(GLOSSARY))
+    assert list(table.columns) == ["Term", "Also called", "What it means"]
+    assert len(table) == len(GLOSSARY) and table["What it means"].str.len().min() > 0
+    assert "Primary Care Network (PCN)" in set(table["Term"])

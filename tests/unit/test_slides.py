@@ -1,0 +1,251 @@
+"""slides.yaml: the default deck loads, each mistake names file, slide and field, and headlines fill from data."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from indicators.compute import compute_indicator_values
+from indicators.datasets import load_data
+from indicators.definitions import load_config
+from indicators.errors import ConfigError
+from indicators.slides import (
+    HEADLINE_FIELDS,
+    VIEWS,
+    MissingFact,
+    Slide,
+    compute_allowed_fields,
+    compute_headline_text,
+    compute_indicator_facts,
+    compute_slide_label,
+    compute_slide_tile,
+    compute_tile_table,
+    load_deck,
+    read_headline_fields,
+    read_slide_number,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+STP_NAMES = {"QMJ": "North Central London", "QMF": "North East London", "QRV": "North West London",
+             "QKK": "South East London", "QWE": "South West London"}
+GOOD_SLIDE = "  - view: london_headlines\n    headline: London today\n"
+
+
+@pytest.fixture(scope="module")
+def config():
+    return load_config(ROOT / "config.yaml")
+
+
+@pytest.fixture(scope="module")
+def demo(config):
+    return load_data(config, ROOT / "data")
+
+
+@pytest.fixture(scope="module")
+def coverage(config, demo):
+    """Extended-access coverage for the STPs and London (demo data, 2021-01-01 is the latest period)."""
+    values = compute_indicator_values(config.indicator("extended_access_coverage"), demo)
+    return values[values["level"].isin(["stp", "london"])].reset_index(drop=True)
+
+
+def write_deck(tmp_path, slides: str) -> Path:
+    path = tmp_path / "slides.yaml"
+    path.write_text("slides:\n" + slides, encoding="utf-8")
+    return path
+
+
+def test_the_default_deck_walks_london_the_five_stps_the_four_domains_then_the_forum(config):
+    deck = load_deck(ROOT / "slides.yaml", config, STP_NAMES)
+    assert deck.problems == ()
+    assert [s.view for s in deck.slides] == (["london_headlines", "stp_comparison"] + ["stp_profile"] * 5
+                                             + ["domain"] * 4 + ["forum_plenary"])
+    assert [s.stp for s in deck.slides if s.view == "stp_profile"] == ["QMJ", "QMF", "QRV", "QKK", "QWE"]
+    assert [s.domain for s in deck.slides if s.view == "domain"] == ["vision", "collaboration", "access", "workforce"]
+    assert [s.number for s in deck.slides] == list(range(1, 13))
+    assert all(s.headline for s in deck.slides)
+
+
+def test_the_default_deck_uses_every_view_except_trend_and_map_and_the_yaml_header_documents_all_of_them():
+    header = (ROOT / "slides.yaml").read_text(encoding="utf-8").split("slides:")[0]
+    for view in VIEWS:
+        assert view in header
+    for field in HEADLINE_FIELDS:
+        assert "{" + field + "}" in header
+
+
+@pytest.mark.parametrize("slide, field, words", [
+    ("  - view: pie_chart\n    headline: Pie\n", "view", "Unknown view 'pie_chart'; use one of london_headlines"),
+    ("  - view: stp_comparison\n    indicator: not_an_indicator\n    headline: X\n", "indicator",
+     "Unknown indicator id 'not_an_indicator'"),
+    ("  - view: stp_profile\n    stp: XYZ\n    headline: X\n", "stp", "Unknown STP code 'XYZ'; use one of QMJ"),
+    ("  - view: stp_profile\n    stp: QMJ\n", "headline", "Every slide needs a headline"),
+    ("  - view: stp_profile\n    stp: QMJ\n    headline: '   '\n", "headline", "Every slide needs a headline"),
+    ("  - view: stp_profile\n    headline: X\n", "stp", "A stp_profile slide needs 'stp'"),
+    ("  - view: london_headlines\n    stp: QMJ\n    headline: X\n", "stp", "does not take 'stp'"),
+    ("  - view: domain\n    domain: cooking\n    headline: X\n", "domain", "Unknown domain 'cooking'"),
+    ("  - view: domain\n    domain: vision\n    indicator: gp_fte_per_1000\n    headline: X\n", "indicator",
+     "not in the vision domain"),
+    ("  - view: forum_plenary\n    event: first\n    headline: X\n", "event", "forum event number"),
+    ("  - view: london_headlines\n    colour: red\n    headline: X\n", "colour", "not known"),
+    ("  - view: london_headlines\n    headline: '{stp_name} today'\n", "headline",
+     "{stp_name} cannot be filled on a london_headlines slide"),
+    ("  - view: stp_comparison\n    indicator: gp_fte_per_1000\n    headline: '{mood}'\n", "headline",
+     "{mood} is not a headline field"),
+    ("  - view: stp_comparison\n    indicator: gp_fte_per_1000\n    headline: '{value.__class__}'\n", "headline",
+     "is not a headline field"),
+    ("  - view: stp_comparison\n    indicator: gp_fte_per_1000\n    headline: '{value:.3f}'\n", "headline",
+     "without ':' or '!'"),
+    ("  - view: stp_comparison\n    indicator: gp_fte_per_1000\n    headline: 'GPs {value'\n", "headline",
+     "unmatched { or }"),
+    ("  - view: forum_plenary\n    headline: 'Heard at {area_name}'\n", "headline",
+     "none: write the headline as plain text"),
+    ("  - just a sentence\n", None, "Each slide must be a mapping"),
+])
+def test_a_bad_slide_names_file_slide_and_field_and_the_other_slides_still_load(tmp_path, config, slide, field,
+                                                                               words):
+    path = write_deck(tmp_path, GOOD_SLIDE + slide + GOOD_SLIDE)
+    deck = load_deck(path, config, STP_NAMES)
+    assert [s.is_valid for s in deck.slides] == [True, False, True]
+    [problem] = deck.problems
+    where = "slides.yaml, slide 2" + (f", field '{field}'" if field else "")
+    assert str(problem).startswith(where + ": "), str(problem)
+    assert words in str(problem)
+    assert str(problem).endswith("This slide is not shown.")
+
+
+def test_unknown_top_level_sections_are_reported_without_losing_the_slides(tmp_path, config):
+    path = tmp_path / "slides.yaml"
+    path.write_text("title: Forum\nslides:\n" + GOOD_SLIDE, encoding="utf-8")
+    deck = load_deck(path, config, STP_NAMES)
+    assert len(deck.slides) == 1 and deck.slides[0].is_valid
+    assert [str(p) for p in deck.problems] == ["slides.yaml, field 'title': This section is not known and was ignored."]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("slides: [this is: not: valid", "slides.yaml could not be read at line 1"),
+    ("- view: london_headlines\n", "must have a 'slides:' list"),
+    ("slides: []\n", "has no slides"),
+])
+def test_an_unusable_slide_file_raises_one_clear_error(tmp_path, config, text, words):
+    path = tmp_path / "slides.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=words.replace("(", r"\(")):
+        load_deck(path, config, STP_NAMES)
+
+
+def test_a_missing_slide_file_is_named(tmp_path, config):
+    with pytest.raises(ConfigError, match="nowhere.yaml was not found"):
+        load_deck(tmp_path / "nowhere.yaml", config, STP_NAMES)
+
+
+def test_a_domain_slide_defaults_to_its_first_indicator(tmp_path, config):
+    deck = load_deck(write_deck(tmp_path, "  - view: domain\n    domain: access\n    headline: '{value}'\n"),
+                     config, STP_NAMES)
+    assert deck.slides[0].indicator == "extended_access_coverage"
+    assert "value" in compute_allowed_fields(deck.slides[0]) and "domain_name" in compute_allowed_fields(deck.slides[0])
+
+
+def test_allowed_fields_follow_what_the_slide_names():
+    london = Slide(1, "london_headlines", "x")
+    assert compute_allowed_fields(london) == ("area_name", "period")
+    profile = Slide(2, "stp_profile", "x", stp="QMJ", indicator="gp_fte_per_1000")
+    assert {"stp_name", "value", "highest_area"} <= set(compute_allowed_fields(profile))
+    assert compute_allowed_fields(Slide(3, "forum_plenary", "x")) == ()
+
+
+def test_the_london_extended_access_headline_is_filled_from_the_demo_data(config, coverage):
+    # by hand from the demo CSVs, January 2021: 9,049,227 covered / 9,246,375 registered = 97.868%
+    facts = compute_indicator_facts(coverage, config.indicator("extended_access_coverage"), area_code="LDN")
+    assert facts["value"] == "97.9%"
+    assert facts["number"] == "97.9"
+    assert facts["period"] == "January 2021"
+    assert facts["target"] == "97.0%"
+    # highest North Central London 1,469,764 / 1,488,090; lowest South East London 1,800,255 / 1,864,495
+    assert (facts["highest_area"], facts["highest_value"]) == ("North Central London", "98.8%")
+    assert (facts["lowest_area"], facts["lowest_value"]) == ("South East London", "96.6%")
+    # April 2018: 63.3% of Londoners were covered
+    assert (facts["first_period"], facts["first_value"]) == ("April 2018", "63.3%")
+    template = "{value} of Londoners can see a GP in the evening or at the weekend. The target is {target}."
+    assert compute_headline_text(template, facts) == (
+        "97.9% of Londoners can see a GP in the evening or at the weekend. The target is 97.0%.")
+
+
+def test_an_stp_headline_is_filled_from_the_demo_data(config, coverage):
+    facts = compute_indicator_facts(coverage, config.indicator("extended_access_coverage"), area_code="QMJ")
+    facts = {**facts, "stp_name": "North Central London"}
+    assert facts["london_value"] == "97.9%"
+    template = "{stp_name}: {value} of patients can get an evening or weekend appointment"
+    assert compute_headline_text(template, facts) == (
+        "North Central London: 98.8% of patients can get an evening or weekend appointment")
+
+
+def test_a_suppressed_figure_leaves_the_field_empty_and_the_headline_says_which(config, coverage):
+    hidden = coverage.assign(value=coverage["value"].where(coverage["area_code"] != "QKK"))
+    facts = compute_indicator_facts(hidden, config.indicator("extended_access_coverage"), area_code="QKK")
+    assert facts["value"] is None
+    with pytest.raises(MissingFact) as missing:
+        compute_headline_text("{value} in South East London", facts)
+    assert missing.value.field == "value"
+    assert compute_headline_text("South East London", facts) == "South East London"
+
+
+def test_templates_fill_plain_strings_only():
+    assert compute_headline_text("{{value}} is {value}", {"value": "97.9%"}) == "{value} is 97.9%"
+    # a data value that looks like a field stays literal: format_map does not expand its result again
+    assert compute_headline_text("{area_name}", {"area_name": "{value}"}) == "{value}"
+    assert read_headline_fields("{value} and {value} in {period}") == ("value", "period")
+    with pytest.raises(ValueError, match="not a headline field"):
+        read_headline_fields("{value.__class__.__mro__}")
+    with pytest.raises(ValueError, match="not a headline field"):
+        read_headline_fields("{0}")
+    with pytest.raises(ValueError, match="without ':' or '!'"):
+        read_headline_fields("{value!r}")
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (None, (1, None)), ("", (1, None)), ("1", (1, None)), ("3", (3, None)), ("12", (12, None)), (" 4 ", (4, None)),
+])
+def test_a_slide_number_in_the_url_opens_that_slide(raw, expected):
+    assert read_slide_number(raw, 12) == expected
+
+
+@pytest.mark.parametrize("raw", ["0", "13", "99", "-1", "2.5", "three", "3; drop"])
+def test_a_slide_number_that_is_not_in_the_deck_falls_back_to_1_with_a_notice(raw):
+    number, notice = read_slide_number(raw, 12)
+    assert number == 1
+    assert notice == f"There is no slide {raw.strip()!r}: this deck has slides 1 to 12. Showing slide 1."
+
+
+def test_a_tile_says_the_figure_and_its_comparison_in_words(config, coverage):
+    definition = config.indicator("extended_access_coverage")
+    tile = compute_slide_tile(coverage, definition, heading="Extended access", area_code="QKK",
+                              latest_period="2021-01-01")
+    assert (tile.value_text, tile.status_text, tile.target_text) == (
+        "96.6%", "▼ Worse than London", "Target 97.0%: not met ✗")
+    london = compute_slide_tile(coverage, definition, heading="Extended access", area_code="LDN",
+                                latest_period="2021-01-01")
+    assert (london.value_text, london.status_text, london.target_text) == ("97.9%", "", "Target 97.0%: met ✓")
+    table = compute_tile_table([london, tile])
+    expected = pd.DataFrame({
+        "Shown as": ["Extended access"] * 2, "Indicator": [definition.name] * 2,
+        "Area": ["London", "South East London"], "Period": ["2021-01-01"] * 2, "Value": ["97.9%", "96.6%"],
+        "Compared with London": ["", "Worse than London"],
+        "Target": ["Target 97.0%: met ✓", "Target 97.0%: not met ✗"],
+        "Numerator": [9049227.0, 1800255.0], "Denominator": [9246375.0, 1864495.0],
+    })
+    pd.testing.assert_frame_equal(table, expected)
+
+
+def test_a_tile_without_any_figure_is_none(config, coverage):
+    definition = config.indicator("extended_access_coverage")
+    assert compute_slide_tile(coverage.iloc[0:0], definition, heading="x", area_code="LDN",
+                              latest_period="2021-01-01") is None
+
+
+def test_the_slide_list_names_each_slide(config):
+    deck = load_deck(ROOT / "slides.yaml", config, STP_NAMES)
+    labels = [compute_slide_label(slide, STP_NAMES, config) for slide in deck.slides]
+    assert labels[0] == "1. London headlines"
+    assert labels[1] == "2. STPs compared: Patients with extended access (8am to 8pm, 7 days)"
+    assert labels[2] == "3. STP profile: North Central London"
+    assert labels[7] == "8. Domain: Vision awareness"
+    assert labels[11] == "12. What we heard (forum)"
