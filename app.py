@@ -9,6 +9,7 @@ st.set_page_config(page_title="atscale: general practice at scale in London", pa
 PAGES = [
     st.Page("app_pages/overview.py", title="London overview", icon="🏙️", default=True),
     st.Page("app_pages/stp_profile.py", title="STP profile", icon="🧭"),
+    st.Page("app_pages/briefing.py", title="Briefing pack", icon="🖨️"),
     st.Page("app_pages/borough_explorer.py", title="Borough explorer", icon="🔎"),
     st.Page("app_pages/practice.py", title="Practice view", icon="🩺"),
     st.Page("app_pages/data_and_indicators.py", title="Data and indicators", icon="📋"),

@@ -3,7 +3,7 @@ import streamlit as st
 
 from components import cached_data, charts, filters, layout
 from indicators.compute import IndicatorUnavailable
-from indicators.views import compute_display_table, latest_period_with_values
+from indicators.views import latest_period_with_values
 
 config, data = layout.require_inputs()
 borough_code, period = filters.selected("borough"), filters.selected("period")
@@ -31,7 +31,8 @@ current = values[values["period"] == shown_period]
 london_value = current.loc[current["level"] == "london", "value"].max()
 
 st.subheader("Networks and practices")
-layout.render_table(compute_display_table(current[current["level"].isin(["borough", "pcn", "practice"])], definition),
+areas = current[current["level"].isin(["borough", "pcn", "practice"])]
+layout.render_table(cached_data.get_display_table(areas, definition),
                     key="borough_areas", file_name=f"atscale-{definition.id}-{borough_code}-{shown_period}.csv")
 
 practices = current[current["level"] == "practice"]
@@ -52,3 +53,6 @@ trend_areas = [borough_code, borough["stp_code"], "LDN"]
 layout.render_chart(cached_data.get_figure(charts.build_trend_figure, trend, definition, areas=trend_areas),
                     key="borough_trend",
                     alt=cached_data.get_text(charts.describe_trend, trend, definition, areas=trend_areas))
+with st.expander("The numbers behind this chart"):
+    layout.render_table(cached_data.get_display_table(trend[trend["area_code"].isin(trend_areas)], definition),
+                        key="borough_trend", file_name=f"atscale-{definition.id}-{borough_code}-trend.csv")

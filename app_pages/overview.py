@@ -3,7 +3,7 @@ import streamlit as st
 
 from components import cached_data, charts, filters, layout, maps
 from indicators.compute import IndicatorUnavailable
-from indicators.views import compute_display_table, compute_headline, latest_period_with_values
+from indicators.views import compute_headline, latest_period_with_values
 
 config, data = layout.require_inputs()
 layout.render_page_header(
@@ -57,7 +57,7 @@ stps = current[current["level"] == "stp"]
 layout.render_chart(
     cached_data.get_figure(charts.build_area_comparison_figure, stps, definition, benchmark_value=london_value),
     key="overview_stps", alt=cached_data.get_text(charts.describe_area_comparison, stps, definition, london_value))
-layout.render_table(compute_display_table(current, definition), key="overview_stps",
+layout.render_table(cached_data.get_display_table(current, definition), key="overview_stps",
                     file_name=f"atscale-{definition.id}-stps-{shown_period}.csv")
 
 st.header(f"The 33 boroughs: {definition.name}")
@@ -66,6 +66,6 @@ map_alt = cached_data.get_text(maps.describe_borough_map, boroughs, definition)
 st.pydeck_chart(cached_data.get_borough_map(boroughs, definition), key="overview_map", alt=map_alt)
 st.markdown(f"*What this map shows:* {layout.escape_markdown(map_alt)}")
 st.markdown("**Map key**")
-st.dataframe(maps.build_map_legend(boroughs, definition), hide_index=True, key="overview_legend")
-layout.render_table(compute_display_table(boroughs, definition), key="overview_boroughs",
+layout.render_table(maps.build_map_legend(boroughs, definition), key="overview_legend", file_name="atscale-map-key.csv")
+layout.render_table(cached_data.get_display_table(boroughs, definition), key="overview_boroughs",
                     file_name=f"atscale-{definition.id}-boroughs-{shown_period}.csv")

@@ -3,7 +3,7 @@ import streamlit as st
 
 from components import cached_data, charts, filters, layout
 from indicators.compute import IndicatorUnavailable
-from indicators.views import compute_display_table, compute_maturity_grid, compute_mix, latest_period_with_values
+from indicators.views import compute_mix, latest_period_with_values
 
 config, data = layout.require_inputs()
 stp_code, period = filters.selected("stp"), filters.selected("period")
@@ -31,7 +31,7 @@ if values is not None:
         cached_data.get_figure(charts.build_area_comparison_figure, boroughs, definition, benchmark_value=london_value),
         key="stp_boroughs",
         alt=cached_data.get_text(charts.describe_area_comparison, boroughs, definition, london_value))
-    layout.render_table(compute_display_table(current, definition), key="stp_boroughs",
+    layout.render_table(cached_data.get_display_table(current, definition), key="stp_boroughs",
                         file_name=f"atscale-{definition.id}-{stp_code}-{shown_period}.csv")
 
 st.header("Trends")
@@ -43,10 +43,14 @@ for trend_definition in config.indicators_in(domain_id):
     except IndicatorUnavailable as reason:
         st.info(f"{trend_definition.name}: no figure. {reason}")
         continue
-    layout.render_chart(cached_data.get_figure(charts.build_trend_figure, trend, trend_definition,
-                                               areas=[stp_code, "LDN"]),
+    trend_areas = [stp_code, "LDN"]
+    layout.render_chart(cached_data.get_figure(charts.build_trend_figure, trend, trend_definition, areas=trend_areas),
                         key=f"stp_trend_{trend_definition.id}",
-                        alt=cached_data.get_text(charts.describe_trend, trend, trend_definition, areas=[stp_code, "LDN"]))
+                        alt=cached_data.get_text(charts.describe_trend, trend, trend_definition, areas=trend_areas))
+    with st.expander("The numbers behind this chart"):
+        layout.render_table(cached_data.get_display_table(trend, trend_definition),
+                            key=f"stp_trend_{trend_definition.id}",
+                            file_name=f"atscale-{trend_definition.id}-{stp_code}-trend.csv")
 
 for group in dict.fromkeys(d.mix_group for d in config.indicators if d.mix_group):
     st.header(group)
@@ -65,12 +69,11 @@ for group in dict.fromkeys(d.mix_group for d in config.indicators if d.mix_group
     layout.render_table(mix, key=f"stp_mix_{group}", file_name=f"atscale-mix-{stp_code}.csv")
 
 st.header("Primary Care Network maturity")
-scores = cached_data.get_table("maturity")
-if scores is None:
+maturity = cached_data.get_maturity_grid(stp_code, period)
+if maturity is None:
     st.info(data.unavailable.get("maturity", "No maturity self-assessment was loaded."))
 else:
-    maturity_period = max((p for p in scores["period"].unique() if p <= period), default=None)
-    grid = compute_maturity_grid(scores, data.geography, stp_code=stp_code, period=maturity_period or "")
+    grid, maturity_period = maturity
     if grid.empty:
         st.info("No Primary Care Network in this STP had assessed its maturity by this period.")
     else:

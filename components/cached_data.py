@@ -5,23 +5,30 @@ session (the config, the loaded data, each indicator's full values and the built
 one object, never copied. Nothing may change them in place (pandas' copy-on-write keeps a filtered or assigned
 frame separate). What a page gets to work on (narrowed values, tables) is still an st.cache_data copy.
 """
+from __future__ import annotations
+
 import hashlib
 import json
 import os
+import pickle
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from components import maps
-from forum.store import ForumStore, open_forum_store, read_database_url
 from indicators.compute import RESULT_COLUMNS, IndicatorUnavailable, compute_indicator_values
 from indicators.datasets import LoadedData, load_data
 from indicators.definitions import AppConfig, load_config
-from indicators.plain_language import SummarySection, compute_area_summary
-from indicators.views import latest_period_with_values
+from indicators.views import compute_display_table, compute_maturity_grid, latest_period_with_values
+
+if TYPE_CHECKING:  # imported where used: SQLAlchemy and textstat add about a second to every cold start
+    from forum.store import ForumStore
+    from indicators.plain_language import SummarySection
 
 ROOT = Path(__file__).resolve().parents[1]
+AREA_LEVELS = ("borough", "stp", "london")
 _digests: dict[tuple[str, int, int], str] = {}
 
 
@@ -60,7 +67,7 @@ def _load_config(path: str, digest: str) -> AppConfig:
 
 @st.cache_resource(show_spinner="Loading and checking the data files…", max_entries=2)
 def _load_data(path: str, folder: str, digest: str) -> LoadedData:
-    return load_data(load_config(path), folder)
+    return load_data(_load_config(path, digest), folder)  # the cached config: parsing the YAML again costs ~0.1 s
 
 
 def get_config() -> AppConfig:
@@ -72,19 +79,45 @@ def get_data() -> LoadedData:
     return _load_data(str(config_path()), str(data_dir()), _inputs_digest())
 
 
+def _compact(values: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as categories: England-scale values of one indicator take 6 MB instead of 21 MB."""
+    return values.astype({column: "category" for column in values.columns if values[column].dtype == "str"})
+
+
+def _expanded(values: pd.DataFrame) -> pd.DataFrame:
+    """The tidy values as compute_indicator_values returns them (text, not categories)."""
+    return values.astype({column: str for column in values.columns
+                          if isinstance(values[column].dtype, pd.CategoricalDtype)})
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _indicator_values(indicator_id: str, path: str, folder: str, digest: str) -> tuple[pd.DataFrame | None, str]:
+    """Every area's values of one indicator, compacted (_compact): read them through _expanded."""
     config = _load_config(path, digest)
     try:
-        return compute_indicator_values(config.indicator(indicator_id), _load_data(path, folder, digest)), ""
+        values = compute_indicator_values(config.indicator(indicator_id), _load_data(path, folder, digest))
     except IndicatorUnavailable as reason:
         return None, str(reason)
+    return _compact(values), ""
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _area_values(indicator_id: str, path: str, folder: str, digest: str) -> tuple[pd.DataFrame | None, str]:
+    """Like _indicator_values for boroughs, STPs and London only: a third of the work at England scale."""
+    config = _load_config(path, digest)
+    try:
+        values = compute_indicator_values(config.indicator(indicator_id), _load_data(path, folder, digest),
+                                          levels=AREA_LEVELS)
+    except IndicatorUnavailable as reason:
+        return None, str(reason)
+    return _compact(values), ""
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _selected_values(indicator_id: str, levels: tuple[str, ...], period: str | None, stp_code: str | None,
                      borough_code: str | None, path: str, folder: str, digest: str) -> tuple[pd.DataFrame | None, str]:
-    values, reason = _indicator_values(indicator_id, path, folder, digest)
+    values_of = _area_values if set(levels) <= set(AREA_LEVELS) else _indicator_values
+    values, reason = values_of(indicator_id, path, folder, digest)
     if values is None:
         return None, reason
     keep = values["level"].isin(levels)
@@ -94,7 +127,7 @@ def _selected_values(indicator_id: str, levels: tuple[str, ...], period: str | N
         keep &= values["stp_code"].isin([stp_code, ""])
     if borough_code is not None:
         keep &= values["borough_code"].isin([borough_code, ""]) | (values["level"] == "stp")
-    return values.loc[keep].reset_index(drop=True), ""
+    return _expanded(values.loc[keep].reset_index(drop=True)), ""
 
 
 def get_indicator_values(indicator_id: str, *, levels: tuple[str, ...] = ("practice", "pcn", "borough", "stp", "london"),
@@ -112,7 +145,9 @@ def get_indicator_values(indicator_id: str, *, levels: tuple[str, ...] = ("pract
     return values
 
 
-@st.cache_data(show_spinner="Working out the indicators…", max_entries=32)
+# cache_resource: at England scale this is ~150,000 rows, which an st.cache_data copy would unpickle on every
+# rerun (~40 ms); pages only read it. Few entries: ~30 MB each at England scale.
+@st.cache_resource(show_spinner="Working out the indicators…", max_entries=6)
 def _period_values(period: str, indicator_ids: tuple[str, ...], path: str, folder: str,
                    digest: str) -> tuple[pd.DataFrame, dict[str, str]]:
     frames, reasons = [], {}
@@ -121,14 +156,15 @@ def _period_values(period: str, indicator_ids: tuple[str, ...], path: str, folde
         if values is None:
             reasons[indicator_id] = reason
             continue
-        frames.append(values[values["period"] == latest_period_with_values(values, period)])
+        frames.append(_expanded(values[values["period"] == latest_period_with_values(values, period)]))
     values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(RESULT_COLUMNS))
     return values, reasons
 
 
 def get_period_values(period: str, indicator_ids: tuple[str, ...]) -> tuple[pd.DataFrame, dict[str, str]]:
     """The tidy values of several indicators for every area, each in its latest period up to `period` with
-    figures (tables differ in dates), and the reason each unavailable indicator has no values."""
+    figures (tables differ in dates), and the reason each unavailable indicator has no values.
+    Both are shared by every session: never change them in place."""
     return _period_values(period, tuple(indicator_ids), str(config_path()), str(data_dir()), _inputs_digest())
 
 
@@ -154,8 +190,9 @@ def get_boundaries() -> dict | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _borough_map(borough_values: pd.DataFrame, definition, boundaries_file: str, _boundaries: dict | None):
-    return maps.build_borough_map(borough_values, definition, boundaries=_boundaries)
+def _borough_map(key: str, boundaries_file: str, _borough_values: pd.DataFrame, _definition,
+                 _boundaries: dict | None):
+    return maps.build_borough_map(_borough_values, _definition, boundaries=_boundaries)
 
 
 def get_borough_map(borough_values: pd.DataFrame, definition):
@@ -163,22 +200,42 @@ def get_borough_map(borough_values: pd.DataFrame, definition):
     shared by every session (never change it); keyed on the boundary file's digest, not its contents."""
     path = _boundaries_path()
     boundaries_file = f"{path}:{_file_digest(path)}" if path else ""
-    return _borough_map(borough_values, definition, boundaries_file, get_boundaries())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _table(name: str, path: str, folder: str, digest: str) -> pd.DataFrame | None:
-    return _load_data(path, folder, digest).tables.get(name)
+    key = _content_key(maps.build_borough_map, (borough_values, definition), {})
+    if key is None:
+        return maps.build_borough_map(borough_values, definition, boundaries=get_boundaries())
+    return _borough_map(key, boundaries_file, borough_values, definition, get_boundaries())
 
 
 def get_table(name: str) -> pd.DataFrame | None:
-    """One validated input table (None when it was not loaded)."""
-    return _table(name, str(config_path()), str(data_dir()), _inputs_digest())
+    """One validated input table (None when it was not loaded), shared like get_data(): never change it in place.
+
+    Not copied: at England scale a table has about 78,000 rows and an st.cache_data copy costs ~10 ms a call.
+    """
+    return get_data().tables.get(name)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _maturity_grid(stp_code: str, period: str, path: str, folder: str,
+                   digest: str) -> tuple[pd.DataFrame, str | None] | None:
+    data = _load_data(path, folder, digest)
+    scores = data.tables.get("maturity")
+    if scores is None:
+        return None
+    shown = max((p for p in scores["period"].unique() if p <= period), default=None)
+    return compute_maturity_grid(scores, data.geography, stp_code=stp_code, period=shown or ""), shown
+
+
+def get_maturity_grid(stp_code: str, period: str) -> tuple[pd.DataFrame, str | None] | None:
+    """The STP's PCN maturity scores (views.compute_maturity_grid) in the latest assessment up to `period`, and
+    that assessment's period; None when no maturity table was loaded."""
+    return _maturity_grid(stp_code, period, str(config_path()), str(data_dir()), _inputs_digest())
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _area_summary(area_level: str, area_code: str, period: str, illustrative: bool, path: str, folder: str,
                   digest: str) -> list[SummarySection]:
+    from indicators.plain_language import compute_area_summary
+
     config, data = _load_config(path, digest), _load_data(path, folder, digest)
     values, unavailable = {}, dict(data.unavailable)
     for definition in config.indicators:
@@ -199,38 +256,81 @@ def get_area_summary(area_level: str, area_code: str, period: str, *, illustrati
                          _inputs_digest())
 
 
+def _canonical(value):
+    """Frames and series as plain lists: equal contents pickle to equal bytes whatever their internal layout
+    (a frame filtered from a cached copy and one filtered from the original can pickle differently)."""
+    if isinstance(value, pd.DataFrame):
+        return ("frame", list(value.columns), [str(dtype) for dtype in value.dtypes], value.index.tolist(),
+                [value[column].tolist() for column in value.columns])
+    if isinstance(value, pd.Series):
+        return "series", value.name, str(value.dtype), value.index.tolist(), value.tolist()
+    if isinstance(value, (list, tuple)):
+        return type(value).__name__, [_canonical(item) for item in value]
+    if isinstance(value, dict):
+        return "dict", [(key, _canonical(item)) for key, item in value.items()]
+    return value
+
+
+def _content_key(function, args: tuple, kwargs: dict) -> str | None:
+    """A digest of a call by content (None when an argument cannot be pickled).
+
+    About a millisecond for the small frames a chart shows; Streamlit's own argument hashing hashes every
+    text cell one by one and takes ten times longer.
+    """
+    try:
+        payload = pickle.dumps(_canonical((args, sorted(kwargs.items()))), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return f"{function.__module__}.{function.__qualname__}:{hashlib.sha1(payload).hexdigest()}"
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _figure(name: str, _build, args: tuple, kwargs: dict):
-    return _build(*args, **kwargs)
+def _figure(key: str, _build, _args: tuple, _kwargs: dict):
+    return _build(*_args, **_kwargs)
 
 
 def get_figure(build, *args, **kwargs):
-    """build(*args, **kwargs) for a figure builder (charts.build_*, maps.build_*), built once per distinct
-    arguments (frames are hashed by content) and shared by every session: never change the returned figure.
+    """build(*args, **kwargs) for a figure builder (charts.build_*), built once per distinct arguments (by
+    content) and shared by every session: never change the returned figure.
 
     st.cache_resource, not st.cache_data: a pickled plotly figure re-validates every property when it is
     unpickled, which costs about as much as building it again.
     """
-    return _figure(f"{build.__module__}.{build.__qualname__}", build, args, kwargs)
+    key = _content_key(build, args, kwargs)
+    return build(*args, **kwargs) if key is None else _figure(key, build, args, kwargs)
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _text(name: str, _describe, args: tuple, kwargs: dict) -> str:
-    return _describe(*args, **kwargs)
+def _computed(key: str, _function, _args: tuple, _kwargs: dict):
+    return _function(*_args, **_kwargs)
 
 
 def get_text(describe, *args, **kwargs) -> str:
     """describe(*args, **kwargs) for a text alternative (charts.describe_*, maps.describe_*), worked out once per
-    distinct arguments."""
-    return _text(f"{describe.__module__}.{describe.__qualname__}", describe, args, kwargs)
+    distinct arguments (by content)."""
+    key = _content_key(describe, args, kwargs)
+    return describe(*args, **kwargs) if key is None else _computed(key, describe, args, kwargs)
+
+
+def get_display_table(values: pd.DataFrame, definition) -> pd.DataFrame:
+    """views.compute_display_table(values, definition), worked out once per distinct values (it formats the
+    interval row by row)."""
+    key = _content_key(compute_display_table, (values, definition), {})
+    if key is None:
+        return compute_display_table(values, definition)
+    return _computed(key, compute_display_table, (values, definition), {})
 
 
 @st.cache_resource(show_spinner=False)
 def _forum_store(url: str) -> ForumStore:
     # cache_resource, not cache_data: one engine and connection pool per database, shared by every session.
+    from forum.store import open_forum_store
+
     return open_forum_store(url)
 
 
 def get_forum_store() -> ForumStore:
     """The forum store named by ATSCALE_DATABASE_URL / ATSCALE_FORUM_DIR (raises ForumError if unreachable)."""
+    from forum.store import read_database_url
+
     return _forum_store(read_database_url())

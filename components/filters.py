@@ -45,10 +45,13 @@ def render_shared_filters(config: AppConfig, geography: pd.DataFrame, periods: t
     domains = config.domains
     with st.sidebar:
         st.header("Choose what to show")
-        render_url_selectbox("STP (Sustainability and Transformation Partnership)", list(stps), key="stp",
-                             format_func=stps.get,
-                             help="London's five health and care partnerships. Each covers several boroughs.")
+        stp = render_url_selectbox("STP (Sustainability and Transformation Partnership)", list(stps), key="stp",
+                                   format_func=stps.get,
+                                   help="London's five health and care partnerships. Each covers several boroughs.")
+        in_stp = geography.loc[geography["stp_code"] == stp, "borough_name"].sort_values()
+        first_borough = geography.loc[in_stp.index[:1], "borough_code"].tolist()
         render_url_selectbox("Borough", list(boroughs), key="borough", format_func=boroughs.get,
+                             default=first_borough[0] if first_borough else None,
                              help="The London borough. Most boroughs had one Clinical Commissioning Group (CCG) in 2018.")
         render_url_selectbox("Indicator", list(indicators), key="indicator",
                              format_func=lambda i: f"{domains[indicators[i].domain].name}: {indicators[i].name}")

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import cached_data, palette
-from components.layout import escape_markdown
+from components.layout import escape_markdown, render_chart, render_table
 from forum.access import HOW_TO_SET_PASSCODE, check_passcode, read_facilitator_passcode
 from forum.aggregation import (
     compute_barrier_counts,
@@ -375,20 +375,21 @@ def render_plenary(event_id: int) -> None:
         return
     st.header("How far along the journey")
     scores = compute_scores_by_stp(submissions)
-    st.plotly_chart(build_score_heatmap(scores), key="forum_plenary_scores", alt=describe_scores(scores))
-    st.dataframe(scores.pivot(index="stp_name", columns="maturity_domain", values="mean_score").round(1)
-                 .reindex(columns=[domain.label for domain in MATURITY_DOMAINS]).rename_axis(index="STP", columns=None),
-                 key="forum_plenary_scores_table")
+    render_chart(build_score_heatmap(scores), key="forum_plenary_scores", alt=describe_scores(scores))
+    score_table = (scores.pivot(index="stp_name", columns="maturity_domain", values="mean_score").round(1)
+                   .reindex(columns=[domain.label for domain in MATURITY_DOMAINS]).rename_axis(index="STP", columns=None)
+                   .reset_index())
+    render_table(score_table, key="forum_plenary_scores", file_name="forum-scores-by-stp.csv")
     st.header("Main barriers")
     barriers = compute_barrier_counts(submissions)
-    st.plotly_chart(build_barrier_bar_chart(barriers), key="forum_plenary_barriers", alt=describe_barriers(barriers))
-    st.dataframe(barriers[["barrier", "tables"]].rename(columns={"barrier": "Barrier", "tables": "Answers naming it"}),
-                 hide_index=True, key="forum_plenary_barriers_table")
+    render_chart(build_barrier_bar_chart(barriers), key="forum_plenary_barriers", alt=describe_barriers(barriers))
+    render_table(barriers[["barrier", "tables"]].rename(columns={"barrier": "Barrier", "tables": "Answers naming it"}),
+                 key="forum_plenary_barriers", file_name="forum-barriers.csv")
     st.subheader("Other barriers, in the tables' words")
     _render_free_text_list(compute_barrier_notes(submissions), "barrier_text", "None written yet.")
     st.header("Next steps")
     _render_free_text_list(compute_next_steps(submissions), "next_steps", "No next steps written yet.")
     st.header("Who knows and owns the vision")
     vision = compute_vision_by_role(submissions)
-    st.dataframe(vision.rename(columns={"role": "Role", **COUNT_MEASURE_LABELS}),
-                 hide_index=True, key="forum_plenary_vision_table")
+    render_table(vision.rename(columns={"role": "Role", **COUNT_MEASURE_LABELS}), key="forum_plenary_vision",
+                 file_name="forum-vision-by-role.csv")

@@ -1,9 +1,12 @@
 """Small page pieces: data label, problems, tiles and tables with downloads."""
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from components import cached_data
 from indicators.errors import AtscaleError, Problem
+from reports import figures as chart_images
 
 STATUS_TEXT = {
     "better": "▲ Better than London", "worse": "▼ Worse than London", "similar": "● Similar to London",
@@ -45,9 +48,19 @@ def render_table(table: pd.DataFrame, *, key: str, file_name: str, column_config
 
 
 def render_chart(figure, *, key: str, alt: str) -> None:
-    """A plotly chart with its text alternative written under it for everyone, not only screen readers."""
-    st.plotly_chart(figure, key=key, alt=alt, config={"displaylogo": False,
-                                                      "toImageButtonOptions": {"format": "png", "scale": 2}})
+    """A plotly chart, a button saving it as PNG, and its text alternative written under it for everyone.
+
+    The chart's own toolbar (on hover) also has a camera button that saves a PNG in the browser. The
+    labelled button needs no hovering; its PNG is drawn on the server only when it is clicked (a
+    deferred download), so a page rerun costs no image drawing.
+    """
+    st.plotly_chart(figure, key=key, alt=alt, config={
+        "displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"atscale-{key}"}})
+    st.download_button("Download this chart (PNG)", partial(chart_images.render_png, figure),
+                       file_name=f"atscale-{key}.png", mime="image/png", key=f"{key}_png", on_click="ignore",
+                       icon="🖼️", disabled=chart_images.find_browser() is None,
+                       help="Saves the chart as a picture. If this does not work, use the camera button in the "
+                            "chart's toolbar (at its top right when the pointer is over the chart).")
     st.markdown(f"*What this chart shows:* {escape_markdown(alt)}")
 
 

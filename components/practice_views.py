@@ -12,12 +12,11 @@ INTRO = ("Find a practice and see it beside its Primary Care Network (PCN: pract
          "borough, its STP (Sustainability and Transformation Partnership: one of London's five health and care "
          "partnerships) and London, then beside practices like it. Practices are compared to help them improve: "
          "each figure shows its uncertainty, and figures from small numbers are not shown or compared.")
-SPINE_NOTE = ("Each row is one indicator, drawn relative to London (London = 1). The coloured marker is this "
+SPINE_NOTE = ("Each row is one indicator, drawn relative to London (London = 1). The filled marker is this "
               "practice, its line the 95% confidence interval: the range the true figure is likely to be in. "
-              "“Better”, “similar” or “worse” than London allows for that uncertainty and for which way is "
-              "better; for staff numbers, which have no sampling error, “similar” means within a set margin of London "
-              "(usually 10%). "
-              "The open markers are its PCN, borough and STP.")
+              "“Better”, “similar” or “worse” than London allows for that uncertainty and for which way is better; "
+              "for staff numbers, which have no sampling error, “similar” means within a set margin of London "
+              "(usually 10%). The open markers are its PCN, borough and STP.")
 RANK_NOTE = (f"The rank counts only practices with a figure; figures from small numbers are left out, and with "
              f"fewer than {peers.MIN_RANKED} figures there is no rank. Other practices are not named: the table "
              "gives the spread of the group (lowest, middle and highest) so you can see where you stand without a "
@@ -27,9 +26,13 @@ PEER_HELP = ("The practices this practice is ranked among. Similar size: a regis
              "practice's. Similar deprivation: the same deprivation decile or the next one either side.")
 
 
-def _practice_label(row) -> str:
-    district = f", {row.postcode_district}" if row.postcode_district else ""
-    return f"{row.practice_name} ({row.practice_code}{district}, {row.borough_name})"
+def _practice_labels(practices: pd.DataFrame) -> dict[str, str]:
+    """Code -> "Name (CODE, SE1, Southwark)", the label shown in the practice list."""
+    district = practices["postcode_district"].fillna("").astype(str)
+    district = district.where(district == "", ", " + district)
+    labels = (practices["practice_name"].astype(str) + " (" + practices["practice_code"].astype(str) + district
+              + ", " + practices["borough_name"].astype(str) + ")")
+    return dict(zip(practices["practice_code"].astype(str), labels))
 
 
 def render_practice_picker(practices: pd.DataFrame, *, default_code: str | None) -> str | None:
@@ -47,7 +50,7 @@ def render_practice_picker(practices: pd.DataFrame, *, default_code: str | None)
     if wanted and wanted not in set(practices["practice_code"]):
         st.warning(f"The practice in the link ({layout.escape_markdown(wanted)}) is not in this data; "
                    "choose a practice below.", icon="🔎")
-    labels = {row.practice_code: _practice_label(row) for row in matches.itertuples()}
+    labels = _practice_labels(matches)
     return filters.render_url_selectbox("Practice", list(labels), key="practice", format_func=labels.get,
                                         default=default_code, help="The practice shown on this page.")
 

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import cached_data, charts, forum_views, layout, maps
+from components import cached_data, charts, forum_views, layout, maps, palette
 from forum.errors import ForumError
 from indicators.compute import IndicatorUnavailable
 from indicators.datasets import LoadedData
@@ -36,8 +36,8 @@ SLIDE_PARAM = "slide"
 JUMP_KEY = "presenter_jump"
 PRESENTER_FONT_SIZE = 20  # plotly text on a slide: readable from the back of a room on a 1280x720 projector
 PRESENTER_TITLE_SIZE = 24
-CHART_HEIGHT = 430  # leaves room for the headline and the controls on a 720-pixel-high screen
-MAP_HEIGHT = 430
+CHART_HEIGHT = 420  # with a two-line headline, the chart and its legend fit a 720-pixel-high screen
+MAP_HEIGHT = 420
 NO_FIGURE = "{area} has no figure for this in these data (too few to give a reliable figure, or not published)."
 
 
@@ -79,34 +79,32 @@ def render_slide_position(deck: Deck) -> int:
     return number
 
 
-def render_slide_label(number: int, count: int, data: LoadedData) -> None:
-    """The small line above the headline: where we are in the deck and whether the figures are real."""
+def render_slide_bar(deck: Deck, number: int, data: LoadedData) -> None:
+    """One small line above the headline: where we are, whether the figures are real, previous / next.
+
+    Page Up / Page Down (what presentation clickers send) press the buttons too.
+    """
+    count = len(deck.slides)
     kind = {"illustrative": "ℹ️ Illustrative data: generated for demonstration, not real NHS figures",
             "real": "✅ Real data"}.get(data.label, "⚠️ Unlabelled data: the data folder does not say if it is real")
-    st.markdown(f"**Slide {number} of {count}** · {kind}")
-
-
-def render_sidebar(data: LoadedData) -> None:
-    """The collapsed sidebar: the data label and how to step through the slides, for the facilitator only."""
-    with st.sidebar:
-        layout.render_data_label(data.label, data.title)
-        st.markdown("**Presenting:** Page Down or a presentation clicker goes to the next slide, Page Up to the "
-                    "previous one. Each slide's link (with `?slide=`) reopens it.")
-
-
-def render_navigation(deck: Deck, number: int, config: AppConfig, data: LoadedData) -> None:
-    """Previous / next (also Page Up / Page Down, as sent by presentation clickers) and a jump list."""
-    count = len(deck.slides)
-    stp_names = read_stp_names(data)
-    labels = {slide.number: compute_slide_label(slide, stp_names, config) for slide in deck.slides}
-    previous, jump, following = st.columns([1, 3, 1], vertical_alignment="bottom")
+    where, previous, following = st.columns([5, 1.4, 1.4], vertical_alignment="center")
+    where.markdown(f"**Slide {number} of {count}** · {kind}")
     previous.button("◀ Previous", key="presenter_previous", on_click=_go_to, args=(max(1, number - 1),),
-                    disabled=number == 1, shortcut="PageUp", width="stretch")
-    st.session_state[JUMP_KEY] = number
-    jump.selectbox("Go to slide", list(labels), format_func=labels.get, key=JUMP_KEY, on_change=_jump,
-                   label_visibility="collapsed")
+                    disabled=number == 1, shortcut="PageUp", type="primary", width="stretch")
     following.button("Next ▶", key="presenter_next", on_click=_go_to, args=(min(count, number + 1),),
                      disabled=number == count, shortcut="PageDown", type="primary", width="stretch")
+
+
+def render_sidebar(deck: Deck, number: int, config: AppConfig, data: LoadedData) -> None:
+    """The sidebar starts collapsed: the facilitator opens it to jump to a slide; it also labels the data."""
+    stp_names = read_stp_names(data)
+    labels = {slide.number: compute_slide_label(slide, stp_names, config) for slide in deck.slides}
+    st.session_state[JUMP_KEY] = number
+    with st.sidebar:
+        st.selectbox("Go to slide", list(labels), format_func=labels.get, key=JUMP_KEY, on_change=_jump)
+        st.markdown("Page Down or a presentation clicker goes to the next slide, Page Up to the previous one. "
+                    "The link (with `?slide=` and the slide number) reopens the slide shown.")
+        layout.render_data_label(data.label, data.title)
 
 
 def render_deck_problems(deck: Deck, number: int) -> None:
@@ -175,8 +173,11 @@ def build_presentation_figure(figure: go.Figure, *, height: int = CHART_HEIGHT) 
                          height=height)
     if figure.layout.title.subtitle.text:
         figure.update_layout(title_subtitle_font_size=PRESENTER_FONT_SIZE - 2)
-    figure.update_xaxes(tickfont_size=PRESENTER_FONT_SIZE, title_font_size=PRESENTER_FONT_SIZE)
-    figure.update_yaxes(tickfont_size=PRESENTER_FONT_SIZE, title_font_size=PRESENTER_FONT_SIZE)
+    # Streamlit's chart theme greys axis text; a projector needs the full text colour.
+    axis_text = {"tickfont": {"size": PRESENTER_FONT_SIZE, "color": palette.TEXT_COLOR},
+                 "title_font": {"size": PRESENTER_FONT_SIZE, "color": palette.TEXT_COLOR}}
+    figure.update_xaxes(**axis_text)
+    figure.update_yaxes(**axis_text)
     figure.update_annotations(font_size=PRESENTER_FONT_SIZE)
     return figure
 
@@ -192,7 +193,7 @@ def _render_tiles(tiles: list[tuple[str, SlideTile | None, str]], *, columns: in
     cells = [cell for start in range(0, len(tiles), columns) for cell in st.columns(columns)[:len(tiles) - start]]
     for cell, (heading, tile, reason) in zip(cells, tiles):
         with cell.container(border=True):
-            st.subheader(layout.escape_markdown(heading))
+            st.header(layout.escape_markdown(heading))
             if tile is None:
                 st.markdown(f"**No figure.** {layout.escape_markdown(reason)}")
                 continue
@@ -307,8 +308,8 @@ def render_map(slide: Slide, config: AppConfig, data: LoadedData) -> None:
     st.markdown(f"*What this map shows:* {layout.escape_markdown(alt)}")
     with st.expander("The numbers on this slide"):
         st.markdown("**Map key**")
-        st.dataframe(maps.build_map_legend(boroughs, definition), hide_index=True,
-                     key=f"presenter_legend_{slide.number}")
+        layout.render_table(maps.build_map_legend(boroughs, definition), key=f"presenter_legend_{slide.number}",
+                            file_name=f"atscale-slide-{slide.number}-map-key.csv")
         layout.render_table(compute_display_table(boroughs, definition), key=f"presenter_{slide.number}",
                             file_name=f"atscale-slide-{slide.number}-{definition.id}.csv")
 

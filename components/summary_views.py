@@ -1,4 +1,5 @@
 """Pieces of the plain-language pages: the area choice, the summary by domain with a plain chart each, the glossary."""
+import re
 import textwrap
 
 import pandas as pd
@@ -114,6 +115,7 @@ def build_summary_chart(rows: pd.DataFrame, definition, *, area_code: str):
     figure.update_layout(title={"text": "<br>".join(title_lines), "font": {"size": 17}},
                          margin={"l": 10, "r": 10, "t": 30 + 24 * len(title_lines), "b": 90}, height=420)
     figure.update_xaxes(tickmode="auto", nticks=4, title_text="")
+    figure.update_traces(selector={"fill": "toself"}, name="Likely range")  # a short legend entry fits a phone
     return figure
 
 
@@ -132,17 +134,19 @@ def compute_chart_table(rows: pd.DataFrame, definition, *, area_code: str) -> pd
 
 
 def find_glossary_entries(query: str) -> list[GlossaryEntry]:
-    """Glossary entries whose term, full name, other names or explanation contain the query (any case);
-    entries matching by name come first. An empty query gives every entry."""
-    wanted = " ".join(query.split()).lower()
+    """Glossary entries with a word starting with the query (any case) in their term, full name, other names
+    or explanation ("fte" finds FTE, not "often"); entries matching by name come first. An empty query
+    gives every entry."""
+    wanted = " ".join(query.split())
     if not wanted:
         return list(GLOSSARY)
+    pattern = re.compile(r"(?<!\w)" + re.escape(wanted), re.IGNORECASE)
 
     def names(entry: GlossaryEntry) -> str:
-        return " | ".join([entry.term, entry.heading, entry.full_name or "", *entry.aliases]).lower()
+        return " | ".join([entry.term, entry.heading, entry.full_name or "", *entry.aliases])
 
-    by_name = [entry for entry in GLOSSARY if wanted in names(entry)]
-    by_text = [entry for entry in GLOSSARY if entry not in by_name and wanted in entry.explanation.lower()]
+    by_name = [entry for entry in GLOSSARY if pattern.search(names(entry))]
+    by_text = [entry for entry in GLOSSARY if entry not in by_name and pattern.search(entry.explanation)]
     return by_name + by_text
 
 

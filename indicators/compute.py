@@ -1,6 +1,8 @@
 """Indicator values for every area and period: ratio of sums rolled up practice -> PCN -> borough -> STP -> London."""
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from indicators.datasets import LoadedData
 from indicators.definitions import LEVELS, IndicatorDefinition, Measure
@@ -21,9 +23,12 @@ class IndicatorUnavailable(Exception):
     """The indicator's table is not in the data (missing file or not published); the message says why."""
 
 
-def compute_indicator_values(definition: IndicatorDefinition, data: LoadedData) -> pd.DataFrame:
+def compute_indicator_values(definition: IndicatorDefinition, data: LoadedData, *,
+                             levels: tuple[str, ...] | None = None) -> pd.DataFrame:
     """One row per period and area at every level the data allow, in the columns RESULT_COLUMNS.
 
+    `levels` keeps only those levels (the same rows, worked out with less effort: e.g. ("london",) skips
+    every practice); STP and London are always worked out, as they are the benchmarks.
     Raises IndicatorUnavailable when a table or column it needs was not loaded.
     """
     # From one table, a row missing either figure is left out of both (e.g. a survey row with its
@@ -42,10 +47,14 @@ def compute_indicator_values(definition: IndicatorDefinition, data: LoadedData) 
 
     frames = []
     for level in LEVELS[max(LEVELS.index(base_level), LEVELS.index(definition.lowest_level)):]:
-        frames.append(_aggregate_to_level(units, base_level, level, data.geography))
+        if levels is None or level in levels or level in ("stp", "london"):
+            frames.append(_aggregate_to_level(units, base_level, level, data.geography))
     values = pd.concat(frames, ignore_index=True)
     values.insert(0, "indicator_id", definition.id)
-    return _add_statistics(values, definition)
+    values = _add_statistics(values, definition)
+    if levels is not None:
+        values = values[values["level"].isin(levels)].reset_index(drop=True)
+    return values
 
 
 def _measure_by_key(measure: Measure, data: LoadedData, also_needs: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -87,7 +96,7 @@ def _roll_up(summed: pd.DataFrame, to_level: str, geography: pd.DataFrame) -> pd
     if from_level == to_level:
         return summed
     lookup = geography.drop_duplicates(LEVEL_CODE[from_level]).set_index(LEVEL_CODE[from_level])[LEVEL_CODE[to_level]]
-    rolled = summed.assign(area_code=summed["area_code"].map(lookup))
+    rolled = summed.assign(area_code=_map_codes(summed["area_code"], lookup))
     rolled = rolled[rolled["area_code"].fillna("") != ""]
     return rolled.groupby(["area_code", "period"], as_index=False)["amount"].sum()
 
@@ -103,19 +112,32 @@ def _aggregate_to_level(units: pd.DataFrame, base_level: str, level: str, geogra
         grouped = units[["area_code", "period", "numerator", "denominator"]]
     else:
         to_level = geography.drop_duplicates(LEVEL_CODE[base_level]).set_index(LEVEL_CODE[base_level])[level_code]
-        placed = units.assign(area_code=units["area_code"].map(to_level))
+        placed = units.assign(area_code=_map_codes(units["area_code"], to_level))
         placed = placed[placed["area_code"].fillna("") != ""]
         grouped = placed.groupby(["area_code", "period"], as_index=False)[["numerator", "denominator"]].sum()
     areas = geography[geography[level_code] != ""].drop_duplicates(level_code).set_index(level_code)
-    grouped = grouped.assign(level=level, area_name=grouped["area_code"].map(areas[LEVEL_NAME[level]]))
+    grouped = grouped.assign(level=level, area_name=_map_codes(grouped["area_code"], areas[LEVEL_NAME[level]]))
     for column in PARENT_COLUMNS:
         if column == level_code:
             grouped[column] = grouped["area_code"]
         elif LEVELS.index(_level_of(column)) > LEVELS.index(level):
-            grouped[column] = grouped["area_code"].map(areas[column]).fillna("")
+            grouped[column] = _map_codes(grouped["area_code"], areas[column]).fillna("")
         else:
             grouped[column] = ""
     return grouped
+
+
+def _map_codes(codes: pd.Series, lookup: pd.Series) -> pd.Series:
+    """codes.map(lookup) for text codes and text values (missing where a code is not in the lookup).
+
+    pyarrow's index_in and take: about ten times faster than Series.map on pandas' text at England scale.
+    """
+    if not (codes.dtype == "str" and lookup.dtype == "str" and lookup.index.dtype == "str"
+            and lookup.index.is_unique):
+        return codes.map(lookup)
+    positions = pc.index_in(pa.array(codes, from_pandas=True),
+                            value_set=pa.array(lookup.index, from_pandas=True, type=pa.large_string()))
+    return pd.Series(pc.take(pa.array(lookup, from_pandas=True), positions), index=codes.index, dtype=codes.dtype)
 
 
 def _level_of(code_column: str) -> str:

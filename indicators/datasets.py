@@ -122,9 +122,10 @@ def read_csv_text(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         except UnicodeDecodeError:
             continue
     else:  # cp1252 leaves a few bytes undefined; latin-1 never fails
-        text = raw.decode("latin-1")
+        encoding = "latin-1"
+        text = raw.decode(encoding)
         problems.append(Problem(name, "The file is neither UTF-8 nor Windows-1252; read as Latin-1.", severity="warning"))
-    if not text.strip():
+    if not text or text.isspace():
         problems.append(Problem(name, "The file is empty."))
         return None
     try:
@@ -133,14 +134,15 @@ def read_csv_text(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         # that `_row` stays the spreadsheet row.
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True,
-                                index_col=False, skip_blank_lines=False).fillna("")
+            # The bytes, not the text: the parser would encode a text buffer back to UTF-8 first.
+            frame = pd.read_csv(io.BytesIO(raw), encoding=encoding, dtype=str, keep_default_na=False,
+                                skipinitialspace=True, index_col=False, skip_blank_lines=False).fillna("")
         frame.insert(0, "_row", np.arange(2, len(frame) + 2))
         frame = frame.loc[frame.iloc[:, 1:].ne("").any(axis=1)].reset_index(drop=True)
     except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
         frame = _read_ragged_csv(text, name, problems)
     frame.columns = ["_row", *(str(c).strip() for c in frame.columns[1:])]
-    header = [h.strip() for h in next(csv.reader(io.StringIO(text)))]  # pandas renames a repeat to 'x.1'
+    header = [h.strip() for h in next(csv.reader(io.StringIO(text[:65536])))]  # pandas renames a repeat to 'x.1'
     repeated = [h for position, h in enumerate(header) if h in header[:position]]
     if repeated:
         problems.append(Problem(name, "This column appears twice in the header; the first is used.", field=repeated[0]))

@@ -58,6 +58,7 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
         "confidence interval",
         "The range where the true figure most likely lies. Small numbers give wide ranges. We use a "
         "95% range: it holds the true figure 95 times in 100.",
+        aliases=("CI",),  # "95% CI" in the charts' hover text
     ),
     GlossaryEntry(
         "deprivation",

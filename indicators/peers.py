@@ -5,6 +5,7 @@ practice, practices whose figure is too small to show are left out of every coun
 with fewer than MIN_RANKED practices with a figure gets no rank and no spread (it could point at
 single practices).
 """
+import math
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from indicators.definitions import IndicatorDefinition, TableSpec
+from indicators.definitions import LEVELS, IndicatorDefinition, TableSpec
 
 PEER_GROUPS = {
     "stp": "Practices in the same STP",
@@ -22,7 +23,6 @@ PEER_GROUPS = {
 }
 LIST_SIZE_TOLERANCE = 0.25
 MIN_RANKED = 5
-LEVELS = ("practice", "pcn", "borough", "stp", "london")
 KEY_LEVELS = {"practice_code": "practice", "pcn_code": "pcn", "borough_code": "borough", "stp_code": "stp"}
 LEVEL_WORDS = {"practice": "This practice", "pcn": "Its PCN", "borough": "Its borough", "stp": "Its STP",
                "london": "London"}
@@ -267,7 +267,7 @@ def compute_no_practice_reasons(definitions: Sequence[IndicatorDefinition], tabl
 def compute_practice_indicator_ids(values: pd.DataFrame) -> list[str]:
     """Indicators for which at least one practice has a figure shown (in the order they appear)."""
     shown = values[(values["level"] == "practice") & pd.to_numeric(values["value"], errors="coerce").notna()]
-    return list(dict.fromkeys(shown["indicator_id"]))
+    return [str(indicator_id) for indicator_id in shown["indicator_id"].unique()]
 
 
 def compute_missing_practice_figures(values: pd.DataFrame, definitions: Sequence[IndicatorDefinition],
@@ -277,7 +277,9 @@ def compute_missing_practice_figures(values: pd.DataFrame, definitions: Sequence
     `values`: tidy rows of many indicators (indicator_id column); `reasons`: id -> why it is unavailable.
     """
     with_figures = set(compute_practice_indicator_ids(values))
-    levels = values.groupby("indicator_id")["level"].agg(set).to_dict() if not values.empty else {}
+    levels: dict[str, set[str]] = {}
+    for indicator_id, level in values[["indicator_id", "level"]].drop_duplicates().itertuples(index=False):
+        levels.setdefault(str(indicator_id), set()).add(str(level))
     rows = []
     for definition in definitions:
         present = levels.get(definition.id, set())
@@ -319,14 +321,11 @@ def compute_practice_levels(values: pd.DataFrame, practice: Mapping) -> pd.DataF
         return pd.DataFrame(columns=LEVEL_COLUMNS)
     codes = {"practice": practice["practice_code"], "pcn": practice.get("pcn_code", ""),
              "borough": practice["borough_code"], "stp": practice["stp_code"], "london": "LDN"}
-    wanted = pd.Series(False, index=values.index)
-    for level, code in codes.items():
-        if code:
-            wanted |= (values["level"] == level) & (values["area_code"] == code)
-    rows = values[wanted & values["indicator_id"].isin(ids)]
+    rows = values[values["area_code"].isin([code for code in codes.values() if code])]
+    rows = rows[(rows["area_code"] == rows["level"].map(codes)) & rows["indicator_id"].isin(ids)]
     without = [i for i in ids if i not in set(rows.loc[rows["level"] == "practice", "indicator_id"])]
     if without:
-        periods = values[values["indicator_id"].isin(without)].groupby("indicator_id")["period"].first()
+        periods = _periods(values)
         rows = pd.concat([rows, pd.DataFrame({
             "indicator_id": without, "period": [periods[i] for i in without], "level": "practice",
             "area_code": practice["practice_code"], "area_name": practice["practice_name"], "value": np.nan,
@@ -336,9 +335,18 @@ def compute_practice_levels(values: pd.DataFrame, practice: Mapping) -> pd.DataF
         drop=True)
 
 
+def _periods(values: pd.DataFrame) -> dict[str, str]:
+    """Each indicator's period (the values hold one period per indicator)."""
+    first = values.drop_duplicates("indicator_id")
+    return dict(zip(first["indicator_id"].astype(str), first["period"].astype(str)))
+
+
 def _rounded(value: object, decimals: int) -> float:
-    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
-    return float(round(number, decimals)) if pd.notna(number) else np.nan
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return np.nan
+    return round(number, decimals) if math.isfinite(number) else np.nan
 
 
 def _interval(lower: object, upper: object, decimals: int) -> str:
@@ -385,14 +393,13 @@ def compute_peer_ranks(values: pd.DataFrame, definitions: Mapping[str, Indicator
     with fewer than `min_count` figures neither is given.
     """
     ids = compute_practice_indicator_ids(values)
-    practices = values[(values["level"] == "practice") & values["indicator_id"].isin(ids)
-                       & values["area_code"].astype(str).isin(set(map(str, peer_codes)))]
-    periods = values[values["indicator_id"].isin(ids)].groupby("indicator_id")["period"].first()
-    groups = dict(tuple(practices.groupby("indicator_id", sort=False)))
+    practices = values.loc[(values["level"] == "practice") & values["indicator_id"].isin(ids)
+                           & values["area_code"].isin(list(map(str, peer_codes))), ["indicator_id", "area_code", "value"]]
+    periods = _periods(values)
     rows = []
     for indicator_id in ids:
         definition = definitions[indicator_id]
-        group = groups.get(indicator_id, practices.iloc[0:0])
+        group = practices[practices["indicator_id"] == indicator_id]
         by_code = pd.Series(pd.to_numeric(group["value"], errors="coerce").to_numpy(),
                             index=group["area_code"].astype(str).to_numpy(), dtype=float)
         rank = compute_rank(by_code, practice_code, definition.direction, min_count=min_count)

@@ -17,6 +17,7 @@ MAX_SENTENCE_WORDS = 25
 LONDON_LEVEL = "london"
 NO_FIGURE_YET = "There is no figure for this yet."
 NO_PUBLIC_FIGURE = "We have no figures for this, so we cannot say how this area is doing."
+_FILE_NAME = re.compile(r"\w_\w|\b[\w-]+\.(?:csv|ya?ml|json|geojson|txt|xlsx?)\b", re.IGNORECASE)
 
 # Below these changes a figure is "about the same" as before, even if the rounded words differ.
 SMALLEST_CHANGE_IN_PROPORTION = 0.05
@@ -286,7 +287,7 @@ def _find_unavailable_reason(definition, unavailable: Mapping[str, str], introdu
 
     Reasons come from dataset.yaml, written by whoever prepared the data (often for specialists: "The
     imported NHS files do not ..."); the public summary must not let them bring in an unexplained
-    acronym, a long sentence or a decimal number.
+    acronym, a long sentence, a decimal number or a file name.
     """
     reason = next((unavailable[key] for key in (definition.id, definition.numerator.table,
                                                 definition.denominator.table) if key in unavailable), None)
@@ -300,7 +301,7 @@ def _is_plain_reason(reason: str, introduction: str) -> bool:
     if not reason:
         return False
     brought_in = set(find_unexplained_acronyms(f"{introduction} {reason}")) - set(find_unexplained_acronyms(introduction))
-    if brought_in or find_decimal_numbers(reason):
+    if brought_in or find_decimal_numbers(reason) or _FILE_NAME.search(reason):
         return False
     return all(len(sentence.split()) <= READABLE_SENTENCE_WORDS for sentence in split_sentences(reason))
 

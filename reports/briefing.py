@@ -28,6 +28,7 @@ from indicators.views import (
     compute_mix,
     latest_period_with_values,
 )
+from reports.figures import PRINT_WIDTH_PX
 
 FONT_FOLDERS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))  # Debian, Fedora
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
@@ -69,6 +70,7 @@ class BriefingChart:
     figure: go.Figure
     alt: str
     table: pd.DataFrame
+    width_px: int = PRINT_WIDTH_PX  # drawn this wide to fill the page width: fewer pixels, larger print
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,14 @@ class BriefingPack:
     @property
     def charts(self) -> tuple[BriefingChart, ...]:
         return tuple(chart for section in self.sections for chart in section.charts)
+
+    @property
+    def chart_figures(self) -> dict[str, go.Figure]:
+        return {chart.key: chart.figure for chart in self.charts}
+
+    @property
+    def chart_widths(self) -> dict[str, int]:
+        return {chart.key: chart.width_px for chart in self.charts}
 
     @property
     def file_name(self) -> str:
@@ -194,7 +204,8 @@ def _compute_trend_section(definition, values: pd.DataFrame, period: str) -> Bri
     table = table.map(lambda value: definition.format_value(value, with_unit=False))
     table.index = [compute_month_in_words(p) for p in table.index]
     chart = BriefingChart(f"{definition.id}_trend", charts.build_trend_figure(rows, definition),
-                          charts.describe_trend(rows, definition), table.rename_axis("Period").reset_index())
+                          charts.describe_trend(rows, definition), table.rename_axis("Period").reset_index(),
+                          width_px=800)  # a dozen quarters along the axis
     intro = f"{definition.description} The STP against London, quarter by quarter."
     return BriefingSection(f"Over time: {definition.name}", (intro,), None, (chart,))
 
@@ -249,7 +260,7 @@ def _compute_maturity_section(data, stp_code: str, period: str) -> BriefingSecti
     intro = (f"Self-assessed by each Primary Care Network, {compute_month_in_words(maturity_period)}: 1 means not "
              "started, 5 means fully in place. Each cell is the average of the borough's networks; the dashboard's "
              "STP profile shows every network.")
-    return BriefingSection(heading, (intro,), None, (BriefingChart("maturity", figure, alt, table),))
+    return BriefingSection(heading, (intro,), None, (BriefingChart("maturity", figure, alt, table, width_px=900),))
 
 
 def find_unicode_font() -> dict[str, Path] | None:
@@ -361,14 +372,15 @@ def _write_cover(pdf: _Handout, pack: BriefingPack, images: Mapping[str, bytes],
         pdf.write_line(f"Charts are shown as tables of their figures in this copy, because they could not be drawn "
                        f"as pictures ({image_problem or 'no image was made'}).", size=SMALL_PT + 1, style="I",
                        height=5.5)
-    pdf.ln(3)
+    pdf.ln(2)
     pdf.write_line("Headline figures", size=18, style="B", height=9)
     _write_headline_boxes(pdf, pack)
     pdf.write_line("In this pack", size=15, style="B", height=8)
     headings = [section.heading for section in pack.sections] + ["Summary in plain words", "About these figures"]
     width = (pdf.w - 2 * PAGE_MARGIN_MM - 6) / 2
-    for first in range(0, len(headings), 2):
-        lines = [[(f"\u2022 {heading}", 12, "", 5.8)] for heading in headings[first:first + 2]]
+    half = (len(headings) + 1) // 2
+    for row in range(half):  # down the first column, then the second
+        lines = [[(f"\u2022 {heading}", 12, "", 5.8)] for heading in headings[row::half]]
         height = max(_write_lines(pdf, line, left=0, width=width, dry_run=True) for line in lines)
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
@@ -409,7 +421,7 @@ def _write_lines(pdf: _Handout, lines, *, left: float, width: float, dry_run: bo
 
 def _write_headline_boxes(pdf: _Handout, pack: BriefingPack) -> None:
     """Two boxes a row: area of work, measure, the STP's figure, London's, comparison and target in words."""
-    width, gap, padding = (pdf.w - 2 * PAGE_MARGIN_MM - 6) / 2, 6, 3
+    width, gap, padding = (pdf.w - 2 * PAGE_MARGIN_MM - 6) / 2, 4, 2.5
     for first in range(0, len(pack.headlines), 2):
         row = pack.headlines[first:first + 2]
         height = 2 * padding + max(_write_lines(pdf, _headline_lines(pack, headline), left=0,

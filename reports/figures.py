@@ -18,7 +18,7 @@ from typing import Self
 import plotly.graph_objects as go
 
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-PRINT_WIDTH_PX = 800  # at 180 mm across an A4 page, 16 px chart text prints at about 10 point
+PRINT_WIDTH_PX = 700  # at 180 mm across an A4 page, 16 px chart text prints at about 12 point
 DOWNLOAD_WIDTH_PX = 1000
 DEFAULT_HEIGHT_PX = 450
 PNG_SCALE = 2
@@ -81,6 +81,8 @@ class ChartRenderer:
             raise ChartImageUnavailable(
                 f"the browser named in BROWSER_PATH ({named}) does not exist" if named else
                 "no Chromium browser is installed on this computer (on Debian: apt-get install chromium)")
+        if not Path(path).is_file():
+            raise ChartImageUnavailable(f"there is no browser at {path}")
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="atscale-chart-images", daemon=True)
         thread.start()
@@ -145,9 +147,10 @@ def _stop_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> Non
         loop.close()
 
 
-def _first_line(error: BaseException) -> str:
+def _first_line(error: BaseException, limit: int = 160) -> str:
     lines = str(error).strip().splitlines()
-    return lines[0] if lines else type(error).__name__
+    line = lines[0] if lines else type(error).__name__
+    return line if len(line) <= limit else line[:limit - 1] + "…"
 
 
 _shared: ChartRenderer | None = None
@@ -194,17 +197,21 @@ def render_png(figure: go.Figure, *, width: int = DOWNLOAD_WIDTH_PX, height: int
         _keep_warm()
 
 
-def render_pngs(figures: Mapping[str, go.Figure], *, width: int = PRINT_WIDTH_PX,
-                on_progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, bytes], str | None]:
+def render_pngs(figures: Mapping[str, go.Figure], *, widths: Mapping[str, int] | None = None,
+                on_progress: Callable[[int, int], None] | None = None,
+                renderer: ChartRenderer | None = None) -> tuple[dict[str, bytes], str | None]:
     """Many figures as PNG bytes by key, and why the rest could not be drawn (None when all were).
 
-    Stops at the first failure: when one chart fails, the browser is missing or broken for all.
-    on_progress(done, total) is called after each figure.
+    widths: layout width in pixels by key (default PRINT_WIDTH_PX). Stops at the first failure: when one
+    chart fails, the browser is missing or broken for all. on_progress(done, total) is called after each
+    figure. renderer: default the shared one.
     """
     images: dict[str, bytes] = {}
     for done, (key, figure) in enumerate(figures.items(), start=1):
+        width = (widths or {}).get(key, PRINT_WIDTH_PX)
         try:
-            images[key] = render_png(figure, width=width)
+            images[key] = (renderer.render_png(figure, width=width) if renderer is not None
+                           else render_png(figure, width=width))
         except ChartImageUnavailable as problem:
             return images, str(problem)
         if on_progress is not None:

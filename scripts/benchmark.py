@@ -44,6 +44,7 @@ MAIN_SELECTION = {"overview.py": "indicator", "stp_profile.py": "stp", "borough_
 TARGETS = {"london": {"rerun_ms": 100, "cold_s": 2.0}, "england": {"rerun_ms": 250, "cold_s": 6.0, "memory_mb": 500}}
 REFERENCE_LABEL = "Reference: two plain plotly charts"
 TIMEOUT_S = 300
+QUICK_PRACTICES = 1000  # the smallest England that make_demo_data.py writes
 
 
 @dataclass
@@ -52,11 +53,17 @@ class Timing:
     selection: str = ""
     first_ms: float | None = None
     samples_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)  # CPU time of the process: less sensitive to other load
+    peak_memory_mb: float | None = None  # the process's peak so far, once this page is done (in the JSON only)
     error: str = ""
 
     @property
     def median_ms(self) -> float | None:
         return statistics.median(self.samples_ms) if self.samples_ms else None
+
+    @property
+    def cpu_median_ms(self) -> float | None:
+        return statistics.median(self.cpu_ms) if self.cpu_ms else None
 
     @property
     def p90_ms(self) -> float | None:
@@ -72,6 +79,8 @@ class DatasetResult:
     data_dir: str
     practices: int = 0
     cold_start_s: float | None = None
+    cold_start_cpu_s: float | None = None
+    cold_start_memory_mb: float | None = None
     cold_cleared_s: float | None = None
     peak_memory_mb: float | None = None
     reference: Timing | None = None
@@ -80,22 +89,24 @@ class DatasetResult:
 
 
 def page_titles() -> dict[str, str]:
-    """File name -> title, read from app.py's PAGES list (the file stem when a page is not registered)."""
+    """File name -> title for every file in app_pages/, in app.py's PAGES order (unregistered files last)."""
     text = APP.read_text(encoding="utf-8")
-    found = re.findall(r'st\.Page\(\s*"app_pages/([\w.]+)"\s*,\s*title="([^"]+)"', text)
-    titles = dict(found)
-    return {page.name: titles.get(page.name, page.stem.replace("_", " ")) for page in sorted(PAGES_DIR.glob("*.py"))}
+    titles = dict(re.findall(r'st\.Page\(\s*"app_pages/([\w.]+)"\s*,\s*title="([^"]+)"', text))
+    files = sorted(PAGES_DIR.glob("*.py"), key=lambda page: (list(titles).index(page.name) if page.name in titles
+                                                             else len(titles), page.name))
+    return {page.name: titles.get(page.name, page.stem.replace("_", " ")) for page in files}
 
 
 # --- measuring, inside one worker process per dataset ---------------------------------------------------------
 
-def _run_timed(at) -> float:
-    started = time.perf_counter()
+def _run_timed(at) -> tuple[float, float]:
+    """Run once; (wall-clock ms, CPU ms of the whole process), raising when the page showed an exception."""
+    started, cpu = time.perf_counter(), time.process_time()
     at.run()
-    elapsed = (time.perf_counter() - started) * 1000
+    elapsed, cpu_elapsed = (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
     if at.exception:
         raise RuntimeError(" ".join(str(e.value) for e in at.exception)[:200])
-    return elapsed
+    return elapsed, cpu_elapsed
 
 
 def _select_by_position(at, key: str, position: int) -> None:
@@ -127,11 +138,12 @@ def _time_switching(at, key: str, timing: Timing, runs: int, warmup: int) -> Non
     timing.selection = key
     for number in range(1 + warmup + runs):
         _select_by_position(at, key, positions[number % 2])
-        elapsed = _run_timed(at)
+        elapsed, cpu = _run_timed(at)
         if number == 0:
             timing.first_ms = elapsed
         elif number > warmup:
             timing.samples_ms.append(elapsed)
+            timing.cpu_ms.append(cpu)
 
 
 def measure_reference(runs: int, warmup: int) -> Timing:
@@ -160,17 +172,23 @@ def measure_page(page_name: str, label: str, runs: int, warmup: int) -> Timing:
         if key is None:
             timing.selection = "(none: plain rerun)"
             for number in range(warmup + runs):
-                elapsed = _run_timed(at)
+                elapsed, cpu = _run_timed(at)
                 if number >= warmup:
                     timing.samples_ms.append(elapsed)
+                    timing.cpu_ms.append(cpu)
         else:
             _time_switching(at, key, timing, runs, warmup)
     except Exception as error:  # noqa: BLE001 - reported as an error row, never a crash
         timing.error = f"{type(error).__name__}: {error}"
+    timing.peak_memory_mb = _peak_memory_mb()
     return timing
 
 
-def run_worker(name: str, data_dir: Path, runs: int, warmup: int) -> DatasetResult:
+def _peak_memory_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def run_worker(name: str, data_dir: Path, runs: int, warmup: int, pages: list[str] | None = None) -> DatasetResult:
     """All the figures for one dataset; run in a fresh process (see main)."""
     from streamlit.testing.v1 import AppTest
 
@@ -178,14 +196,16 @@ def run_worker(name: str, data_dir: Path, runs: int, warmup: int) -> DatasetResu
     practices = data_dir / "practices.csv"
     result.practices = max(0, len(practices.read_text(encoding="utf-8").splitlines()) - 1) if practices.exists() else 0
     try:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
         _run_timed(at)
-        result.cold_start_s = time.perf_counter() - started
+        result.cold_start_s, result.cold_start_cpu_s = time.perf_counter() - started, time.process_time() - cpu
+        result.cold_start_memory_mb = _peak_memory_mb()
 
         import streamlit as st
 
         st.cache_data.clear()
+        st.cache_resource.clear()
         started = time.perf_counter()
         _run_timed(AppTest.from_file(str(APP), default_timeout=TIMEOUT_S))
         result.cold_cleared_s = time.perf_counter() - started
@@ -196,12 +216,15 @@ def run_worker(name: str, data_dir: Path, runs: int, warmup: int) -> DatasetResu
     half = max(1, runs // 2)
     reference = measure_reference(half, warmup)
     for page_name, label in page_titles().items():
+        if pages is not None and page_name not in pages:
+            continue
         result.pages.append(measure_page(page_name, f"{label} ({page_name})", runs, warmup))
     later = measure_reference(runs - half if runs > 1 else 1, warmup)
     reference.samples_ms += later.samples_ms
+    reference.cpu_ms += later.cpu_ms
     reference.error = reference.error or later.error
     result.reference = reference
-    result.peak_memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    result.peak_memory_mb = _peak_memory_mb()
     return result
 
 
@@ -214,16 +237,19 @@ def ensure_england_data(folder: Path, practices: int | None) -> None:
     command = [sys.executable, str(ROOT / "scripts" / "make_demo_data.py"), "--scale", "england", "--out", str(folder)]
     if practices:
         command += ["--practices", str(practices)]
-    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
-def measure_in_subprocess(name: str, data_dir: Path, runs: int, warmup: int, scratch: Path) -> DatasetResult:
+def measure_in_subprocess(name: str, data_dir: Path, runs: int, warmup: int, scratch: Path,
+                          pages: list[str] | None = None) -> DatasetResult:
     result_file = scratch / f"{name}.json"
     env = {**os.environ, "ATSCALE_DATA_DIR": str(data_dir), "ATSCALE_FORUM_DIR": str(scratch / f"forum-{name}"),
            "ATSCALE_FACILITATOR_PASSCODE": "benchmark-only-passcode"}
     env.pop("ATSCALE_DATABASE_URL", None)
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", name, "--data-dir", str(data_dir),
                "--runs", str(runs), "--warmup", str(warmup), "--result", str(result_file)]
+    if pages is not None:
+        command += ["--pages", ",".join(pages)]
     completed = subprocess.run(command, check=False, cwd=ROOT, env=env, capture_output=True, text=True)
     if completed.returncode != 0 or not result_file.exists():
         tail = (completed.stderr or completed.stdout).strip().splitlines()[-1:] or ["no output"]
@@ -239,61 +265,70 @@ def load_result(raw: dict) -> DatasetResult:
 
 
 def _ms(value: float | None) -> str:
-    return "–" if value is None else f"{value:,.0f} ms"
+    return "–" if value is None else f"{value:,.0f}"
 
 
-def _cell_for(result: DatasetResult, label: str) -> str:
-    if result.error and not result.pages:
-        return "error"
-    timing = result.reference if label == REFERENCE_LABEL else next((p for p in result.pages if p.label == label), None)
+def _timing_row(label: str, timing: Timing | None, reference: Timing | None) -> list[str]:
     if timing is None:
-        return "–"
+        return [label, "", "not measured", "", "", "", ""]
     if timing.error:
-        return f"error: {timing.error.replace('|', '/')[:120]}"
-    text = f"{_ms(timing.median_ms)} / {_ms(timing.p90_ms)}"
-    reference = result.reference.median_ms if result.reference else None
-    if label != REFERENCE_LABEL and reference and timing.median_ms is not None:
-        text += f" ({timing.median_ms / reference:.1f}×)"
-    if timing.first_ms is not None:
-        text += f"; first switch {_ms(timing.first_ms)}"
-    return text
+        return [label, timing.selection, f"error: {timing.error.replace('|', '/')[:150]}", "", "", "", ""]
+    ratio = ""
+    if reference is not None and reference.median_ms and timing.median_ms is not None and timing is not reference:
+        ratio = f"{timing.median_ms / reference.median_ms:.1f}×"
+    return [label, f"`{timing.selection}`" if timing.selection else "", _ms(timing.median_ms), _ms(timing.p90_ms),
+            _ms(timing.cpu_median_ms), _ms(timing.first_ms), ratio]
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(row) + " |" for row in [rows[0], ["---"] * len(rows[0]), *rows[1:]]]
+
+
+def _target(name: str, kind: str, unit: str) -> str:
+    value = TARGETS.get(name, {}).get(kind)
+    return "" if value is None else f"≤ {value:g} {unit}"
 
 
 def format_markdown(results: list[DatasetResult], *, runs: int) -> str:
-    """One table: a row per measure and page, a column per dataset."""
-    heading = ["Measure"] + [f"{r.name.capitalize()} ({r.practices:,} practices)" for r in results] + ["Target"]
-    rows = [heading, ["---"] * len(heading)]
-
-    def target(kind: str) -> str:
-        parts = [f"{r.name.capitalize()} ≤ {TARGETS[r.name][kind]}" for r in results if kind in TARGETS.get(r.name, {})]
-        return ", ".join(parts)
-
-    rows.append(["Cold start: new process, first page (s)"]
-                + [_seconds(r.cold_start_s, r.error) for r in results] + [target("cold_s")])
-    rows.append(["Cold start: caches cleared, first page (s)"] + [_seconds(r.cold_cleared_s, r.error) for r in results]
-                + [""])
-    rows.append(["Peak memory of the process (MB)"]
-                + ["–" if r.peak_memory_mb is None else f"{r.peak_memory_mb:,.0f} MB" for r in results]
-                + [target("memory_mb")])
-    rows.append([f"{REFERENCE_LABEL}: rerun median / p90"] + [_cell_for(r, REFERENCE_LABEL) for r in results] + [""])
-    labels = list(dict.fromkeys(p.label for r in results for p in r.pages))
-    selections = {p.label: p.selection for r in results for p in r.pages if p.selection}
-    for label in labels:
-        changed = f", `{selections[label]}` changed" if label in selections else ""
-        rows.append([f"{label}: rerun median / p90 (× reference){changed}"] + [_cell_for(r, label) for r in results]
-                    + [target("rerun_ms") + " ms or ≤ 2× reference"])
-    lines = ["| " + " | ".join(row) + " |" for row in rows]
-    notes = [(f"Warm reruns: {runs} timed reruns per page, the main selection switched between two values each "
-              "time, after each value had been shown once; \"first switch\" is the first time the other value is "
-              "shown.")]
+    """A summary table (cold start, memory), then one table of warm reruns per dataset."""
+    heading = ["Measure", *(f"{r.name.capitalize()} ({r.practices:,} practices)" for r in results)]
+    summary = [heading + ["Target"]]
+    summary.append(["Cold start: new process, default page (s)"]
+                   + [_seconds(r.cold_start_s, r.error) for r in results]
+                   + [", ".join(f"{r.name.capitalize()} {_target(r.name, 'cold_s', 's')}" for r in results
+                                if r.name in TARGETS)])
+    summary.append(["Cold start: CPU time of that first run (s)"]
+                   + [_seconds(r.cold_start_cpu_s, r.error) for r in results] + [""])
+    summary.append(["Cold start: caches cleared, default page (s)"]
+                   + [_seconds(r.cold_cleared_s, r.error) for r in results] + [""])
+    summary.append(["Peak memory of the process, ru_maxrss (MB)"]
+                   + ["error" if r.peak_memory_mb is None else f"{r.peak_memory_mb:,.0f}" for r in results]
+                   + [", ".join(f"{r.name.capitalize()} {_target(r.name, 'memory_mb', 'MB')}" for r in results
+                                if "memory_mb" in TARGETS.get(r.name, {}))])
+    lines = _table(summary)
+    for result in results:
+        target = TARGETS.get(result.name, {}).get("rerun_ms")
+        lines += ["", f"**{result.name.capitalize()}** ({result.practices:,} practices): warm rerun with the main "
+                  "selection switched, in ms" + (f"; target ≤ {target} ms median, or ≤ 2× the reference page."
+                                                 if target else ".")]
+        rows = [["Page", "Selection changed", "Median", "p90", "CPU median", "First switch", "× reference"]]
+        rows.append(_timing_row(REFERENCE_LABEL, result.reference, result.reference))
+        rows += [_timing_row(page.label, page, result.reference) for page in result.pages]
+        if result.error and not result.pages:
+            rows.append([f"error: {result.error.replace('|', '/')[:150]}", "", "", "", "", "", ""])
+        lines += [""] + _table(rows)
+    lines += ["", (f"Each page: {runs} timed reruns with its main selection switched between two values (each "
+                   "value shown once before timing); \"first switch\" is the first time the second value is "
+                   "shown. CPU is the process's CPU time, which other load on the machine changes less than "
+                   "wall-clock time. Each dataset is measured in a process of its own.")]
     for result in results:
         if result.error:
-            notes.append(f"{result.name}: {result.error}")
-    return "\n".join(lines) + "\n\n" + "\n".join(notes) + "\n"
+            lines.append(f"{result.name}: {result.error}")
+    return "\n".join(lines) + "\n"
 
 
 def _seconds(value: float | None, error: str) -> str:
-    return "error" if value is None and error else "–" if value is None else f"{value:.2f} s"
+    return "error" if value is None and error else "–" if value is None else f"{value:.2f}"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -303,37 +338,48 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "(default: a temporary folder)")
     parser.add_argument("--skip-england", action="store_true", help="measure the London data only")
     parser.add_argument("--runs", type=int, help="timed reruns per page (default 10, 3 with --quick)")
-    parser.add_argument("--warmup", type=int, default=1, help="untimed switches before timing (default 1)")
-    parser.add_argument("--quick", action="store_true", help="few reruns and a small England (400 practices)")
+    parser.add_argument("--warmup", type=int, help="untimed switches before timing (default 1, 0 with --quick)")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"a fast check, not a measurement: 2 reruns and a small England ({QUICK_PRACTICES} "
+                             "practices) when the England data are written")
     parser.add_argument("--markdown", type=Path, help="also write the Markdown table to this file")
     parser.add_argument("--json", type=Path, help="also write the raw figures as JSON")
+    parser.add_argument("--pages", type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
+                        help="only these files of app_pages/, comma-separated (default: every page)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.runs is None:
-        args.runs = 3 if args.quick else 10
+        args.runs = 2 if args.quick else 10
+    if args.warmup is None:
+        args.warmup = 0 if args.quick else 1
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
-        result = run_worker(args.worker, args.data_dir, args.runs, args.warmup)
+        result = run_worker(args.worker, args.data_dir, args.runs, args.warmup, args.pages)
         args.result.write_text(json.dumps(asdict(result)), encoding="utf-8")
         return 0
 
     with tempfile.TemporaryDirectory(prefix="atscale-benchmark-") as scratch_name:
         scratch = Path(scratch_name)
         datasets = [("london", args.london_dir)]
+        results = []
         if not args.skip_england:
             england_dir = args.england_dir or scratch / "england"
-            ensure_england_data(england_dir, 400 if args.quick else None)
-            datasets.append(("england", england_dir))
-        results = []
+            try:
+                ensure_england_data(england_dir, QUICK_PRACTICES if args.quick else None)
+                datasets.append(("england", england_dir))
+            except subprocess.CalledProcessError as error:
+                results.append(DatasetResult("england", str(england_dir), error="the England-scale data could not "
+                                             f"be written: {(error.stderr or '').strip()[-200:]}"))
         for name, folder in datasets:
             print(f"Measuring {name} ({folder}) ...", file=sys.stderr, flush=True)
-            results.append(measure_in_subprocess(name, folder, args.runs, args.warmup, scratch))
+            results.insert(len(results) if name == "england" else 0,
+                           measure_in_subprocess(name, folder, args.runs, args.warmup, scratch, args.pages))
     table = format_markdown(results, runs=args.runs)
     print(table)
     if args.markdown:

@@ -201,7 +201,7 @@ def test_plenary_shows_the_barrier_counts_scores_and_next_steps(store):
     assert counts == {"Workforce": 3, "Data and IT": 1, "Time": 1, "Funding": 0, "Engagement": 0,
                       "Governance": 0, "Estates": 0, "Language": 0}
     scores = table_with_column(at, "Integrating care")
-    assert scores.index.tolist() == ["South East London", "South West London"]
+    assert scores["STP"].tolist() == ["South East London", "South West London"]
     assert len(at.get("plotly_chart")) == 2
     bars = json.loads(at.get_by_key("forum_plenary_barriers").proto.spec)["data"][0]
     assert bars["y"][0] == "Workforce"

@@ -12,9 +12,13 @@ FIXTURES = ROOT / "tests" / "fixtures"
 PAGE_TITLES = {
     "overview.py": "London overview",
     "stp_profile.py": "STP profile",
+    "briefing.py": "Briefing pack",
     "borough_explorer.py": "Borough explorer",
     "practice.py": "Practice view",
     "data_and_indicators.py": "Data and indicators",
+    "plain_summary.py": "In plain English",
+    "glossary.py": "Glossary",
+    "presenter.py": "General practice at scale in London",  # slide 1's headline is the presenter's only title
 }
 
 

@@ -126,6 +126,16 @@ def test_a_shared_link_reopens_the_same_area_summary():
     assert at.main.header[0].value == "Kensington and Chelsea"
 
 
+def test_the_first_period_reads_plainly_with_one_dot_per_chart_and_no_change_told():
+    at = open_summary(summary_level="borough", summary_area="E09000022", period="2018-04-01")
+    assert not at.exception
+    prose = page_prose(at)
+    assert "The figures are for April 2018, unless we say otherwise." in prose
+    assert "The chart has one dot for Lambeth and one for London as a whole." in prose
+    assert "since April 2018" not in prose
+    assert check_plain_language(prose) == [], prose
+
+
 def test_a_link_to_an_unknown_area_falls_back_to_a_real_one_without_error():
     at = open_summary(summary_level="ward", summary_area="<script>")
     assert not at.exception
@@ -147,12 +157,12 @@ def test_the_glossary_lists_every_term_and_search_narrows_it():
     entries = [m for m in at.main.markdown if m.value.startswith("**")]
     assert len(entries) == len(GLOSSARY)
     at.text_input(key="glossary_search").input("network").run()
-    shown = [unescape(m.value).splitlines()[0] for m in at.main.markdown if m.value.startswith("**")]
+    shown = [unescape(m.value).splitlines()[0].strip() for m in at.main.markdown if m.value.startswith("**")]
     assert shown[0] == "Primary Care Network (PCN)"
     assert 1 < len(shown) < len(GLOSSARY)
     assert "borough" not in shown
     at.text_input(key="glossary_search").input("fte").run()
-    shown = [unescape(m.value).splitlines()[0] for m in at.main.markdown if m.value.startswith("**")]
+    shown = [unescape(m.value).splitlines()[0].strip() for m in at.main.markdown if m.value.startswith("**")]
     assert shown == ["Full-time equivalent (FTE)"]
 
 
@@ -174,3 +184,81 @@ def test_the_glossary_download_holds_every_term_even_while_searching():
     assert list(table.columns) == ["Term", "Also called", "What it means"]
     assert len(table) == len(GLOSSARY) and table["What it means"].str.len().min() > 0
     assert "Primary Care Network (PCN)" in set(table["Term"])
+
+
+# --- text alternatives everywhere: every chart and map has a sentence in words and its numbers as a table ---
+
+def open_page(page: str, **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page != "overview.py":
+        at.switch_page(f"app_pages/{page}").run()
+    return at
+
+
+def assert_every_chart_has_words_and_numbers(at: AppTest) -> int:
+    assert not at.exception, [e.value for e in at.exception]
+    plots, maps = at.get("plotly_chart"), at.get("deck_gl_json_chart")
+    assert all(chart.proto.alt for chart in plots), "a chart has no alt text for screen readers"
+    assert all(deck.proto.alt for deck in maps), "a map has no alt text for screen readers"
+    written = [m for m in at.main.markdown if m.value.startswith(("*What this chart shows:* ", "*What this map shows:* "))]
+    assert len(written) == len(plots) + len(maps), "a chart's alt text is not written on the page"
+    assert len(at.main.dataframe) >= len(plots) + len(maps), "a chart has no table of its numbers"
+    return len(plots) + len(maps)
+
+
+@pytest.mark.parametrize("page, query", [
+    ("overview.py", {"indicator": "extended_access_coverage"}),
+    ("borough_explorer.py", {"indicator": "gp_fte_per_1000", "borough": "E09000022"}),
+    ("plain_summary.py", {"summary_level": "borough", "summary_area": "E09000008"}),
+], ids=["overview", "borough_explorer", "plain_summary"])
+def test_every_chart_and_map_on_the_page_has_words_and_numbers(page, query):
+    at = open_page(page, **query)
+    assert assert_every_chart_has_words_and_numbers(at) >= 2
+
+
+def test_every_trend_chart_on_the_stp_profile_has_its_numbers_in_every_area_of_work():
+    at = open_page("stp_profile.py", stp="QKK")
+    for domain_id in at.selectbox(key="stp_profile_domain").options:
+        at.selectbox(key="stp_profile_domain").select(domain_id).run()
+        assert assert_every_chart_has_words_and_numbers(at) >= 3
+        trend_tables = [e for e in at.main.expander if e.label == "The numbers behind this chart"]
+        assert trend_tables and all(set(e.dataframe[0].value["Area"]) == {"South East London", "London"}
+                                    for e in trend_tables)
+
+
+# --- real London data: many figures are missing there, and the reasons were written for specialists ---
+
+REALDATA = ROOT.parent / "shared" / "realdata"
+REAL_FILES = [REALDATA / name for name in (
+    "gp-reg-pat-prac-map_2020-09_england.csv", "gp-reg-pat-prac-all_2021-01_england.csv",
+    "nhs-payments-to-general-practice_2018-19_england.csv", "pcn-workforce_2020-03_england.csv")]
+
+
+@pytest.fixture(scope="module")
+def real_data_dir(tmp_path_factory):
+    if not all(path.exists() for path in REAL_FILES):
+        pytest.skip(f"the real NHS files are not in {REALDATA}")
+    from importers.dataset import run_import
+    out = tmp_path_factory.mktemp("real") / "data"
+    assert not run_import(REAL_FILES, out).failed
+    return out
+
+
+@pytest.mark.parametrize("level, code, name", [("stp", "QKK", "South East London"),
+                                               ("borough", "E09000033", "Westminster")])
+def test_on_real_data_the_summary_stays_plain_and_says_which_figures_are_missing(
+        real_data_dir, monkeypatch, level, code, name):
+    monkeypatch.setenv("ATSCALE_DATA_DIR", str(real_data_dir))
+    st.cache_data.clear()
+    at = open_summary(summary_level=level, summary_area=code)
+    assert not at.exception and not at.error
+    assert at.main.header[0].value == name
+    assert "Real figures." in " ".join(s.value for s in at.main.success)
+    prose = page_prose(at)
+    assert check_plain_language(prose) == [], prose
+    assert "We have no figures for this, so we cannot say how this area is doing." in prose
+    assert ".csv" not in prose and "NHS files" not in prose
+    st.cache_data.clear()

@@ -21,7 +21,7 @@ EXPECTED_HEADINGS = {
     "data_and_indicators": "Data and indicators",
 }
 MIN_CHARTS = {"overview": 1, "stp_profile": 2, "borough_explorer": 1}
-PRACTICE_LEVEL_INDICATOR = "extended_access_coverage"  # has a funnel plot of practices
+PRACTICE_LEVEL_INDICATOR = "extended_access_appointments_per_1000"  # has a funnel plot of practices
 PAGES_WITH_MAP = {"overview"}
 MIN_COLOURED_MAP_PIXELS = 1000
 MAP_TIMEOUT_SECONDS = 60
@@ -131,6 +131,16 @@ def count_coloured_pixels(png_path) -> int:
     return int(((rgb.max(axis=2) - rgb.min(axis=2)) > 40).sum())
 
 
+def hover_until_tooltip(page, area: dict, tooltip) -> bool:
+    """Move the mouse across the map, row by row, until deck.gl shows a tooltip."""
+    for y_share in (0.5, 0.4, 0.6, 0.3, 0.7):
+        for x_share in np.linspace(0.2, 0.8, 13):
+            page.mouse.move(area["x"] + area["width"] * x_share, area["y"] + area["height"] * y_share)
+            if tooltip.count() and tooltip.first.is_visible() and tooltip.first.text_content().strip():
+                return True
+    return False
+
+
 def test_overview_map_draws_the_boroughs_and_names_one_on_hover(visit):
     borough_names = {name for name, *_ in BOROUGH_TILES.values()}
     visit.open("/")
@@ -145,16 +155,8 @@ def test_overview_map_draws_the_boroughs_and_names_one_on_hover(visit):
     visit.record("overview", map_coloured_pixels=coloured)
     assert coloured > MIN_COLOURED_MAP_PIXELS, "deck.gl did not draw the borough tiles"
 
-    area = deck.bounding_box()
     tooltip = visit.page.locator(".deck-tooltip")
-    for y_share in (0.5, 0.4, 0.6, 0.3, 0.7):
-        for x_share in np.linspace(0.2, 0.8, 13):
-            visit.page.mouse.move(area["x"] + area["width"] * x_share, area["y"] + area["height"] * y_share)
-            if tooltip.count() and tooltip.first.is_visible() and tooltip.first.text_content().strip():
-                break
-        else:
-            continue
-        break
+    assert hover_until_tooltip(visit.page, deck.bounding_box(), tooltip), "no tooltip over any tile"
     expect(tooltip.first).to_be_visible()
     first_line = tooltip.first.inner_text().strip().splitlines()[0]
     assert first_line in borough_names, (first_line, sorted(borough_names))

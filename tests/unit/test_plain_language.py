@@ -16,7 +16,9 @@ from indicators.definitions import (
 from indicators.glossary import GLOSSARY, find_glossary_entry
 from indicators.plain_language import (
     compute_area_summary,
+    compute_chart_description,
     compute_count_in_words,
+    compute_figures_in_words,
     compute_month_in_words,
     compute_natural_frequency,
     compute_rate_base,
@@ -472,3 +474,60 @@ def test_every_demo_area_summary_is_plain_language_grade_8_or_lower(demo, area_l
     assert check_plain_language(text) == [], text
     names = set(data.geography["practice_name"])
     assert not any(name and name in text for name in names), "a practice is named in a public summary"
+
+
+# --- reasons written for specialists, and the words that go with a chart ---------------------------
+
+def test_a_reason_with_jargon_gives_a_plain_sentence_instead_and_a_plain_one_is_kept():
+    jargon = "The imported NHS files do not give PCN maturity scores, so this dashboard shows no figure."
+    sections, _ = summarise({}, [AWARE, AWARE_GPS], unavailable={"vision_survey": jargon})
+    vision = next(s for s in sections if s.domain_id == "vision")
+    assert vision.sentences == ("We have no figures for this, so we cannot say how this area is doing.",)
+    files = "There is no forum answers file (forum_vision_survey.csv) in the data folder yet, so there is no figure."
+    sections, _ = summarise({}, [AWARE], unavailable={AWARE.id: files})
+    assert next(s for s in sections if s.domain_id == "vision").sentences == (
+        "We have no figures for this, so we cannot say how this area is doing.",)
+    plain = "There is no public survey of who knows the local plan."
+    sections, _ = summarise({}, [AWARE], unavailable={AWARE.id: plain})
+    assert next(s for s in sections if s.domain_id == "vision").sentences == (plain,)
+
+
+def test_a_general_reason_for_part_of_a_domain_sits_under_each_indicator_title():
+    jargon = "FTE data were not supplied by the CSU for this ICS."
+    coverage = tidy(COVERAGE, [london("2021-01-01", 80.0), stp("2021-01-01", 90.0)])
+    sections, _ = summarise({COVERAGE.id: coverage}, [COVERAGE, MINUTES, EXTENDED_HOURS],
+                            unavailable={MINUTES.id: jargon, EXTENDED_HOURS.id: jargon})
+    access = next(s for s in sections if s.domain_id == "access")
+    assert [p.title for p in access.paragraphs] == [COVERAGE.plain_name, MINUTES.plain_name,
+                                                    EXTENDED_HOURS.plain_name]
+
+
+def test_a_chart_of_an_area_and_london_is_described_in_the_summary_words():
+    table = tidy(COVERAGE, [london("2018-04-01", 50.0), london("2021-01-01", 80.0),
+                            stp("2018-04-01", 61.0), stp("2021-01-01", 90.0, "better")])
+    table.loc[table["level"] == "stp", ["lower_95", "upper_95"]] = [[58.0, 64.0], [88.0, 92.0]]
+    text = compute_chart_description(COVERAGE, table, area_code="QKK", area_level="stp", period="2021-01-01")
+    assert text == (
+        "The chart has one line for South East London and one for London as a whole. "
+        "They go from April 2018 to January 2021. "
+        "In South East London, it went from about 6 in 10 to about 9 in 10. "
+        "In London as a whole, it went from about half to about 8 in 10. "
+        "The shaded band shows the range where the true figure for South East London most likely lies. "
+        "The dashed line shows the aim.")
+    assert check_plain_language(text) == []
+
+
+def test_a_chart_with_one_month_and_a_steady_rate_reads_naturally():
+    table = tidy(GP_RATE, [london("2021-01-01", 0.62), stp("2020-04-01", 0.58), stp("2021-01-01", 0.6)])
+    text = compute_chart_description(GP_RATE, table, area_code="QKK", area_level="stp", period="2021-01-01")
+    assert "In South East London, it stayed about the same (about 6 for every 10,000 people)." in text
+    assert "In London as a whole, it was about 6 for every 10,000 people." in text
+    only_london = compute_chart_description(GP_RATE, table, area_code="QKK", area_level="stp",
+                                            period="2020-01-01")
+    assert only_london == "The chart has no figures to show yet."
+
+
+def test_figures_in_words_share_one_footing_and_say_when_one_is_missing():
+    assert compute_figures_in_words(GP_RATE, [0.58, 0.062, math.nan]) == [
+        "about 58 for every 100,000 people", "about 6 for every 100,000 people", "not shown"]
+    assert compute_figures_in_words(COVERAGE, [97.3, 50.0]) == ["about 97 in 100", "about half"]

@@ -1,0 +1,52 @@
+"""Briefing pack: one click makes an STP's printable A4 handout (PDF) for a forum, showing progress as it goes."""
+from datetime import date
+
+import streamlit as st
+
+from components import cached_data, filters, layout
+from reports import briefing, figures
+
+config, data = layout.require_inputs()
+stp_code, period = filters.selected("stp"), filters.selected("period")
+stp_name = data.geography.loc[data.geography["stp_code"] == stp_code, "stp_name"].iloc[0]
+layout.render_page_header(
+    f"Briefing pack: {stp_name}",
+    f"A handout to print for a forum: {stp_name} against London, figures for {filters.format_period(period)}. "
+    "Choose another STP (Sustainability and Transformation Partnership) or period in the sidebar.",
+    data,
+)
+st.markdown("The pack is an A4 PDF with large print. It has:\n"
+            "- a cover with the four headline figures, each against London and any target, in words;\n"
+            "- a page for each area of work, with the STP's boroughs against London;\n"
+            "- a trend, the staff mix and the networks' maturity, where there are figures;\n"
+            "- the summary in plain words, and notes on the data.\n\n"
+            "Every page names the data source, says whether the figures are real or illustrative, and is dated.")
+
+if st.button("Make the briefing pack (PDF)", key="briefing_make", type="primary", icon="🖨️"):
+    with st.status(f"Making the briefing pack for {stp_name}…", expanded=True) as status:
+        progress = st.progress(0.0, text="Gathering figures…")
+        pack = briefing.compute_briefing_pack(
+            config, data, lambda indicator_id: cached_data.get_indicator_values(
+                indicator_id, levels=("borough", "stp", "london"), stp_code=stp_code),
+            stp_code=stp_code, period=period, made_on=date.today())
+        progress.progress(0.1, text=f"Drawing charts: 0 of {len(pack.charts)}…")
+        images, problem = figures.render_pngs(
+            pack.chart_figures, widths=pack.chart_widths,
+            on_progress=lambda done, total: progress.progress(0.1 + 0.8 * done / total,
+                                                              text=f"Drawing charts: {done} of {total}…"))
+        if problem:
+            st.warning(f"The charts could not be drawn as pictures ({problem}). The pack shows their figures as "
+                       "tables instead.", icon="⚠️")
+        progress.progress(0.9, text="Writing pages…")
+        pdf = briefing.build_briefing_pdf(pack, images, image_problem=problem)
+        progress.progress(1.0, text="Done.")
+        status.update(label=f"The briefing pack for {stp_name} is ready ({len(pdf) / 1e6:.1f} MB).",
+                      state="complete", expanded=False)
+    st.session_state["briefing_pack"] = {"stp": stp_code, "period": period, "file_name": pack.file_name, "pdf": pdf}
+
+made = st.session_state.get("briefing_pack")
+if made and (made["stp"], made["period"]) == (stp_code, period):
+    st.download_button("Download the briefing pack (PDF)", made["pdf"], file_name=made["file_name"],
+                       mime="application/pdf", key="briefing_download", on_click="ignore", icon="⬇️")
+else:
+    st.markdown("Making the pack takes a few seconds: the charts are drawn as pictures for printing.")
