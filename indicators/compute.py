@@ -132,12 +132,12 @@ def _map_codes(codes: pd.Series, lookup: pd.Series) -> pd.Series:
 
     pyarrow's index_in and take: about ten times faster than Series.map on pandas' text at England scale.
     """
-    if not (codes.dtype == "str" and lookup.dtype == "str" and lookup.index.dtype == "str"
+    if not (len(lookup) and codes.dtype == "str" and lookup.dtype == "str" and lookup.index.dtype == "str"
             and lookup.index.is_unique):
         return codes.map(lookup)
     positions = pc.index_in(pa.array(codes, from_pandas=True),
                             value_set=pa.array(lookup.index, from_pandas=True, type=pa.large_string()))
-    return pd.Series(pc.take(pa.array(lookup, from_pandas=True), positions), index=codes.index, dtype=codes.dtype)
+    return pd.Series(pc.take(pa.array(lookup, from_pandas=True), positions), index=codes.index, dtype=lookup.dtype)
 
 
 def _level_of(code_column: str) -> str:

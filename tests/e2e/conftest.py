@@ -400,3 +400,37 @@ def pytest_terminal_summary(terminalreporter):
     if target:
         Path(target).mkdir(parents=True, exist_ok=True)
         (Path(target) / "e2e-report.json").write_text(json.dumps(REPORT, indent=1), encoding="utf-8")
+
+
+@pytest.fixture
+def loopback_only_context():
+    """Open a page in a fresh context of any shape; fails the test on a non-loopback request or a page error."""
+    @contextmanager
+    def open_page(browser, **options):
+        context = browser.new_context(**options)
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
+        outside, errors = [], []
+
+        def local_only(route):
+            if _is_loopback(route.request.url):
+                return route.continue_()
+            outside.append(route.request.url)
+            return route.abort()
+
+        context.route("**/*", local_only)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        try:
+            yield page
+        finally:
+            context.close()
+        assert not outside, f"the page tried to reach the internet: {outside}"
+        assert not errors, f"errors in the page: {errors}"
+
+    return open_page
+
+
+@pytest.fixture
+def wait_for_run():
+    """wait_for_app_run, for test modules (conftest helpers are reached through fixtures, not imports)."""
+    return wait_for_app_run

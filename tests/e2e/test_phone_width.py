@@ -1,123 +1,26 @@
-"""The plain-language summary and glossary on a 375 px phone screen: real `streamlit run`, Debian chromium.
-
-Its own server (port 8621, or a free one if that is taken) and browser, so it runs alone or beside the
-general browser suite. Skips cleanly when playwright or /usr/bin/chromium is missing.
-"""
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
+"""The plain-language summary and glossary on a 375 px phone screen, on the suite's shared server and chromium."""
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
 from components.summary_views import find_glossary_entries
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"width": 375, "height": 812}
-PREFERRED_PORT = 8621
-SERVER_START_SECONDS = 60
 FIRST_LOAD_MS = 180_000  # the first page fills the server's caches on a busy 2-core machine
-PAGE_MS = 60_000
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 FIRST_SENTENCE = "This page is about family doctors (GPs) and their surgeries in Kensington and Chelsea."
 
 
-def _port() -> int:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", PREFERRED_PORT))
-        except OSError:
-            probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _healthy(base_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=1) as response:
-            return response.read() == b"ok"
-    except OSError:
-        return False
-
-
-@pytest.fixture(scope="module")
-def phone_browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip(f"Debian chromium is not installed at {CHROMIUM}")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def phone_server(phone_browser, tmp_path_factory):
-    """`streamlit run app.py` on loopback for this module; yields its base URL."""
-    work = tmp_path_factory.mktemp("phone_server")
-    base_url = f"http://127.0.0.1:{_port()}"
-    env = {**os.environ, "ATSCALE_FORUM_DIR": str(work / "forum")}
-    log_path = work / "streamlit.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-             "--server.port", base_url.rsplit(":", 1)[1], "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while not _healthy(base_url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.1)  # polling the process we started
-        yield base_url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
+@pytest.fixture
+def phone_server(app_url):
+    return app_url
 
 
 @pytest.fixture
-def phone(phone_browser, phone_server):
+def phone(browser, app_url, loopback_only_context):
     """A page in a fresh phone-sized context; fails the test if anything beyond loopback was requested."""
-    context = phone_browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1)
-    context.set_default_timeout(PAGE_MS)
-    tried_outside = []
-
-    def loopback_only(route):
-        parsed = urlparse(route.request.url)
-        if parsed.scheme in ("data", "blob", "about") or parsed.hostname in LOOPBACK_HOSTS:
-            return route.continue_()
-        tried_outside.append(route.request.url)
-        return route.abort()
-
-    context.route("**/*", loopback_only)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not tried_outside, f"the page tried to reach the internet: {tried_outside}"
-    assert not errors, f"errors in the page: {errors}"
-
-
-def wait_for_app_run(page, timeout: int = PAGE_MS) -> None:
-    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', state="attached",
-                           timeout=timeout)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached",
-                           timeout=timeout)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"], [data-stale=\"true\"]')",
-                           timeout=timeout)
+    with loopback_only_context(browser, viewport=PHONE, is_mobile=True, has_touch=True,
+                               device_scale_factor=1) as page:
+        yield page
 
 
 def overflow(page) -> dict:
@@ -143,10 +46,10 @@ def screenshot(page, path: Path, *, whole: bool) -> Path:
     return path
 
 
-def test_a_borough_summary_fits_a_phone_screen_from_a_shared_link(phone, phone_server, tmp_path):
+def test_a_borough_summary_fits_a_phone_screen_from_a_shared_link(phone, phone_server, wait_for_run, tmp_path):
     phone.goto(f"{phone_server}/plain_summary?summary_level=borough&summary_area=E09000020",
                timeout=FIRST_LOAD_MS)
-    wait_for_app_run(phone, timeout=FIRST_LOAD_MS)
+    wait_for_run(phone, timeout=FIRST_LOAD_MS)
     assert phone.get_by_test_id("stException").count() == 0
     main = phone.get_by_test_id("stMain")
     assert main.locator("h1").first.text_content().startswith("In plain English")
@@ -192,14 +95,14 @@ def test_a_borough_summary_fits_a_phone_screen_from_a_shared_link(phone, phone_s
     screenshot(phone, tmp_path / "phone-summary-table.png", whole=False)
 
 
-def test_the_glossary_search_works_on_a_phone(phone, phone_server, tmp_path):
+def test_the_glossary_search_works_on_a_phone(phone, phone_server, wait_for_run, tmp_path):
     phone.goto(f"{phone_server}/glossary", timeout=FIRST_LOAD_MS)
-    wait_for_app_run(phone, timeout=FIRST_LOAD_MS)
+    wait_for_run(phone, timeout=FIRST_LOAD_MS)
     main = phone.get_by_test_id("stMain")
     search = main.get_by_role("textbox", name="Search for a word")
     search.fill("network")
     search.press("Enter")
-    wait_for_app_run(phone)
+    wait_for_run(phone)
     found = len(find_glossary_entries("network"))
     assert main.get_by_text("Showing ").first.text_content().startswith(f"Showing {found} of ")
     entry = main.get_by_text("Primary Care Network (PCN)")
