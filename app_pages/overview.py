@@ -2,8 +2,9 @@
 import streamlit as st
 
 from components import cached_data, charts, filters, layout, maps
+from components.tiles import render_domain_tile
 from indicators.compute import IndicatorUnavailable
-from indicators.views import compute_headline, latest_period_with_values
+from indicators.views import latest_period_with_values
 
 config, data = layout.require_inputs()
 layout.render_page_header(
@@ -17,29 +18,8 @@ period = filters.selected("period")
 st.header("Headlines for London")
 tiles = [column for _ in range(0, len(config.domains), 2) for column in st.columns(2)]
 for tile, domain in zip(tiles, config.domains.values()):
-    with tile.container(border=True):
-        st.subheader(domain.name)
-        definitions = config.indicators_in(domain.id)
-        if not definitions:
-            st.write("No indicator is defined for this domain.")
-            continue
-        headline_definition = definitions[0]
-        try:
-            values = cached_data.get_indicator_values(headline_definition.id, levels=("london",))
-        except IndicatorUnavailable as reason:
-            st.write(f"**No figure.** {reason}")
-            continue
-        shown_period = latest_period_with_values(values, period) if period else None
-        if shown_period is None:
-            st.write("**No figure** for this domain in these data.")
-            continue
-        headline = compute_headline(values, headline_definition, area_code="LDN", period=shown_period)
-        st.metric(headline_definition.name, headline.text, delta=headline.change_text or None,
-                  delta_color="normal" if headline_definition.direction == "higher_is_better" else "off",
-                  help=headline_definition.description)
-        st.markdown(f"**{headline.target_text}**")
-        if shown_period != period:
-            st.markdown(f"Latest figure: {filters.format_period(shown_period)}.")
+    with tile:
+        render_domain_tile(domain, config.indicators_in(domain.id), period)
 
 definition = config.indicator(filters.selected("indicator"))
 st.header(f"The five STPs: {definition.name}")

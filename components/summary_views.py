@@ -96,10 +96,10 @@ def render_area_chart(definition, *, area_level: str, area_code: str, period: st
     rows = compute_chart_rows(values, area_level=area_level, area_code=area_code, period=period)
     if not _has_figures(rows, area_code):
         return False
-    description = compute_chart_description(definition, rows, area_code=area_code, area_level=area_level,
-                                            period=period)
-    layout.render_chart(build_summary_chart(rows, definition, area_code=area_code), key=f"summary_chart_{definition.id}",
-                        alt=description)
+    description = cached_data.get_text(compute_chart_description, definition, rows, area_code=area_code,
+                                       area_level=area_level, period=period)
+    layout.render_chart(cached_data.get_figure(build_summary_chart, rows, definition, area_code=area_code),
+                        key=f"summary_chart_{definition.id}", alt=description)
     with st.expander("The numbers behind this chart"):
         layout.render_table(compute_chart_table(rows, definition, area_code=area_code),
                             key=f"summary_numbers_{definition.id}",

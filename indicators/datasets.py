@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
-from indicators.definitions import AppConfig, TableSpec
+from indicators.definitions import SAFE_LOADER, AppConfig, TableSpec
 from indicators.errors import Problem
 
 GEOGRAPHY_FILE = "practices.csv"
@@ -88,7 +88,7 @@ def read_manifest(path: Path, problems: list[Problem]) -> dict:
                                 "illustrative, so every view says 'unlabelled'.", severity="warning"))
         return {}
     try:
-        manifest = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        manifest = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     except (yaml.YAMLError, OSError, UnicodeDecodeError) as error:
         problems.append(Problem(path.name, f"Could not be read ({type(error).__name__}); the data are 'unlabelled'."))
         return {}

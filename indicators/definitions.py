@@ -8,6 +8,8 @@ import yaml
 
 from indicators.errors import ConfigError, Problem
 
+# safe_load's loader, in its C build where PyYAML has one (config.yaml parses about ten times faster).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DIRECTIONS = ("higher_is_better", "lower_is_better", "neither")
 COMPARISONS = ("wilson", "byar", "tolerance", "none")
 COLUMN_TYPES = ("number", "count", "flag", "text")
@@ -141,7 +143,7 @@ def load_config(path: str | Path) -> AppConfig:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"The config file {path} could not be read: {error}") from None
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

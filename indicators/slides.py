@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from indicators.definitions import AppConfig, IndicatorDefinition
+from indicators.definitions import SAFE_LOADER, AppConfig, IndicatorDefinition
 from indicators.errors import ConfigError
 from indicators.views import latest_period_with_values
 
@@ -149,7 +149,7 @@ def load_deck(path: str | Path, config: AppConfig, stp_names: Mapping[str, str])
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"The slide file {path} could not be read: {error}") from None
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -1,6 +1,8 @@
 """Confidence intervals, funnel limits and benchmark comparison, vectorised over numpy arrays."""
 import numpy as np
-from scipy import stats
+
+# scipy.special, not scipy.stats: the same functions without ~0.7 s of import on every cold start.
+from scipy import special
 
 Z_95 = 1.959963984540054
 Z_998 = 3.090232306167813
@@ -26,12 +28,12 @@ def wilson_interval(numerator, denominator, z: float = Z_95) -> tuple[np.ndarray
 
 
 def poisson_interval(count, z: float = Z_95) -> tuple[np.ndarray, np.ndarray]:
-    """Interval for a count of events: exact (chi-squared) below 10 events, Byar's method from 10 up."""
+    """Interval for a count of events: exact (chi-squared, as gamma quantiles) below 10 events, Byar's method from 10 up."""
     observed = np.asarray(count, dtype=float)
-    alpha = 2 * stats.norm.sf(z)
+    alpha = 2 * special.ndtr(-z)
     with np.errstate(divide="ignore", invalid="ignore"):
-        exact_lower = np.where(observed > 0, stats.chi2.ppf(alpha / 2, 2 * observed) / 2, 0.0)
-        exact_upper = stats.chi2.ppf(1 - alpha / 2, 2 * (observed + 1)) / 2
+        exact_lower = np.where(observed > 0, special.gammaincinv(observed, alpha / 2), 0.0)
+        exact_upper = special.gammaincinv(observed + 1, 1 - alpha / 2)
         byar_lower = observed * (1 - 1 / (9 * observed) - z / (3 * np.sqrt(observed))) ** 3
         byar_upper = (observed + 1) * (1 - 1 / (9 * (observed + 1)) + z / (3 * np.sqrt(observed + 1))) ** 3
     exact = observed < EXACT_POISSON_BELOW
@@ -72,9 +74,9 @@ def funnel_limits(benchmark_value: float, denominators, *, multiplier: float, co
         return np.clip(p - spread, 0, 1) * multiplier, np.clip(p + spread, 0, 1) * multiplier
     if comparison == "byar":
         expected = benchmark_value / multiplier * n
-        alpha = 2 * stats.norm.sf(z)
-        lower = np.where(expected > 0, stats.chi2.ppf(alpha / 2, 2 * expected) / 2, 0.0)
-        upper = stats.chi2.ppf(1 - alpha / 2, 2 * expected + 2) / 2
+        alpha = 2 * special.ndtr(-z)
+        lower = np.where(expected > 0, special.gammaincinv(expected, alpha / 2), 0.0)
+        upper = special.gammaincinv(expected + 1, 1 - alpha / 2)
         with np.errstate(divide="ignore", invalid="ignore"):
             return lower / n * multiplier, upper / n * multiplier
     empty = np.full(n.shape, np.nan)

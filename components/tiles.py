@@ -1,0 +1,33 @@
+"""Headline tiles: one figure per area of work, its target and its change, in words as well as numbers."""
+import streamlit as st
+
+from components import cached_data, filters
+from indicators.compute import IndicatorUnavailable
+from indicators.definitions import Domain, IndicatorDefinition
+from indicators.views import compute_headline, latest_period_with_values
+
+
+def render_domain_tile(domain: Domain, definitions: tuple[IndicatorDefinition, ...], period: str | None) -> None:
+    """The domain's first indicator for London in a bordered tile; a plain reason when there is no figure."""
+    with st.container(border=True):
+        st.subheader(domain.name)
+        if not definitions:
+            st.write("No indicator is defined for this area of work.")
+            return
+        definition = definitions[0]
+        try:
+            values = cached_data.get_indicator_values(definition.id, levels=("london",))
+        except IndicatorUnavailable as reason:
+            st.write(f"**No figure.** {reason}")
+            return
+        shown_period = latest_period_with_values(values, period) if period else None
+        if shown_period is None:
+            st.write("**No figure** for this area of work in these data.")
+            return
+        headline = compute_headline(values, definition, area_code="LDN", period=shown_period)
+        st.metric(definition.name, headline.text, delta=headline.change_text or None,
+                  delta_color="normal" if definition.direction == "higher_is_better" else "off",
+                  help=definition.description)
+        st.markdown(f"**{headline.target_text}**")
+        if shown_period != period:
+            st.markdown(f"Latest figure: {filters.format_period(shown_period)}.")
