@@ -128,6 +128,23 @@ class AppConfig:
         return tuple(d for d in self.indicators if d.domain == domain_id)
 
 
+def read_yaml_file(path: Path, what: str) -> Any:
+    """Parse a YAML file; ConfigError naming the file (and the line, for a syntax error) when it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"The {what} {path} was not found.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"The {what} {path} could not be read: {error}") from None
+    try:
+        return yaml.load(text, Loader=SAFE_LOADER)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(error, "problem", None) or "it is not valid YAML"
+        raise ConfigError(f"The {what} {path.name} could not be read{where}: {reason}.") from None
+
+
 def load_config(path: str | Path) -> AppConfig:
     """Read and validate config.yaml.
 
@@ -136,19 +153,7 @@ def load_config(path: str | Path) -> AppConfig:
     """
     path = Path(path)
     source = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"The config file {path} was not found.") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"The config file {path} could not be read: {error}") from None
-    try:
-        raw = yaml.load(text, Loader=SAFE_LOADER)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(error, "problem", None) or "it is not valid YAML"
-        raise ConfigError(f"The config file {source} could not be read{where}: {reason}.") from None
+    raw = read_yaml_file(path, "config file")
     if not isinstance(raw, dict):
         raise ConfigError(f"The config file {source} must be a mapping with 'tables', 'domains' and 'indicators'.")
 

@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from indicators.definitions import SAFE_LOADER, AppConfig, IndicatorDefinition
+from indicators.definitions import AppConfig, IndicatorDefinition, read_yaml_file
 from indicators.errors import ConfigError
 from indicators.views import latest_period_with_values
 
@@ -142,19 +141,7 @@ def load_deck(path: str | Path, config: AppConfig, stp_names: Mapping[str, str])
     """
     path = Path(path)
     source = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"The slide file {path} was not found.") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"The slide file {path} could not be read: {error}") from None
-    try:
-        raw = yaml.load(text, Loader=SAFE_LOADER)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(error, "problem", None) or "it is not valid YAML"
-        raise ConfigError(f"The slide file {source} could not be read{where}: {reason}.") from None
+    raw = read_yaml_file(path, "slide file")
     if not isinstance(raw, dict) or not isinstance(raw.get("slides"), list):
         raise ConfigError(f"The slide file {source} must have a 'slides:' list, one entry per slide.")
     if not raw["slides"]:

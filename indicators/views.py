@@ -1,5 +1,6 @@
 """Shaping indicator values for what the pages show: headline tiles, display tables, mixes, maturity grids."""
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -41,7 +42,8 @@ def compute_headline(values: pd.DataFrame, definition: IndicatorDefinition, *, a
         first = earlier.iloc[0]
         change = value - first["value"]
         unit = " points" if definition.unit == "%" else ""
-        change_text = f"{change:+,.{definition.decimals}f}{unit} since {first['period'][:7]}"
+        since = date.fromisoformat(first["period"]).strftime("%B %Y")
+        change_text = f"{change:+,.{definition.decimals}f}{unit} since {since}"
     else:
         change_text = ""
     return Headline(value, definition.format_value(value), target_text, met, change_text)
