@@ -6,28 +6,22 @@ from indicators.errors import AtscaleError
 
 st.set_page_config(page_title="atscale: general practice at scale in London", page_icon="🏥", layout="wide")
 
-PAGES = {
-    "Dashboard": [
-        st.Page("app_pages/overview.py", title="London overview", icon="🏙️", default=True),
-        st.Page("app_pages/stp_profile.py", title="STP profile", icon="🧭"),
-        st.Page("app_pages/borough_explorer.py", title="Borough explorer", icon="🔎"),
-        st.Page("app_pages/practice.py", title="Practice view", icon="🩺"),
-        st.Page("app_pages/briefing.py", title="Briefing pack", icon="🖨️"),
-    ],
-    "For patients and the public": [
-        st.Page("app_pages/plain_summary.py", title="In plain English", icon="💬"),
-        st.Page("app_pages/glossary.py", title="Glossary", icon="📖"),
-    ],
-    "Forum": [
-        st.Page("app_pages/presenter.py", title="Presenter", icon="📽️"),
-        st.Page("app_pages/forum_table.py", title="Forum: your table", icon="📝"),
-        st.Page("app_pages/forum_plenary.py", title="Forum: plenary", icon="📊"),
-        st.Page("app_pages/forum_facilitator.py", title="Forum: facilitator", icon="🎤"),
-    ],
-    "About the data": [
-        st.Page("app_pages/data_and_indicators.py", title="Data and indicators", icon="📋"),
-    ],
-}
+# A flat list: Streamlit 1.67 draws navigation sections as headings inside the <ul>, which axe reports as
+# a serious list violation, so the order carries the grouping instead.
+PAGES = [
+    st.Page("app_pages/overview.py", title="London overview", icon="🏙️", default=True),
+    st.Page("app_pages/stp_profile.py", title="STP profile", icon="🧭"),
+    st.Page("app_pages/borough_explorer.py", title="Borough explorer", icon="🔎"),
+    st.Page("app_pages/practice.py", title="Practice view", icon="🩺"),
+    st.Page("app_pages/briefing.py", title="Briefing pack", icon="🖨️"),
+    st.Page("app_pages/plain_summary.py", title="In plain English", icon="💬"),
+    st.Page("app_pages/glossary.py", title="Glossary", icon="📖"),
+    st.Page("app_pages/presenter.py", title="Presenter", icon="📽️"),
+    st.Page("app_pages/forum_table.py", title="Forum: your table", icon="📝"),
+    st.Page("app_pages/forum_plenary.py", title="Forum: plenary", icon="📊"),
+    st.Page("app_pages/forum_facilitator.py", title="Forum: facilitator", icon="🎤"),
+    st.Page("app_pages/data_and_indicators.py", title="Data and indicators", icon="📋"),
+]
 
 page = st.navigation(PAGES)
 presenting = page.url_path == "presenter"  # slides fill the screen: no shared filters, sidebar starts collapsed

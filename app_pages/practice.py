@@ -4,7 +4,6 @@ from dataclasses import replace
 import streamlit as st
 
 from components import cached_data, charts, filters, layout, practice_views
-from indicators import peers
 
 config, data = layout.require_inputs()
 period, geography = filters.selected("period"), data.geography
@@ -16,14 +15,11 @@ practice = geography[geography["practice_code"] == code].iloc[0]
 with header:
     layout.render_page_header(f"Practice view: {layout.escape_markdown(practice['practice_name'])}",
                               practice_views.INTRO, data)
-sizes, size_period = peers.compute_list_sizes(cached_data.get_table("registered_patients"), period)
-practice_views.render_practice_facts(practice, sizes.get(code), size_period)
-reasons = peers.compute_no_practice_reasons(config.indicators, config.tables, data.tables, data.unavailable)
-values, unavailable = cached_data.get_period_values(period, tuple(d.id for d in config.indicators if d.id not in reasons))
-definitions = {d.id: d for d in config.indicators}
+comparison = cached_data.get_practice_comparison(code, period)
+practice_views.render_practice_facts(practice, comparison.list_size, comparison.list_size_period)
+levels = comparison.levels
 
 st.header("This practice beside its areas and London")
-levels = peers.compute_practice_levels(values, practice)
 if levels.empty:
     st.info("No indicator in this data has a figure for a single practice, so there is nothing to compare. "
             "The indicators and why are listed below.")
@@ -32,17 +28,15 @@ else:
     lookup = {d.id: replace(d, short_name="") for d in config.indicators}  # full names, not legend labels
     layout.render_chart(cached_data.get_figure(charts.build_spine_figure, levels, lookup), key="practice_spine",
                         alt=cached_data.get_text(charts.describe_spine, levels, lookup))
-    layout.render_table(peers.compute_practice_levels_table(levels, definitions), key="practice_levels",
+    layout.render_table(comparison.levels_table, key="practice_levels",
                         file_name=f"atscale-practice-{code}-{period}.csv")
-missing = peers.compute_missing_practice_figures(values, config.indicators, {**reasons, **unavailable})
+missing = comparison.missing
 if not missing.empty:
     st.subheader("Indicators with no figure for a single practice")
     layout.render_table(missing, key="practice_missing", file_name=f"atscale-practice-{code}-not-shown.csv")
 
 st.header("This practice among its peers")
-size_when = filters.format_period(size_period) if size_period else None
-groups = {group_id: peers.compute_peer_group(geography, code, group_id, list_sizes=sizes, list_size_period=size_when)
-          for group_id in peers.PEER_GROUPS}
+groups = comparison.groups
 group = groups[filters.render_url_selectbox(
     "Peer group", list(groups), key="peer_group", help=practice_views.PEER_HELP,
     format_func=lambda g: groups[g].label + (" (not available for this practice)" if groups[g].unavailable else ""))]
@@ -51,7 +45,7 @@ if group.unavailable:
 else:
     st.markdown(layout.escape_markdown(f"{group.rule} That is {len(group.practice_codes):,} practices, "
                                        "this one included."))
-    ranks = peers.compute_peer_ranks(values, definitions, code, group.practice_codes)
+    ranks = comparison.ranks[group.id]
     if ranks.empty:
         st.info("No indicator in this data has figures for single practices, so there is no rank to show.")
     else:

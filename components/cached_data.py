@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import pickle
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,9 +19,11 @@ import pandas as pd
 import streamlit as st
 
 from components import maps
+from indicators import peers
 from indicators.compute import RESULT_COLUMNS, IndicatorUnavailable, compute_indicator_values
 from indicators.datasets import LoadedData, load_data
 from indicators.definitions import AppConfig, load_config
+from indicators.peers import PracticeComparison
 from indicators.views import compute_display_table, compute_maturity_grid, latest_period_with_values
 
 if TYPE_CHECKING:  # imported where used: SQLAlchemy and textstat add about a second to every cold start
@@ -166,6 +169,34 @@ def get_period_values(period: str, indicator_ids: tuple[str, ...]) -> tuple[pd.D
     figures (tables differ in dates), and the reason each unavailable indicator has no values.
     Both are shared by every session: never change them in place."""
     return _period_values(period, tuple(indicator_ids), str(config_path()), str(data_dir()), _inputs_digest())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _practice_comparison(code: str, period: str, path: str, folder: str, digest: str) -> PracticeComparison:
+    config, data = _load_config(path, digest), _load_data(path, folder, digest)
+    reasons = peers.compute_no_practice_reasons(config.indicators, config.tables, data.tables, data.unavailable)
+    ids = tuple(d.id for d in config.indicators if d.id not in reasons)
+    values, unavailable = _period_values(period, ids, path, folder, digest)
+    definitions = {d.id: d for d in config.indicators}
+    practice = data.geography[data.geography["practice_code"] == code].iloc[0]
+    levels = peers.compute_practice_levels(values, practice)
+    sizes, size_period = peers.compute_list_sizes(data.tables.get("registered_patients"), period)
+    size_when = date.fromisoformat(size_period).strftime("%B %Y") if size_period else None
+    groups = {group_id: peers.compute_peer_group(data.geography, code, group_id, list_sizes=sizes,
+                                                 list_size_period=size_when) for group_id in peers.PEER_GROUPS}
+    return PracticeComparison(
+        list_size=sizes.get(code), list_size_period=size_period, levels=levels,
+        levels_table=peers.compute_practice_levels_table(levels, definitions),
+        missing=peers.compute_missing_practice_figures(values, config.indicators, {**reasons, **unavailable}),
+        groups=groups,
+        ranks={group_id: peers.compute_peer_ranks(values, definitions, code, group.practice_codes)
+               for group_id, group in groups.items() if not group.unavailable},
+    )
+
+
+def get_practice_comparison(code: str, period: str) -> PracticeComparison:
+    """Everything the practice view shows about one practice in one period, worked out once (indicators.peers)."""
+    return _practice_comparison(code, period, str(config_path()), str(data_dir()), _inputs_digest())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -417,3 +417,16 @@ def compute_peer_ranks(values: pd.DataFrame, definitions: Mapping[str, Indicator
             "Which way is better": DIRECTION_WORDS.get(definition.direction, ""),
         })
     return pd.DataFrame(rows, columns=list(RANK_COLUMNS))
+
+
+@dataclass(frozen=True)
+class PracticeComparison:
+    """What the practice view shows about one practice in one period."""
+
+    list_size: float | None
+    list_size_period: str | None
+    levels: pd.DataFrame
+    levels_table: pd.DataFrame
+    missing: pd.DataFrame
+    groups: dict[str, PeerGroup]
+    ranks: dict[str, pd.DataFrame]
