@@ -237,14 +237,6 @@ def get_borough_map(borough_values: pd.DataFrame, definition):
     return _borough_map(key, boundaries_file, borough_values, definition, get_boundaries())
 
 
-def get_table(name: str) -> pd.DataFrame | None:
-    """One validated input table (None when it was not loaded), shared like get_data(): never change it in place.
-
-    Not copied: at England scale a table has about 78,000 rows and an st.cache_data copy costs ~10 ms a call.
-    """
-    return get_data().tables.get(name)
-
-
 @st.cache_data(show_spinner=False, max_entries=256)
 def _maturity_grid(stp_code: str, period: str, path: str, folder: str,
                    digest: str) -> tuple[pd.DataFrame, str | None] | None:

@@ -8,11 +8,6 @@ from components import cached_data
 from indicators.errors import AtscaleError, Problem
 from reports import figures as chart_images
 
-STATUS_TEXT = {
-    "better": "▲ Better than London", "worse": "▼ Worse than London", "similar": "● Similar to London",
-    "higher": "▲ Higher than London", "lower": "▼ Lower than London", "not compared": "○ Not compared",
-}
-
 
 def render_data_label(label: str, title: str) -> None:
     """Every view says whether the figures are real or illustrative."""
@@ -68,10 +63,6 @@ def escape_markdown(text: str) -> str:
     """Text from data shown in markdown literally (no links, emphasis or HTML)."""
     special = "\\`*_{}[]()#+-.!|<>~$"
     return "".join(f"\\{c}" if c in special else c for c in str(text))
-
-
-def render_status(label: str) -> str:
-    return STATUS_TEXT.get(label, STATUS_TEXT["not compared"])
 
 
 def require_inputs():

@@ -30,11 +30,3 @@ class AtscaleError(Exception):
 
 class ConfigError(AtscaleError):
     """The config file cannot be used at all (missing, not YAML, not a mapping)."""
-
-
-class DataValidationError(AtscaleError):
-    """A data file cannot be used at all (missing, empty, unreadable, key columns missing)."""
-
-    def __init__(self, problem: Problem):
-        super().__init__(str(problem))
-        self.problem = problem
