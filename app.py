@@ -33,7 +33,7 @@ except AtscaleError as error:
     layout.render_data_problem(error)
 else:
     if not presenting:
-        filters.render_shared_filters(config, data.geography, data.periods)
+        filters.render_shared_filters(config, data.periods)
         with st.sidebar:
             layout.render_data_label(data.label, data.title)
             if data.errors or config.problems:

@@ -45,14 +45,9 @@ else:
     layout.render_chart(
         cached_data.get_figure(charts.build_funnel_figure, practices, definition, london_value=london_value),
         key="borough_funnel",
-        alt=cached_data.get_text(charts.describe_funnel, practices, definition, london_value=london_value))
+        alt=cached_data.get_computed(charts.describe_funnel, practices, definition, london_value=london_value))
 
 st.subheader("Trend")
-trend = values[values["level"].isin(["borough", "stp", "london"])]
-trend_areas = [borough_code, borough["stp_code"], "LDN"]
-layout.render_chart(cached_data.get_figure(charts.build_trend_figure, trend, definition, areas=trend_areas),
-                    key="borough_trend",
-                    alt=cached_data.get_text(charts.describe_trend, trend, definition, areas=trend_areas))
-with st.expander("The numbers behind this chart"):
-    layout.render_table(cached_data.get_display_table(trend[trend["area_code"].isin(trend_areas)], definition),
-                        key="borough_trend", file_name=f"atscale-{definition.id}-{borough_code}-trend.csv")
+trend = cached_data.get_chart_panel(charts.build_trend_panel, definition.id, levels=("borough", "stp", "london"),
+                                    stp_code=borough["stp_code"], areas=(borough_code, borough["stp_code"], "LDN"))
+layout.render_chart_panel(trend, key="borough_trend", file_name=f"atscale-{definition.id}-{borough_code}-trend.csv")

@@ -8,7 +8,7 @@ from reports import briefing, figures
 
 config, data = layout.require_inputs()
 stp_code, period = filters.selected("stp"), filters.selected("period")
-stp_name = data.geography.loc[data.geography["stp_code"] == stp_code, "stp_name"].iloc[0]
+stp_name = cached_data.get_area_names("stp")[stp_code]
 layout.render_page_header(
     f"Briefing pack: {stp_name}",
     f"A handout to print for a forum: {stp_name} against London, figures for {filters.format_period(period)}. "

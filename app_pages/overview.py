@@ -36,16 +36,17 @@ london_value = current.loc[current["level"] == "london", "value"].iloc[0] if sho
 stps = current[current["level"] == "stp"]
 layout.render_chart(
     cached_data.get_figure(charts.build_area_comparison_figure, stps, definition, benchmark_value=london_value),
-    key="overview_stps", alt=cached_data.get_text(charts.describe_area_comparison, stps, definition, london_value))
+    key="overview_stps", alt=cached_data.get_computed(charts.describe_area_comparison, stps, definition, london_value))
 layout.render_table(cached_data.get_display_table(current, definition), key="overview_stps",
                     file_name=f"atscale-{definition.id}-stps-{shown_period}.csv")
 
 st.header(f"The 33 boroughs: {definition.name}")
 boroughs = cached_data.get_indicator_values(definition.id, levels=("borough",), period=shown_period)
-map_alt = cached_data.get_text(maps.describe_borough_map, boroughs, definition)
+map_alt = cached_data.get_computed(maps.describe_borough_map, boroughs, definition)
 st.pydeck_chart(cached_data.get_borough_map(boroughs, definition), key="overview_map", alt=map_alt)
 st.markdown(f"*What this map shows:* {layout.escape_markdown(map_alt)}")
 st.markdown("**Map key**")
-layout.render_table(maps.build_map_legend(boroughs, definition), key="overview_legend", file_name="atscale-map-key.csv")
+layout.render_table(cached_data.get_computed(maps.build_map_legend, boroughs, definition),
+                    key="overview_legend", file_name="atscale-map-key.csv")
 layout.render_table(cached_data.get_display_table(boroughs, definition), key="overview_boroughs",
                     file_name=f"atscale-{definition.id}-boroughs-{shown_period}.csv")

@@ -9,7 +9,7 @@ st.title("In plain English")
 st.markdown("Short, plain sentences about family doctor services in one part of London, written from the "
             "figures. Choose an area to read about.")
 label_sentence = summary_views.render_plain_data_label(data.label)
-level, area_code, area_name = summary_views.render_area_choice(data.geography)
+level, area_code, area_name = summary_views.render_area_choice()
 st.page_link("app_pages/glossary.py", label="What the words mean (glossary)", icon="📖")
 if area_code is None:
     st.info("There are no areas to choose from in these data.")

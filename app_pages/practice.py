@@ -27,7 +27,7 @@ else:
     st.markdown(practice_views.SPINE_NOTE)
     lookup = {d.id: replace(d, short_name="") for d in config.indicators}  # full names, not legend labels
     layout.render_chart(cached_data.get_figure(charts.build_spine_figure, levels, lookup), key="practice_spine",
-                        alt=cached_data.get_text(charts.describe_spine, levels, lookup))
+                        alt=cached_data.get_computed(charts.describe_spine, levels, lookup))
     layout.render_table(comparison.levels_table, key="practice_levels",
                         file_name=f"atscale-practice-{code}-{period}.csv")
 missing = comparison.missing

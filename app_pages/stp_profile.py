@@ -7,7 +7,7 @@ from indicators.views import compute_mix, latest_period_with_values
 
 config, data = layout.require_inputs()
 stp_code, period = filters.selected("stp"), filters.selected("period")
-stp_name = data.geography.loc[data.geography["stp_code"] == stp_code, "stp_name"].iloc[0]
+stp_name = cached_data.get_area_names("stp")[stp_code]
 layout.render_page_header(
     f"STP profile: {stp_name}",
     f"How the boroughs of {stp_name} compare with the STP (Sustainability and Transformation Partnership) "
@@ -30,7 +30,7 @@ if values is not None:
     layout.render_chart(
         cached_data.get_figure(charts.build_area_comparison_figure, boroughs, definition, benchmark_value=london_value),
         key="stp_boroughs",
-        alt=cached_data.get_text(charts.describe_area_comparison, boroughs, definition, london_value))
+        alt=cached_data.get_computed(charts.describe_area_comparison, boroughs, definition, london_value))
     layout.render_table(cached_data.get_display_table(current, definition), key="stp_boroughs",
                         file_name=f"atscale-{definition.id}-{stp_code}-{shown_period}.csv")
 
@@ -39,18 +39,13 @@ domain_id = st.selectbox("Area of work", list(config.domains), format_func=lambd
                          key="stp_profile_domain")
 for trend_definition in config.indicators_in(domain_id):
     try:
-        trend = cached_data.get_indicator_values(trend_definition.id, levels=("stp", "london"), stp_code=stp_code)
+        trend = cached_data.get_chart_panel(charts.build_trend_panel, trend_definition.id, levels=("stp", "london"),
+                                            stp_code=stp_code, areas=(stp_code, "LDN"))
     except IndicatorUnavailable as reason:
         st.info(f"{trend_definition.name}: no figure. {reason}")
         continue
-    trend_areas = [stp_code, "LDN"]
-    layout.render_chart(cached_data.get_figure(charts.build_trend_figure, trend, trend_definition, areas=trend_areas),
-                        key=f"stp_trend_{trend_definition.id}",
-                        alt=cached_data.get_text(charts.describe_trend, trend, trend_definition, areas=trend_areas))
-    with st.expander("The numbers behind this chart"):
-        layout.render_table(cached_data.get_display_table(trend, trend_definition),
-                            key=f"stp_trend_{trend_definition.id}",
-                            file_name=f"atscale-{trend_definition.id}-{stp_code}-trend.csv")
+    layout.render_chart_panel(trend, key=f"stp_trend_{trend_definition.id}",
+                              file_name=f"atscale-{trend_definition.id}-{stp_code}-trend.csv")
 
 for group in dict.fromkeys(d.mix_group for d in config.indicators if d.mix_group):
     st.header(group)
@@ -65,7 +60,7 @@ for group in dict.fromkeys(d.mix_group for d in config.indicators if d.mix_group
     mix_values = {i: v[v["period"] == mix_period] for i, v in mix_values.items()}
     mix = compute_mix(mix_values, parts)
     layout.render_chart(cached_data.get_figure(charts.build_workforce_mix_figure, mix), key=f"stp_mix_{group}",
-                        alt=cached_data.get_text(charts.describe_workforce_mix, mix))
+                        alt=cached_data.get_computed(charts.describe_workforce_mix, mix))
     layout.render_table(mix, key=f"stp_mix_{group}", file_name=f"atscale-mix-{stp_code}.csv")
 
 st.header("Primary Care Network maturity")
@@ -80,5 +75,5 @@ else:
         st.markdown(f"Self-assessed by each network, {filters.format_period(maturity_period)}: "
                     "1 means not started, 5 means fully in place.")
         layout.render_chart(cached_data.get_figure(charts.build_maturity_heatmap, grid), key="stp_maturity",
-                            alt=cached_data.get_text(charts.describe_maturity_heatmap, grid))
+                            alt=cached_data.get_computed(charts.describe_maturity_heatmap, grid))
         layout.render_table(grid, key="stp_maturity", file_name=f"atscale-maturity-{stp_code}.csv")

@@ -1,21 +1,15 @@
 """The shared selections (STP, borough, indicator, period), kept in the URL so a copied link reopens the view."""
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
+from components import cached_data
 from indicators.definitions import AppConfig
 
 
 def format_period(period: str) -> str:
     """'2021-01-01' -> 'January 2021'."""
     return date.fromisoformat(period).strftime("%B %Y")
-
-
-def _areas(geography: pd.DataFrame, code: str, name: str) -> dict[str, str]:
-    areas = geography[[code, name]].drop_duplicates(code)
-    areas = areas[areas[code] != ""].sort_values(name)
-    return dict(zip(areas[code], areas[name]))
 
 
 def render_url_selectbox(label: str, options: list[str], *, key: str, format_func=str, default: str | None = None,
@@ -37,10 +31,10 @@ def render_url_selectbox(label: str, options: list[str], *, key: str, format_fun
     return value
 
 
-def render_shared_filters(config: AppConfig, geography: pd.DataFrame, periods: tuple[str, ...]) -> None:
+def render_shared_filters(config: AppConfig, periods: tuple[str, ...]) -> None:
     """Sidebar widgets whose values pages read from st.session_state by key."""
-    stps = _areas(geography, "stp_code", "stp_name")
-    boroughs = _areas(geography, "borough_code", "borough_name")
+    stps = cached_data.get_area_names("stp")
+    boroughs = cached_data.get_area_names("borough")
     indicators = {d.id: d for d in config.indicators}
     domains = config.domains
     with st.sidebar:
@@ -48,10 +42,9 @@ def render_shared_filters(config: AppConfig, geography: pd.DataFrame, periods: t
         stp = render_url_selectbox("STP (Sustainability and Transformation Partnership)", list(stps), key="stp",
                                    format_func=stps.get,
                                    help="London's five health and care partnerships. Each covers several boroughs.")
-        in_stp = geography.loc[geography["stp_code"] == stp, "borough_name"].sort_values()
-        first_borough = geography.loc[in_stp.index[:1], "borough_code"].tolist()
+        first_borough = next(iter(cached_data.get_area_names("borough", stp_code=stp)), None) if stp else None
         render_url_selectbox("Borough", list(boroughs), key="borough", format_func=boroughs.get,
-                             default=first_borough[0] if first_borough else None,
+                             default=first_borough,
                              help="The London borough. Most boroughs had one Clinical Commissioning Group (CCG) in 2018.")
         render_url_selectbox("Indicator", list(indicators), key="indicator",
                              format_func=lambda i: f"{domains[indicators[i].domain].name}: {indicators[i].name}")

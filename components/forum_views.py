@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import cached_data, palette
+from components.charts import CHART_TEMPLATE
 from components.layout import escape_markdown, render_chart, render_table
 from forum.access import HOW_TO_SET_PASSCODE, check_passcode, read_facilitator_passcode
 from forum.aggregation import (
@@ -300,7 +301,8 @@ def build_score_heatmap(scores: pd.DataFrame) -> go.Figure:
             figure.add_annotation(x=domain, y=stp, showarrow=False, text=f"{mean:.1f} (n={counts.loc[stp, domain]})",
                                   font={"color": palette.readable_text_colour(fill), "size": palette.BASE_FONT_SIZE})
     figure.update_layout(title={"text": "Journey scores by STP (1 not started, 5 fully embedded)"},
-                         yaxis={"autorange": "reversed"}, height=260 + 60 * len(stps), margin={"b": 110},
+                         template=CHART_TEMPLATE, yaxis={"autorange": "reversed"}, height=260 + 60 * len(stps),
+                         margin={"b": 110},
                          xaxis={"tickangle": 0, "tickvals": domains, "ticktext": [_wrap(label) for label in domains]},
                          font={"family": palette.FONT_FAMILY, "size": palette.BASE_FONT_SIZE})
     return figure
@@ -324,6 +326,7 @@ def build_barrier_bar_chart(counts: pd.DataFrame) -> go.Figure:
                               textposition="outside", marker={"color": palette.CATEGORICAL_COLORS[0]},
                               hovertemplate="%{y}: %{x} answers<extra></extra>"))
     figure.update_layout(title={"text": "Barriers named by the tables"}, yaxis={"autorange": "reversed"},
+                         template=CHART_TEMPLATE,
                          xaxis={"title": {"text": "Answers naming it"}, "rangemode": "tozero",
                                 "dtick": 1 if counts["tables"].max() <= 10 else None},
                          font={"family": palette.FONT_FAMILY, "size": palette.BASE_FONT_SIZE})

@@ -36,10 +36,17 @@ def render_problem_table(problems: tuple[Problem, ...] | list[Problem], *, key: 
 
 
 def render_table(table: pd.DataFrame, *, key: str, file_name: str, column_config: dict | None = None) -> None:
-    """A table with its CSV download beside it (every table in the dashboard has one)."""
+    """A table with its CSV download beside it (every table in the dashboard has one).
+
+    The CSV is written only when the button is clicked (a deferred download), not on every rerun.
+    """
     st.dataframe(table, hide_index=True, column_config=column_config, key=f"{key}_table")
-    st.download_button("Download this table (CSV)", table.to_csv(index=False).encode("utf-8"),
-                       file_name=file_name, mime="text/csv", key=f"{key}_download")
+    st.download_button("Download this table (CSV)", partial(write_csv, table), file_name=file_name,
+                       mime="text/csv", key=f"{key}_download", on_click="ignore")
+
+
+def write_csv(table: pd.DataFrame) -> bytes:
+    return table.to_csv(index=False).encode("utf-8")
 
 
 def render_chart(figure, *, key: str, alt: str) -> None:
@@ -57,6 +64,13 @@ def render_chart(figure, *, key: str, alt: str) -> None:
                        help="Saves the chart as a picture. If this does not work, use the camera button in the "
                             "chart's toolbar (at its top right when the pointer is over the chart).")
     st.markdown(f"*What this chart shows:* {escape_markdown(alt)}")
+
+
+def render_chart_panel(panel, *, key: str, file_name: str) -> None:
+    """A chart with its sentence (render_chart), then its numbers folded away under it with their download."""
+    render_chart(panel.figure, key=key, alt=panel.alt)
+    with st.expander("The numbers behind this chart"):
+        render_table(panel.table, key=key, file_name=file_name)
 
 
 def escape_markdown(text: str) -> str:

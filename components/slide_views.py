@@ -29,7 +29,7 @@ from indicators.slides import (
     load_deck,
     read_slide_number,
 )
-from indicators.views import compute_display_table, latest_period_with_values
+from indicators.views import latest_period_with_values
 
 ROOT = Path(__file__).resolve().parents[1]
 SLIDE_PARAM = "slide"
@@ -45,16 +45,10 @@ def deck_path() -> Path:
     return Path(os.environ.get("ATSCALE_SLIDES", ROOT / "slides.yaml"))
 
 
-def read_stp_names(data: LoadedData) -> dict[str, str]:
-    stps = data.geography[["stp_code", "stp_name"]].drop_duplicates("stp_code")
-    stps = stps[stps["stp_code"] != ""]
-    return dict(zip(stps["stp_code"], stps["stp_name"]))
-
-
 def get_deck_or_stop(config: AppConfig, data: LoadedData) -> Deck:
     """The checked deck, or a plain error naming the slide file and a stopped page."""
     try:
-        return load_deck(deck_path(), config, read_stp_names(data))
+        return load_deck(deck_path(), config, cached_data.get_area_names("stp"))
     except ConfigError as error:
         st.title("Presenter")
         layout.render_data_problem(error)
@@ -97,7 +91,7 @@ def render_slide_bar(deck: Deck, number: int, data: LoadedData) -> None:
 
 def render_sidebar(deck: Deck, number: int, config: AppConfig, data: LoadedData) -> None:
     """The sidebar starts collapsed: the facilitator opens it to jump to a slide; it also labels the data."""
-    stp_names = read_stp_names(data)
+    stp_names = cached_data.get_area_names("stp")
     labels = {slide.number: compute_slide_label(slide, stp_names, config) for slide in deck.slides}
     st.session_state[JUMP_KEY] = number
     with st.sidebar:
@@ -134,7 +128,7 @@ def _latest_period(data: LoadedData) -> str:
 
 def _area(slide: Slide, data: LoadedData) -> tuple[str, str]:
     if slide.stp:
-        return slide.stp, read_stp_names(data)[slide.stp]
+        return slide.stp, cached_data.get_area_names("stp")[slide.stp]
     return LONDON_CODE, LONDON_NAME
 
 
@@ -155,8 +149,8 @@ def _render_headline(slide: Slide, config: AppConfig, data: LoadedData, *, compa
         except IndicatorUnavailable as unavailable:
             reason = str(unavailable)
         else:
-            facts.update(compute_indicator_facts(values, definition, area_code=area_code,
-                                                 compare_level=compare_level))
+            facts.update(cached_data.get_computed(compute_indicator_facts, values, definition, area_code=area_code,
+                                                  compare_level=compare_level))
     shown = {name: layout.escape_markdown(value) if name in NAME_FIELDS and value is not None else value
              for name, value in facts.items()}
     try:
@@ -164,6 +158,12 @@ def _render_headline(slide: Slide, config: AppConfig, data: LoadedData, *, compa
     except MissingFact:
         st.title(layout.escape_markdown(fallback))
         st.info(f"No figure for this slide. {reason or NO_FIGURE.format(area=area_name)}", icon="ℹ️")
+
+
+def build_slide_figure(build, *args, **kwargs) -> go.Figure:
+    """A dashboard figure (charts.build_*) restyled for a projector; through cached_data.get_figure it is
+    built once per slide and data."""
+    return build_presentation_figure(build(*args, **kwargs))
 
 
 def build_presentation_figure(figure: go.Figure, *, height: int = CHART_HEIGHT) -> go.Figure:
@@ -217,8 +217,8 @@ def _compute_tiles(definitions, slide: Slide, data: LoadedData, headings: list[s
         except IndicatorUnavailable as reason:
             tiles.append((heading, None, str(reason)))
             continue
-        tile = compute_slide_tile(values, definition, heading=heading, area_code=area_code,
-                                  latest_period=_latest_period(data))
+        tile = cached_data.get_computed(compute_slide_tile, values, definition, heading=heading,
+                                        area_code=area_code, latest_period=_latest_period(data))
         tiles.append((heading, tile, NO_FIGURE.format(area=_area(slide, data)[1])))
     return tiles
 
@@ -268,10 +268,11 @@ def render_stp_comparison(slide: Slide, config: AppConfig, data: LoadedData) -> 
     london = current.loc[current["level"] == "london", "value"]
     london_value = float(london.iloc[0]) if len(london) else None
     stps = current[current["level"] == "stp"]
-    figure = charts.build_area_comparison_figure(stps, definition, benchmark_value=london_value)
-    layout.render_chart(build_presentation_figure(figure), key=f"presenter_chart_{slide.number}",
-                        alt=charts.describe_area_comparison(stps, definition, london_value))
-    _render_numbers(compute_display_table(current, definition), slide=slide, name=definition.id)
+    figure = cached_data.get_figure(build_slide_figure, charts.build_area_comparison_figure, stps, definition,
+                                    benchmark_value=london_value)
+    layout.render_chart(figure, key=f"presenter_chart_{slide.number}",
+                        alt=cached_data.get_computed(charts.describe_area_comparison, stps, definition, london_value))
+    _render_numbers(cached_data.get_display_table(current, definition), slide=slide, name=definition.id)
 
 
 def render_trend(slide: Slide, config: AppConfig, data: LoadedData) -> None:
@@ -285,11 +286,11 @@ def render_trend(slide: Slide, config: AppConfig, data: LoadedData) -> None:
         return
     areas = [area_code, LONDON_CODE] if slide.stp else [LONDON_CODE]
     values = values[values["area_code"].isin(areas)]
-    figure = charts.build_trend_figure(values, definition, areas=areas)
-    layout.render_chart(build_presentation_figure(figure), key=f"presenter_chart_{slide.number}",
-                        alt=charts.describe_trend(values, definition, areas=areas))
-    _render_numbers(compute_display_table(values.sort_values(["area_code", "period"]), definition), slide=slide,
-                    name=definition.id)
+    figure = cached_data.get_figure(build_slide_figure, charts.build_trend_figure, values, definition, areas=areas)
+    layout.render_chart(figure, key=f"presenter_chart_{slide.number}",
+                        alt=cached_data.get_computed(charts.describe_trend, values, definition, areas=areas))
+    _render_numbers(cached_data.get_display_table(values.sort_values(["area_code", "period"]), definition),
+                    slide=slide, name=definition.id)
 
 
 def render_map(slide: Slide, config: AppConfig, data: LoadedData) -> None:
@@ -302,15 +303,16 @@ def render_map(slide: Slide, config: AppConfig, data: LoadedData) -> None:
         return
     period = latest_period_with_values(values, _latest_period(data))
     boroughs = values[values["period"] == period]
-    alt = maps.describe_borough_map(boroughs, definition)
-    st.pydeck_chart(maps.build_borough_map(boroughs, definition, boundaries=cached_data.get_boundaries()),
-                    height=MAP_HEIGHT, key=f"presenter_map_{slide.number}", alt=alt)
+    alt = cached_data.get_computed(maps.describe_borough_map, boroughs, definition)
+    st.pydeck_chart(cached_data.get_borough_map(boroughs, definition), height=MAP_HEIGHT,
+                    key=f"presenter_map_{slide.number}", alt=alt)
     st.markdown(f"*What this map shows:* {layout.escape_markdown(alt)}")
     with st.expander("The numbers on this slide"):
         st.markdown("**Map key**")
-        layout.render_table(maps.build_map_legend(boroughs, definition), key=f"presenter_legend_{slide.number}",
+        layout.render_table(cached_data.get_computed(maps.build_map_legend, boroughs, definition),
+                            key=f"presenter_legend_{slide.number}",
                             file_name=f"atscale-slide-{slide.number}-map-key.csv")
-        layout.render_table(compute_display_table(boroughs, definition), key=f"presenter_{slide.number}",
+        layout.render_table(cached_data.get_display_table(boroughs, definition), key=f"presenter_{slide.number}",
                             file_name=f"atscale-slide-{slide.number}-{definition.id}.csv")
 
 

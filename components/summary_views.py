@@ -16,7 +16,6 @@ from indicators.plain_language import (
 )
 
 SUMMARY_LEVELS = {"stp": "A part of London (STP)", "borough": "A borough"}
-AREA_COLUMNS = {"stp": ("stp_code", "stp_name"), "borough": ("borough_code", "borough_name")}
 CHART_LEVELS = ("borough", "stp", "london")
 CHART_TITLE_WIDTH = 30  # characters per title line: a 375 px phone shows about this many at the title's size
 PLAIN_DATA_LABELS = {
@@ -38,21 +37,13 @@ def render_plain_data_label(label: str) -> str:
     return sentence
 
 
-def compute_areas(geography: pd.DataFrame, level: str) -> dict[str, str]:
-    """Area code -> name for one level ("stp" or "borough"), sorted by name."""
-    code, name = AREA_COLUMNS[level]
-    areas = geography[[code, name]].drop_duplicates(code)
-    areas = areas[areas[code] != ""].sort_values(name)
-    return dict(zip(areas[code], areas[name]))
-
-
-def render_area_choice(geography: pd.DataFrame) -> tuple[str | None, str | None, str]:
+def render_area_choice() -> tuple[str | None, str | None, str]:
     """The reader's choice of a part of London or a borough, kept in the URL: (level, area code, area name)."""
     level = filters.render_url_selectbox(
         "Show a summary for", list(SUMMARY_LEVELS), key="summary_level", format_func=SUMMARY_LEVELS.get,
         help="London has five parts where health services and councils plan care together (STPs: "
              "Sustainability and Transformation Partnerships). It also has 33 boroughs.")
-    areas = compute_areas(geography, level)
+    areas = cached_data.get_area_names(level)
     area_code = filters.render_url_selectbox(
         "Which part of London" if level == "stp" else "Which borough", list(areas), key="summary_area",
         format_func=areas.get, default=filters.selected(level))
@@ -90,21 +81,27 @@ def render_area_chart(definition, *, area_level: str, area_code: str, period: st
     """A line chart of the area and London over time, what it shows in words, and its numbers; False when
     the area has no figures to draw (the caller then tries the domain's next indicator)."""
     try:
-        values = cached_data.get_indicator_values(definition.id, levels=CHART_LEVELS)
+        panel = cached_data.get_chart_panel(build_summary_panel, definition.id, levels=CHART_LEVELS,
+                                            area_level=area_level, area_code=area_code, period=period)
     except IndicatorUnavailable:
         return False
+    if panel is None:
+        return False
+    layout.render_chart_panel(panel, key=f"summary_chart_{definition.id}",
+                              file_name=f"atscale-{definition.id}-{area_code}-and-london.csv")
+    return True
+
+
+def build_summary_panel(values: pd.DataFrame, definition, *, area_level: str, area_code: str,
+                        period: str) -> charts.ChartPanel | None:
+    """The area's chart, its plain description and its numbers; None when the area has no figures to draw."""
     rows = compute_chart_rows(values, area_level=area_level, area_code=area_code, period=period)
     if not _has_figures(rows, area_code):
-        return False
-    description = cached_data.get_text(compute_chart_description, definition, rows, area_code=area_code,
-                                       area_level=area_level, period=period)
-    layout.render_chart(cached_data.get_figure(build_summary_chart, rows, definition, area_code=area_code),
-                        key=f"summary_chart_{definition.id}", alt=description)
-    with st.expander("The numbers behind this chart"):
-        layout.render_table(compute_chart_table(rows, definition, area_code=area_code),
-                            key=f"summary_numbers_{definition.id}",
-                            file_name=f"atscale-{definition.id}-{area_code}-and-london.csv")
-    return True
+        return None
+    return charts.ChartPanel(
+        build_summary_chart(rows, definition, area_code=area_code),
+        compute_chart_description(definition, rows, area_code=area_code, area_level=area_level, period=period),
+        compute_chart_table(rows, definition, area_code=area_code))
 
 
 def build_summary_chart(rows: pd.DataFrame, definition, *, area_code: str):

@@ -24,7 +24,7 @@ def render_domain_tile(domain: Domain, definitions: tuple[IndicatorDefinition, .
         if shown_period is None:
             st.write("**No figure** for this area of work in these data.")
             return
-        headline = compute_headline(values, definition, area_code="LDN", period=shown_period)
+        headline = cached_data.get_computed(compute_headline, values, definition, area_code="LDN", period=shown_period)
         st.metric(definition.name, headline.text, delta=headline.change_text or None,
                   delta_color="normal" if definition.direction == "higher_is_better" else "off",
                   help=definition.description)

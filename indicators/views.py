@@ -106,3 +106,16 @@ def latest_period_with_values(values: pd.DataFrame, period: str) -> str | None:
     if earlier:
         return earlier[-1]
     return available[0] if available else None
+
+
+AREA_NAME_COLUMNS = {"stp": ("stp_code", "stp_name"), "borough": ("borough_code", "borough_name")}
+
+
+def compute_area_names(geography: pd.DataFrame, level: str, *, stp_code: str | None = None) -> dict[str, str]:
+    """Code -> name of every STP or borough ("stp" / "borough") with practices, sorted by name; stp_code keeps
+    that STP's areas only."""
+    code, name = AREA_NAME_COLUMNS[level]
+    rows = geography if stp_code is None else geography[geography["stp_code"] == stp_code]
+    areas = rows[[code, name]].drop_duplicates(code)
+    areas = areas[areas[code] != ""].sort_values(name, kind="stable")
+    return dict(zip(areas[code], areas[name]))

@@ -1,12 +1,13 @@
 """Time the dashboard without a browser (Streamlit's AppTest), at London and at England scale.
 
 For each dataset it measures, in a process of its own (so caches and memory peaks do not mix):
-- cold start: a new process's first run of the default page, loading and checking every input file,
-  and the same after st.cache_data.clear() (what an edited data file costs);
+- cold start: a new process's first run of the default page, loading and checking every input file (the
+  median of three processes), and the same after the caches are cleared (what an edited data file costs);
 - every page in app_pages/: the median and 90th percentile of warm reruns with the page's main selection
   switched between two values (after each value has been seen once), and the first switch;
 - the reference page benchmarks/reference_app.py (two plain plotly charts) in the same process, so each page
-  is also given as a ratio to it;
+  is also given as a ratio to it. Every page is open in its own session and the reruns are taken in rounds
+  (each page and the reference once a round), so a slow spell of the machine falls on all of them alike;
 - the process's peak memory (resident set size, from getrusage).
 
     python scripts/benchmark.py                           # London demo data (data/) and England-scale data
@@ -78,8 +79,10 @@ class DatasetResult:
     name: str
     data_dir: str
     practices: int = 0
-    cold_start_s: float | None = None
+    cold_start_s: float | None = None  # the median of cold_starts_s
     cold_start_cpu_s: float | None = None
+    cold_starts_s: list[float] = field(default_factory=list)  # one a process
+    cold_starts_cpu_s: list[float] = field(default_factory=list)
     cold_start_memory_mb: float | None = None
     cold_cleared_s: float | None = None
     peak_memory_mb: float | None = None
@@ -131,65 +134,72 @@ def _main_selection(at, page_name: str) -> str | None:
     return "indicator" if any(box.key == "indicator" for box in at.selectbox) else None
 
 
-def _time_switching(at, key: str, timing: Timing, runs: int, warmup: int) -> None:
-    """First switch, then `warmup` untimed and `runs` timed switches between the same two options."""
-    start = at.selectbox(key=key).index or 0
-    positions = (1 if start == 0 else 0, start)
-    timing.selection = key
-    for number in range(1 + warmup + runs):
-        _select_by_position(at, key, positions[number % 2])
-        elapsed, cpu = _run_timed(at)
-        if number == 0:
-            timing.first_ms = elapsed
-        elif number > warmup:
-            timing.samples_ms.append(elapsed)
-            timing.cpu_ms.append(cpu)
+@dataclass
+class PageSession:
+    """One page open in an AppTest session of its own, switched between two values of its main selection."""
+    timing: Timing
+    at: object = None
+    key: str | None = None
+    positions: tuple[int, int] = (0, 0)
+    switches: int = 0
+
+    def rerun(self) -> tuple[float, float]:
+        """Switch to the other value (a plain rerun when the page has no selection) and time the rerun."""
+        if self.key is not None:
+            _select_by_position(self.at, self.key, self.positions[self.switches % 2])
+            self.switches += 1
+        return _run_timed(self.at)
 
 
-def measure_reference(runs: int, warmup: int) -> Timing:
+def open_session(label: str, script: Path, page_name: str | None, key: str | None, warmup: int) -> PageSession:
+    """Open the page, time its first switch, then switch `warmup` more times untimed (each value seen once)."""
     from streamlit.testing.v1 import AppTest
 
-    timing = Timing(REFERENCE_LABEL)
+    session = PageSession(Timing(label))
     try:
-        at = AppTest.from_file(str(REFERENCE_APP), default_timeout=TIMEOUT_S)
-        _run_timed(at)
-        _time_switching(at, "reference_series", timing, runs, warmup)
+        session.at = AppTest.from_file(str(script), default_timeout=TIMEOUT_S)
+        _run_timed(session.at)
+        if page_name is not None:
+            session.at.switch_page(f"app_pages/{page_name}")
+            _run_timed(session.at)
+            key = _main_selection(session.at, page_name)
+        session.key = key
+        session.timing.selection = key or "(none: plain rerun)"
+        if key is not None:
+            start = session.at.selectbox(key=key).index or 0
+            session.positions = (1 if start == 0 else 0, start)
+            session.timing.first_ms = session.rerun()[0]
+        for _ in range(warmup):
+            session.rerun()
     except Exception as error:  # noqa: BLE001 - reported as an error row, never a crash
-        timing.error = f"{type(error).__name__}: {error}"
-    return timing
+        session.timing.error = f"{type(error).__name__}: {error}"
+    session.timing.peak_memory_mb = _peak_memory_mb()
+    return session
 
 
-def measure_page(page_name: str, label: str, runs: int, warmup: int) -> Timing:
-    from streamlit.testing.v1 import AppTest
-
-    timing = Timing(label)
-    try:
-        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
-        _run_timed(at)
-        at.switch_page(f"app_pages/{page_name}")
-        _run_timed(at)
-        key = _main_selection(at, page_name)
-        if key is None:
-            timing.selection = "(none: plain rerun)"
-            for number in range(warmup + runs):
-                elapsed, cpu = _run_timed(at)
-                if number >= warmup:
-                    timing.samples_ms.append(elapsed)
-                    timing.cpu_ms.append(cpu)
-        else:
-            _time_switching(at, key, timing, runs, warmup)
-    except Exception as error:  # noqa: BLE001 - reported as an error row, never a crash
-        timing.error = f"{type(error).__name__}: {error}"
-    timing.peak_memory_mb = _peak_memory_mb()
-    return timing
+def time_interleaved(sessions: list[PageSession], runs: int) -> None:
+    """`runs` rounds, each rerunning every page once in turn: a slow spell of the machine (another process, a
+    busy host) then lands on every page and on the reference alike, not on whichever page was being timed."""
+    for _ in range(runs):
+        for session in sessions:
+            if session.timing.error:
+                continue
+            try:
+                elapsed, cpu = session.rerun()
+            except Exception as error:  # noqa: BLE001
+                session.timing.error = f"{type(error).__name__}: {error}"
+                continue
+            session.timing.samples_ms.append(elapsed)
+            session.timing.cpu_ms.append(cpu)
 
 
 def _peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
-def run_worker(name: str, data_dir: Path, runs: int, warmup: int, pages: list[str] | None = None) -> DatasetResult:
-    """All the figures for one dataset; run in a fresh process (see main)."""
+def run_worker(name: str, data_dir: Path, runs: int, warmup: int, pages: list[str] | None = None, *,
+               cold_only: bool = False) -> DatasetResult:
+    """All the figures for one dataset (only the cold start when cold_only); run in a fresh process (see main)."""
     from streamlit.testing.v1 import AppTest
 
     result = DatasetResult(name, str(data_dir))
@@ -200,7 +210,10 @@ def run_worker(name: str, data_dir: Path, runs: int, warmup: int, pages: list[st
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
         _run_timed(at)
         result.cold_start_s, result.cold_start_cpu_s = time.perf_counter() - started, time.process_time() - cpu
+        result.cold_starts_s, result.cold_starts_cpu_s = [result.cold_start_s], [result.cold_start_cpu_s]
         result.cold_start_memory_mb = _peak_memory_mb()
+        if cold_only:
+            return result
 
         import streamlit as st
 
@@ -212,18 +225,11 @@ def run_worker(name: str, data_dir: Path, runs: int, warmup: int, pages: list[st
     except Exception as error:  # noqa: BLE001
         result.error = f"cold start failed: {type(error).__name__}: {error}"
 
-    # The reference is timed before and after the pages, so a change in the machine's load shows in both.
-    half = max(1, runs // 2)
-    reference = measure_reference(half, warmup)
-    for page_name, label in page_titles().items():
-        if pages is not None and page_name not in pages:
-            continue
-        result.pages.append(measure_page(page_name, f"{label} ({page_name})", runs, warmup))
-    later = measure_reference(runs - half if runs > 1 else 1, warmup)
-    reference.samples_ms += later.samples_ms
-    reference.cpu_ms += later.cpu_ms
-    reference.error = reference.error or later.error
-    result.reference = reference
+    reference = open_session(REFERENCE_LABEL, REFERENCE_APP, None, "reference_series", warmup)
+    sessions = [open_session(f"{label} ({page_name})", APP, page_name, None, warmup)
+                for page_name, label in page_titles().items() if pages is None or page_name in pages]
+    time_interleaved([reference, *sessions], runs)
+    result.reference, result.pages = reference.timing, [session.timing for session in sessions]
     result.peak_memory_mb = _peak_memory_mb()
     return result
 
@@ -240,8 +246,23 @@ def ensure_england_data(folder: Path, practices: int | None) -> None:
     subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
+def measure_dataset(name: str, data_dir: Path, runs: int, warmup: int, scratch: Path, pages: list[str] | None,
+                    cold_starts: int) -> DatasetResult:
+    """One process measuring everything, then more processes timing only the cold start; the cold start
+    reported is the median over all of them (a single new process varies by a few tenths of a second)."""
+    result = measure_in_subprocess(name, data_dir, runs, warmup, scratch, pages)
+    for _ in range(cold_starts - 1):
+        extra = measure_in_subprocess(name, data_dir, runs, warmup, scratch, pages, cold_only=True)
+        result.cold_starts_s += extra.cold_starts_s
+        result.cold_starts_cpu_s += extra.cold_starts_cpu_s
+    if result.cold_starts_s:
+        result.cold_start_s = statistics.median(result.cold_starts_s)
+        result.cold_start_cpu_s = statistics.median(result.cold_starts_cpu_s)
+    return result
+
+
 def measure_in_subprocess(name: str, data_dir: Path, runs: int, warmup: int, scratch: Path,
-                          pages: list[str] | None = None) -> DatasetResult:
+                          pages: list[str] | None = None, *, cold_only: bool = False) -> DatasetResult:
     result_file = scratch / f"{name}.json"
     env = {**os.environ, "ATSCALE_DATA_DIR": str(data_dir), "ATSCALE_FORUM_DIR": str(scratch / f"forum-{name}"),
            "ATSCALE_FACILITATOR_PASSCODE": "benchmark-only-passcode"}
@@ -250,6 +271,8 @@ def measure_in_subprocess(name: str, data_dir: Path, runs: int, warmup: int, scr
                "--runs", str(runs), "--warmup", str(warmup), "--result", str(result_file)]
     if pages is not None:
         command += ["--pages", ",".join(pages)]
+    if cold_only:
+        command.append("--cold-only")
     completed = subprocess.run(command, check=False, cwd=ROOT, env=env, capture_output=True, text=True)
     if completed.returncode != 0 or not result_file.exists():
         tail = (completed.stderr or completed.stdout).strip().splitlines()[-1:] or ["no output"]
@@ -293,11 +316,11 @@ def format_markdown(results: list[DatasetResult], *, runs: int) -> str:
     """A summary table (cold start, memory), then one table of warm reruns per dataset."""
     heading = ["Measure", *(f"{r.name.capitalize()} ({r.practices:,} practices)" for r in results)]
     summary = [heading + ["Target"]]
-    summary.append(["Cold start: new process, default page (s)"]
-                   + [_seconds(r.cold_start_s, r.error) for r in results]
+    summary.append(["Cold start: new process, default page (s): median (range)"]
+                   + [_cold_starts(r) for r in results]
                    + [", ".join(f"{r.name.capitalize()} {_target(r.name, 'cold_s', 's')}" for r in results
                                 if r.name in TARGETS)])
-    summary.append(["Cold start: CPU time of that first run (s)"]
+    summary.append(["Cold start: CPU time of that first run (s), median"]
                    + [_seconds(r.cold_start_cpu_s, r.error) for r in results] + [""])
     summary.append(["Cold start: caches cleared, default page (s)"]
                    + [_seconds(r.cold_cleared_s, r.error) for r in results] + [""])
@@ -318,13 +341,22 @@ def format_markdown(results: list[DatasetResult], *, runs: int) -> str:
             rows.append([f"error: {result.error.replace('|', '/')[:150]}", "", "", "", "", "", ""])
         lines += [""] + _table(rows)
     lines += ["", (f"Each page: {runs} timed reruns with its main selection switched between two values (each "
-                   "value shown once before timing); \"first switch\" is the first time the second value is "
-                   "shown. CPU is the process's CPU time, which other load on the machine changes less than "
-                   "wall-clock time. Each dataset is measured in a process of its own.")]
+                   "value shown once before timing), taken in rounds of every page and the reference once; "
+                   "\"first switch\" is the first time the second value is shown. CPU is the process's CPU time, "
+                   "which other load on the machine changes less than wall-clock time. Each dataset is measured "
+                   "in a process of its own.")]
     for result in results:
         if result.error:
             lines.append(f"{result.name}: {result.error}")
     return "\n".join(lines) + "\n"
+
+
+def _cold_starts(result: DatasetResult) -> str:
+    text = _seconds(result.cold_start_s, result.error)
+    if len(result.cold_starts_s) > 1:
+        runs = result.cold_starts_s
+        text += f" ({min(runs):.2f}–{max(runs):.2f}, {len(runs)} processes)"
+    return text
 
 
 def _seconds(value: float | None, error: str) -> str:
@@ -346,7 +378,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="also write the raw figures as JSON")
     parser.add_argument("--pages", type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
                         help="only these files of app_pages/, comma-separated (default: every page)")
+    parser.add_argument("--cold-starts", type=int, help="new processes whose cold start is timed; the median is "
+                        "reported (default 3, 1 with --quick)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--cold-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -354,13 +389,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.runs = 2 if args.quick else 10
     if args.warmup is None:
         args.warmup = 0 if args.quick else 1
+    if args.cold_starts is None:
+        args.cold_starts = 1 if args.quick else 3
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
-        result = run_worker(args.worker, args.data_dir, args.runs, args.warmup, args.pages)
+        result = run_worker(args.worker, args.data_dir, args.runs, args.warmup, args.pages, cold_only=args.cold_only)
         args.result.write_text(json.dumps(asdict(result)), encoding="utf-8")
         return 0
 
@@ -379,7 +416,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, folder in datasets:
             print(f"Measuring {name} ({folder}) ...", file=sys.stderr, flush=True)
             results.insert(len(results) if name == "england" else 0,
-                           measure_in_subprocess(name, folder, args.runs, args.warmup, scratch, args.pages))
+                           measure_dataset(name, folder, args.runs, args.warmup, scratch, args.pages,
+                                           args.cold_starts))
     table = format_markdown(results, runs=args.runs)
     print(table)
     if args.markdown:
