@@ -48,6 +48,6 @@ else:
         alt=cached_data.get_computed(charts.describe_funnel, practices, definition, london_value=london_value))
 
 st.subheader("Trend")
-trend = cached_data.get_chart_panel(charts.build_trend_panel, definition.id, levels=("borough", "stp", "london"),
+trend = cached_data.get_view(charts.build_trend_panel, definition.id, levels=("borough", "stp", "london"),
                                     stp_code=borough["stp_code"], areas=(borough_code, borough["stp_code"], "LDN"))
 layout.render_chart_panel(trend, key="borough_trend", file_name=f"atscale-{definition.id}-{borough_code}-trend.csv")

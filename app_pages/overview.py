@@ -4,7 +4,6 @@ import streamlit as st
 from components import cached_data, charts, filters, layout, maps
 from components.tiles import render_domain_tile
 from indicators.compute import IndicatorUnavailable
-from indicators.views import latest_period_with_values
 
 config, data = layout.require_inputs()
 layout.render_page_header(
@@ -24,21 +23,19 @@ for tile, domain in zip(tiles, config.domains.values()):
 definition = config.indicator(filters.selected("indicator"))
 st.header(f"The five STPs: {definition.name}")
 try:
-    values = cached_data.get_indicator_values(definition.id, levels=("stp", "london"))
+    stps = cached_data.get_view(charts.build_comparison_panel, definition.id, levels=("stp", "london"),
+                                       period=period)
 except IndicatorUnavailable as reason:
     st.info(f"No figure for this indicator. {reason}")
     st.stop()
-shown_period = latest_period_with_values(values, period)
-if shown_period != period and shown_period is not None:
+if stps is None:
+    st.info("No figure for this indicator in these data.")
+    st.stop()
+shown_period = stps.period
+if shown_period != period:
     st.info(f"There are no figures for {filters.format_period(period)}; showing {filters.format_period(shown_period)}.")
-current = values[values["period"] == shown_period]
-london_value = current.loc[current["level"] == "london", "value"].iloc[0] if shown_period else float("nan")
-stps = current[current["level"] == "stp"]
-layout.render_chart(
-    cached_data.get_figure(charts.build_area_comparison_figure, stps, definition, benchmark_value=london_value),
-    key="overview_stps", alt=cached_data.get_computed(charts.describe_area_comparison, stps, definition, london_value))
-layout.render_table(cached_data.get_display_table(current, definition), key="overview_stps",
-                    file_name=f"atscale-{definition.id}-stps-{shown_period}.csv")
+layout.render_chart(stps.figure, key="overview_stps", alt=stps.alt)
+layout.render_table(stps.table, key="overview_stps", file_name=f"atscale-{definition.id}-stps-{shown_period}.csv")
 
 st.header(f"The 33 boroughs: {definition.name}")
 boroughs = cached_data.get_indicator_values(definition.id, levels=("borough",), period=shown_period)

@@ -10,7 +10,7 @@ period, geography = filters.selected("period"), data.geography
 header = st.container()
 in_borough = geography[geography["borough_code"] == filters.selected("borough")].sort_values("practice_name")
 code = practice_views.render_practice_picker(
-    geography, default_code=in_borough["practice_code"].iloc[0] if len(in_borough) else None)
+    default_code=in_borough["practice_code"].iloc[0] if len(in_borough) else None)
 practice = geography[geography["practice_code"] == code].iloc[0]
 with header:
     layout.render_page_header(f"Practice view: {layout.escape_markdown(practice['practice_name'])}",

@@ -3,7 +3,6 @@ import streamlit as st
 
 from components import cached_data, charts, filters, layout
 from indicators.compute import IndicatorUnavailable
-from indicators.views import compute_mix, latest_period_with_values
 
 config, data = layout.require_inputs()
 stp_code, period = filters.selected("stp"), filters.selected("period")
@@ -18,28 +17,24 @@ layout.render_page_header(
 definition = config.indicator(filters.selected("indicator"))
 st.header(f"Boroughs compared: {definition.name}")
 try:
-    values = cached_data.get_indicator_values(definition.id, levels=("borough", "stp", "london"), stp_code=stp_code)
+    boroughs = cached_data.get_view(charts.build_comparison_panel, definition.id,
+                                           levels=("borough", "stp", "london"), stp_code=stp_code, period=period)
 except IndicatorUnavailable as reason:
-    values = None
     st.info(f"No figure for this indicator. {reason}")
-if values is not None:
-    shown_period = latest_period_with_values(values, period)
-    current = values[values["period"] == shown_period]
-    london_value = current.loc[current["level"] == "london", "value"].max()
-    boroughs = current[current["level"] != "london"]
-    layout.render_chart(
-        cached_data.get_figure(charts.build_area_comparison_figure, boroughs, definition, benchmark_value=london_value),
-        key="stp_boroughs",
-        alt=cached_data.get_computed(charts.describe_area_comparison, boroughs, definition, london_value))
-    layout.render_table(cached_data.get_display_table(current, definition), key="stp_boroughs",
-                        file_name=f"atscale-{definition.id}-{stp_code}-{shown_period}.csv")
+else:
+    if boroughs is None:
+        st.info("No figure for this indicator in these data.")
+    else:
+        layout.render_chart(boroughs.figure, key="stp_boroughs", alt=boroughs.alt)
+        layout.render_table(boroughs.table, key="stp_boroughs",
+                            file_name=f"atscale-{definition.id}-{stp_code}-{boroughs.period}.csv")
 
 st.header("Trends")
 domain_id = st.selectbox("Area of work", list(config.domains), format_func=lambda d: config.domains[d].name,
                          key="stp_profile_domain")
 for trend_definition in config.indicators_in(domain_id):
     try:
-        trend = cached_data.get_chart_panel(charts.build_trend_panel, trend_definition.id, levels=("stp", "london"),
+        trend = cached_data.get_view(charts.build_trend_panel, trend_definition.id, levels=("stp", "london"),
                                             stp_code=stp_code, areas=(stp_code, "LDN"))
     except IndicatorUnavailable as reason:
         st.info(f"{trend_definition.name}: no figure. {reason}")
@@ -49,19 +44,15 @@ for trend_definition in config.indicators_in(domain_id):
 
 for group in dict.fromkeys(d.mix_group for d in config.indicators if d.mix_group):
     st.header(group)
-    parts = [d for d in config.indicators if d.mix_group == group]
+    parts = tuple(d.id for d in config.indicators if d.mix_group == group)
     try:
-        mix_values = {d.id: cached_data.get_indicator_values(d.id, levels=("borough", "stp", "london"),
-                                                             stp_code=stp_code) for d in parts}
+        mix = cached_data.get_view(charts.build_mix_panel, parts, levels=("borough", "stp", "london"),
+                                          stp_code=stp_code, period=period)
     except IndicatorUnavailable as reason:
         st.info(f"No figure. {reason}")
         continue
-    mix_period = latest_period_with_values(mix_values[parts[0].id], period)
-    mix_values = {i: v[v["period"] == mix_period] for i, v in mix_values.items()}
-    mix = compute_mix(mix_values, parts)
-    layout.render_chart(cached_data.get_figure(charts.build_workforce_mix_figure, mix), key=f"stp_mix_{group}",
-                        alt=cached_data.get_computed(charts.describe_workforce_mix, mix))
-    layout.render_table(mix, key=f"stp_mix_{group}", file_name=f"atscale-mix-{stp_code}.csv")
+    layout.render_chart(mix.figure, key=f"stp_mix_{group}", alt=mix.alt)
+    layout.render_table(mix.table, key=f"stp_mix_{group}", file_name=f"atscale-mix-{stp_code}.csv")
 
 st.header("Primary Care Network maturity")
 maturity = cached_data.get_maturity_grid(stp_code, period)

@@ -19,7 +19,6 @@ import pandas as pd
 import streamlit as st
 
 from components import maps
-from components.charts import ChartPanel
 from indicators import peers
 from indicators.compute import RESULT_COLUMNS, IndicatorUnavailable, compute_indicator_values
 from indicators.datasets import LoadedData, load_data
@@ -179,26 +178,32 @@ def get_indicator_values(indicator_id: str, *, levels: tuple[str, ...] = ("pract
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def _chart_panel(build_name: str, indicator_id: str, levels: tuple[str, ...], stp_code: str | None,
-                 selection: tuple, path: str, folder: str, digest: str, _build) -> tuple[ChartPanel | None, str]:
-    values, reason = _selected_values(indicator_id, levels, None, stp_code, None, path, folder, digest)
-    if values is None:
-        return None, reason
-    return _build(values, _load_config(path, digest).indicator(indicator_id), **dict(selection)), ""
+def _view(build_name: str, indicator_ids: str | tuple[str, ...], levels: tuple[str, ...], stp_code: str | None,
+          selection: tuple, path: str, folder: str, digest: str, _build) -> tuple[object, str]:
+    config, values = _load_config(path, digest), {}
+    for indicator_id in [indicator_ids] if isinstance(indicator_ids, str) else indicator_ids:
+        values[indicator_id], reason = _selected_values(indicator_id, levels, None, stp_code, None, path, folder,
+                                                        digest)
+        if values[indicator_id] is None:
+            return None, reason
+    if isinstance(indicator_ids, str):
+        return _build(values[indicator_ids], config.indicator(indicator_ids), **dict(selection)), ""
+    return _build(values, [config.indicator(i) for i in indicator_ids], **dict(selection)), ""
 
 
-def get_chart_panel(build, indicator_id: str, *, levels: tuple[str, ...], stp_code: str | None = None,
-                    **selection) -> ChartPanel | None:
-    """build(values, definition, **selection): a chart with its sentence and numbers (charts.ChartPanel, or None
-    when there is nothing to draw) from one indicator's values as get_indicator_values(indicator_id, levels=levels,
-    stp_code=stp_code) gives them. Built once per selection, looked up by the selection (no hashing of frames)
-    and shared by every session: never change it. Raises IndicatorUnavailable (with the reason to show)."""
-    panel, reason = _chart_panel(f"{build.__module__}.{build.__qualname__}", indicator_id, tuple(levels), stp_code,
-                                 tuple(sorted(selection.items())), str(config_path()), str(data_dir()),
-                                 _inputs_digest(), build)
+def get_view(build, indicator_ids: str | tuple[str, ...], *, levels: tuple[str, ...], stp_code: str | None = None,
+             **selection):
+    """What a page shows for one selection (a charts.ChartPanel, a headline; None when there is nothing to show),
+    built from values as get_indicator_values(indicator_id, levels=levels, stp_code=stp_code) gives them: for one
+    indicator build(values, definition, **selection), for several build({id: values}, [definitions],
+    **selection). Built once per selection, looked up by the selection (no hashing of frames) and shared by
+    every session: never change it. Raises IndicatorUnavailable (the first reason) when data are missing."""
+    view, reason = _view(f"{build.__module__}.{build.__qualname__}", indicator_ids, tuple(levels), stp_code,
+                         tuple(sorted(selection.items())), str(config_path()), str(data_dir()), _inputs_digest(),
+                         build)
     if reason:
         raise IndicatorUnavailable(reason)
-    return panel
+    return view
 
 
 # cache_resource: at England scale this is ~150,000 rows, which an st.cache_data copy would unpickle on every
@@ -225,6 +230,20 @@ def get_period_values(period: str, indicator_ids: tuple[str, ...]) -> tuple[pd.D
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+def _practice_choices(query: str, path: str, folder: str, digest: str) -> dict[str, str]:
+    geography = _load_data(path, folder, digest).geography
+    return peers.compute_practice_labels(peers.compute_practice_matches(geography, query))
+
+
+def get_practice_choices(query: str) -> dict[str, str]:
+    """Code -> label of the practices matching a search, best match first (every practice, by name, for an empty
+    search): worked out once per search, not on every rerun (England has 6,500 practices)."""
+    return _practice_choices(query, str(config_path()), str(data_dir()), _inputs_digest())
+
+
+# cache_resource: a comparison holds about ten small frames, and unpickling them (an st.cache_data copy) took
+# ~10 ms a rerun; pages only read it. Few entries: each practice viewed adds one.
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _practice_comparison(code: str, period: str, path: str, folder: str, digest: str) -> PracticeComparison:
     config, data = _load_config(path, digest), _load_data(path, folder, digest)
     reasons = peers.compute_no_practice_reasons(config.indicators, config.tables, data.tables, data.unavailable)
@@ -248,7 +267,8 @@ def _practice_comparison(code: str, period: str, path: str, folder: str, digest:
 
 
 def get_practice_comparison(code: str, period: str) -> PracticeComparison:
-    """Everything the practice view shows about one practice in one period, worked out once (indicators.peers)."""
+    """Everything the practice view shows about one practice in one period, worked out once (indicators.peers)
+    and shared by every session: never change it."""
     return _practice_comparison(code, period, str(config_path()), str(data_dir()), _inputs_digest())
 
 

@@ -12,7 +12,7 @@ import plotly.io as pio
 
 from components import palette
 from indicators.statistics import Z_95, Z_998, funnel_limits
-from indicators.views import compute_display_table
+from indicators.views import compute_display_table, compute_mix, latest_period_with_values
 
 
 def _build_chart_template() -> go.layout.Template:
@@ -441,6 +441,31 @@ class ChartPanel:
     figure: go.Figure
     alt: str
     table: pd.DataFrame
+    period: str | None = None  # the period drawn, when the chart shows one (the latest with figures)
+
+
+def build_comparison_panel(values: pd.DataFrame, definition, *, period: str) -> ChartPanel | None:
+    """Every area but London against London, in the latest period up to `period` with figures; the table has
+    London's row too. None when no period has figures."""
+    shown = latest_period_with_values(values, period)
+    if shown is None:
+        return None
+    current = values[values["period"] == shown]
+    london = current.loc[current["level"] == "london", "value"]
+    london_value = float(london.iloc[0]) if len(london) else float("nan")
+    areas = current[current["level"] != "london"]
+    return ChartPanel(build_area_comparison_figure(areas, definition, benchmark_value=london_value),
+                      describe_area_comparison(areas, definition, london_value),
+                      compute_display_table(current, definition), period=shown)
+
+
+def build_mix_panel(values_by_indicator: Mapping[str, pd.DataFrame], definitions: Sequence, *,
+                    period: str) -> ChartPanel:
+    """The parts of a mix (e.g. staff per 1,000 patients by group) as stacked bars, in the latest period up to
+    `period` in which the first part has figures."""
+    shown = latest_period_with_values(values_by_indicator[definitions[0].id], period)
+    mix = compute_mix({i: v[v["period"] == shown] for i, v in values_by_indicator.items()}, list(definitions))
+    return ChartPanel(build_workforce_mix_figure(mix), describe_workforce_mix(mix), mix, period=shown)
 
 
 def build_trend_panel(values: pd.DataFrame, definition, *, areas: Sequence[str]) -> ChartPanel:

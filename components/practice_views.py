@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from components import filters, layout
+from components import cached_data, filters, layout
 from indicators import peers
 
 SEARCH_HELP = ("Type part of the practice's name, its ODS code or its postcode. The ODS code is the code the NHS "
@@ -26,31 +26,21 @@ PEER_HELP = ("The practices this practice is ranked among. Similar size: a regis
              "practice's. Similar deprivation: the same deprivation decile or the next one either side.")
 
 
-def _practice_labels(practices: pd.DataFrame) -> dict[str, str]:
-    """Code -> "Name (CODE, SE1, Southwark)", the label shown in the practice list."""
-    district = practices["postcode_district"].fillna("").astype(str)
-    district = district.where(district == "", ", " + district)
-    labels = (practices["practice_name"].astype(str) + " (" + practices["practice_code"].astype(str) + district
-              + ", " + practices["borough_name"].astype(str) + ")")
-    return dict(zip(practices["practice_code"].astype(str), labels))
-
-
-def render_practice_picker(practices: pd.DataFrame, *, default_code: str | None) -> str | None:
+def render_practice_picker(*, default_code: str | None) -> str | None:
     """A search box and a selectbox of the matching practices; the chosen code is kept in the URL as `practice`."""
     query = st.text_input("Find a practice by name, ODS code or postcode", key="practice_search", help=SEARCH_HELP)
-    matches = peers.compute_practice_matches(practices, query)
-    if matches.empty:
+    labels = cached_data.get_practice_choices(query)
+    if not labels:
         st.warning(f"No practice matches “{layout.escape_markdown(query.strip())}”. Check the spelling, or try part "
                    "of the name, the ODS code or the first half of the postcode. Every practice is listed below.",
                    icon="🔎")
-        matches = peers.compute_practice_matches(practices, "")
+        labels = cached_data.get_practice_choices("")
     elif query.strip():
-        st.markdown(f"{len(matches):,} {'practice matches' if len(matches) == 1 else 'practices match'}.")
+        st.markdown(f"{len(labels):,} {'practice matches' if len(labels) == 1 else 'practices match'}.")
     wanted = st.query_params.get("practice")
-    if wanted and wanted not in set(practices["practice_code"]):
+    if wanted and wanted not in cached_data.get_practice_choices(""):
         st.warning(f"The practice in the link ({layout.escape_markdown(wanted)}) is not in this data; "
                    "choose a practice below.", icon="🔎")
-    labels = _practice_labels(matches)
     return filters.render_url_selectbox("Practice", list(labels), key="practice", format_func=labels.get,
                                         default=default_code, help="The practice shown on this page.")
 

@@ -81,7 +81,7 @@ def render_area_chart(definition, *, area_level: str, area_code: str, period: st
     """A line chart of the area and London over time, what it shows in words, and its numbers; False when
     the area has no figures to draw (the caller then tries the domain's next indicator)."""
     try:
-        panel = cached_data.get_chart_panel(build_summary_panel, definition.id, levels=CHART_LEVELS,
+        panel = cached_data.get_view(build_summary_panel, definition.id, levels=CHART_LEVELS,
                                             area_level=area_level, area_code=area_code, period=period)
     except IndicatorUnavailable:
         return False

@@ -4,7 +4,7 @@ import streamlit as st
 from components import cached_data, filters
 from indicators.compute import IndicatorUnavailable
 from indicators.definitions import Domain, IndicatorDefinition
-from indicators.views import compute_headline, latest_period_with_values
+from indicators.views import compute_latest_headline
 
 
 def render_domain_tile(domain: Domain, definitions: tuple[IndicatorDefinition, ...], period: str | None) -> None:
@@ -16,15 +16,15 @@ def render_domain_tile(domain: Domain, definitions: tuple[IndicatorDefinition, .
             return
         definition = definitions[0]
         try:
-            values = cached_data.get_indicator_values(definition.id, levels=("london",))
+            latest = cached_data.get_view(compute_latest_headline, definition.id, levels=("london",),
+                                          area_code="LDN", period=period) if period else None
         except IndicatorUnavailable as reason:
             st.write(f"**No figure.** {reason}")
             return
-        shown_period = latest_period_with_values(values, period) if period else None
-        if shown_period is None:
+        if latest is None:
             st.write("**No figure** for this area of work in these data.")
             return
-        headline = cached_data.get_computed(compute_headline, values, definition, area_code="LDN", period=shown_period)
+        headline, shown_period = latest
         st.metric(definition.name, headline.text, delta=headline.change_text or None,
                   delta_color="normal" if definition.direction == "higher_is_better" else "off",
                   help=definition.description)

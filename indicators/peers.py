@@ -98,6 +98,15 @@ def is_postcode_match(query: str, district: str) -> bool:
     return area == actual[0] and (not number or number == actual[1]) and (not letter or letter == actual[2])
 
 
+def compute_practice_labels(practices: pd.DataFrame) -> dict[str, str]:
+    """Code -> "Name (CODE, SE1, Southwark)", the label shown in the practice list, in the frame's order."""
+    district = practices["postcode_district"].fillna("").astype(str)
+    district = district.where(district == "", ", " + district)
+    labels = (practices["practice_name"].astype(str) + " (" + practices["practice_code"].astype(str) + district
+              + ", " + practices["borough_name"].astype(str) + ")")
+    return dict(zip(practices["practice_code"].astype(str), labels))
+
+
 def compute_practice_matches(practices: pd.DataFrame, query: str) -> pd.DataFrame:
     """Practices matching a search, best first, with a `matched_on` column in words.
 

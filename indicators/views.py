@@ -49,6 +49,16 @@ def compute_headline(values: pd.DataFrame, definition: IndicatorDefinition, *, a
     return Headline(value, definition.format_value(value), target_text, met, change_text)
 
 
+def compute_latest_headline(values: pd.DataFrame, definition: IndicatorDefinition, *, area_code: str,
+                            period: str) -> tuple[Headline, str] | None:
+    """The area's headline in the latest period up to `period` with figures, and that period; None when no
+    period has figures."""
+    shown = latest_period_with_values(values, period)
+    if shown is None:
+        return None
+    return compute_headline(values, definition, area_code=area_code, period=shown), shown
+
+
 def compute_display_table(values: pd.DataFrame, definition: IndicatorDefinition) -> pd.DataFrame:
     """Values as a reader sees them: area, figure, interval, comparison in words, counts behind it."""
     def interval(row) -> str:
