@@ -49,5 +49,5 @@ else:
 
 st.subheader("Trend")
 trend = cached_data.get_view(charts.build_trend_panel, definition.id, levels=("borough", "stp", "london"),
-                                    stp_code=borough["stp_code"], areas=(borough_code, borough["stp_code"], "LDN"))
+                             stp_code=borough["stp_code"], areas=(borough_code, borough["stp_code"], "LDN"))
 layout.render_chart_panel(trend, key="borough_trend", file_name=f"atscale-{definition.id}-{borough_code}-trend.csv")

@@ -4,7 +4,7 @@ from datetime import date
 import streamlit as st
 
 from components import cached_data, filters, layout
-from reports import briefing, figures
+from reports import figures
 
 config, data = layout.require_inputs()
 stp_code, period = filters.selected("stp"), filters.selected("period")
@@ -23,6 +23,8 @@ st.markdown("The pack is an A4 PDF with large print. It has:\n"
             "Every page names the data source, says whether the figures are real or illustrative, and is dated.")
 
 if st.button("Make the briefing pack (PDF)", key="briefing_make", type="primary", icon="🖨️"):
+    from reports import briefing  # the PDF library takes ~25 MB of memory: loaded when a pack is first made
+
     with st.status(f"Making the briefing pack for {stp_name}…", expanded=True) as status:
         progress = st.progress(0.0, text="Gathering figures…")
         pack = briefing.compute_briefing_pack(

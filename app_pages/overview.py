@@ -24,7 +24,7 @@ definition = config.indicator(filters.selected("indicator"))
 st.header(f"The five STPs: {definition.name}")
 try:
     stps = cached_data.get_view(charts.build_comparison_panel, definition.id, levels=("stp", "london"),
-                                       period=period)
+                                period=period)
 except IndicatorUnavailable as reason:
     st.info(f"No figure for this indicator. {reason}")
     st.stop()

@@ -17,17 +17,17 @@ layout.render_page_header(
 definition = config.indicator(filters.selected("indicator"))
 st.header(f"Boroughs compared: {definition.name}")
 try:
-    boroughs = cached_data.get_view(charts.build_comparison_panel, definition.id,
-                                           levels=("borough", "stp", "london"), stp_code=stp_code, period=period)
+    boroughs = cached_data.get_view(charts.build_comparison_panel, definition.id, levels=("borough", "stp", "london"),
+                                    stp_code=stp_code, period=period)
+    no_figure = "" if boroughs else "No figure for this indicator in these data."
 except IndicatorUnavailable as reason:
-    st.info(f"No figure for this indicator. {reason}")
+    boroughs, no_figure = None, f"No figure for this indicator. {reason}"
+if boroughs is None:
+    st.info(no_figure)
 else:
-    if boroughs is None:
-        st.info("No figure for this indicator in these data.")
-    else:
-        layout.render_chart(boroughs.figure, key="stp_boroughs", alt=boroughs.alt)
-        layout.render_table(boroughs.table, key="stp_boroughs",
-                            file_name=f"atscale-{definition.id}-{stp_code}-{boroughs.period}.csv")
+    layout.render_chart(boroughs.figure, key="stp_boroughs", alt=boroughs.alt)
+    layout.render_table(boroughs.table, key="stp_boroughs",
+                        file_name=f"atscale-{definition.id}-{stp_code}-{boroughs.period}.csv")
 
 st.header("Trends")
 domain_id = st.selectbox("Area of work", list(config.domains), format_func=lambda d: config.domains[d].name,
@@ -35,7 +35,7 @@ domain_id = st.selectbox("Area of work", list(config.domains), format_func=lambd
 for trend_definition in config.indicators_in(domain_id):
     try:
         trend = cached_data.get_view(charts.build_trend_panel, trend_definition.id, levels=("stp", "london"),
-                                            stp_code=stp_code, areas=(stp_code, "LDN"))
+                                     stp_code=stp_code, areas=(stp_code, "LDN"))
     except IndicatorUnavailable as reason:
         st.info(f"{trend_definition.name}: no figure. {reason}")
         continue
@@ -47,7 +47,7 @@ for group in dict.fromkeys(d.mix_group for d in config.indicators if d.mix_group
     parts = tuple(d.id for d in config.indicators if d.mix_group == group)
     try:
         mix = cached_data.get_view(charts.build_mix_panel, parts, levels=("borough", "stp", "london"),
-                                          stp_code=stp_code, period=period)
+                                   stp_code=stp_code, period=period)
     except IndicatorUnavailable as reason:
         st.info(f"No figure. {reason}")
         continue

@@ -2,8 +2,6 @@
 import re
 from dataclasses import dataclass
 
-from textstat.textstat import textstatistics
-
 from indicators.glossary import compute_acronym_expansions
 
 MAX_READING_GRADE = 8.0
@@ -37,8 +35,11 @@ class PlainLanguageProblem:
 def compute_reading_grade(text: str) -> float:
     """Flesch-Kincaid grade of the text (school year in the US; 8 is a reading age of 13 to 14).
 
-    Counted by textstat with its offline Pyphen syllable counts, so no download is ever attempted.
+    Counted by textstat with its offline Pyphen syllable counts, so no download is ever attempted. textstat is
+    imported here, not with the module: it takes ~75 MB, and the pages use only this module's other checks.
     """
+    from textstat.textstat import textstatistics
+
     if not text.strip():
         return 0.0
     statistics = textstatistics()
