@@ -1,5 +1,6 @@
 """Presenter mode: the deck from slides.yaml, one slide drawn in large type, and the next / previous controls."""
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -166,6 +167,12 @@ def build_slide_figure(build, *args, **kwargs) -> go.Figure:
     return build_presentation_figure(build(*args, **kwargs))
 
 
+def build_slide_comparison_panel(values: pd.DataFrame, definition, *, period: str) -> charts.ChartPanel | None:
+    """charts.build_comparison_panel (the STPs against London) with its figure restyled for a projector."""
+    panel = charts.build_comparison_panel(values, definition, period=period)
+    return None if panel is None else replace(panel, figure=build_presentation_figure(panel.figure))
+
+
 def build_presentation_figure(figure: go.Figure, *, height: int = CHART_HEIGHT) -> go.Figure:
     """A dashboard figure restyled for a projector: larger text everywhere, fixed height."""
     figure.update_layout(font_size=PRESENTER_FONT_SIZE, title_font_size=PRESENTER_TITLE_SIZE,
@@ -260,19 +267,14 @@ def render_stp_comparison(slide: Slide, config: AppConfig, data: LoadedData) -> 
     definition = config.indicator(slide.indicator)
     _render_headline(slide, config, data, fallback=f"{definition.name}: the five STPs")
     try:
-        values = cached_data.get_indicator_values(definition.id, levels=("stp", "london"))
+        stps = cached_data.get_view(build_slide_comparison_panel, definition.id, levels=("stp", "london"),
+                                    period=_latest_period(data))
     except IndicatorUnavailable:
         return  # the headline has said why
-    period = latest_period_with_values(values, _latest_period(data))
-    current = values[values["period"] == period]
-    london = current.loc[current["level"] == "london", "value"]
-    london_value = float(london.iloc[0]) if len(london) else None
-    stps = current[current["level"] == "stp"]
-    figure = cached_data.get_figure(build_slide_figure, charts.build_area_comparison_figure, stps, definition,
-                                    benchmark_value=london_value)
-    layout.render_chart(figure, key=f"presenter_chart_{slide.number}",
-                        alt=cached_data.get_computed(charts.describe_area_comparison, stps, definition, london_value))
-    _render_numbers(cached_data.get_display_table(current, definition), slide=slide, name=definition.id)
+    if stps is None:
+        return
+    layout.render_chart(stps.figure, key=f"presenter_chart_{slide.number}", alt=stps.alt)
+    _render_numbers(stps.table, slide=slide, name=definition.id)
 
 
 def render_trend(slide: Slide, config: AppConfig, data: LoadedData) -> None:
