@@ -2,20 +2,12 @@
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).parents[2]
 SMALL = ROOT / "tests" / "fixtures" / "small"
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
 CORE_PAGES = ["overview.py", "stp_profile.py", "borough_explorer.py", "data_and_indicators.py"]
-
-
-@pytest.fixture(autouse=True)
-def clear_caches():
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
 
 
 def open_page(page: str) -> AppTest:

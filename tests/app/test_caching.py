@@ -3,8 +3,6 @@ for that selection, yet an edited data file shows on the very next rerun."""
 import shutil
 from pathlib import Path
 
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from components import charts
@@ -12,13 +10,6 @@ from indicators import datasets
 
 ROOT = Path(__file__).parents[2]
 SMALL = ROOT / "tests" / "fixtures" / "small"
-
-
-@pytest.fixture(autouse=True)
-def clear_caches():
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
 
 
 def open_page(page: str, **query) -> AppTest:

@@ -3,7 +3,6 @@ import json
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).parents[2]
@@ -23,13 +22,6 @@ PAGE_TITLES = {
     "forum_plenary.py": "Forum: plenary",
     "forum_table.py": "Forum: your table",
 }
-
-
-@pytest.fixture(autouse=True)
-def clear_caches():
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
 
 
 def open_app(page: str | None = None, **query) -> AppTest:

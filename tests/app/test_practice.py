@@ -3,7 +3,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from components.layout import escape_markdown
@@ -18,13 +17,6 @@ REAL_FILES = [
     REALDATA / "nhs-payments-to-general-practice_2018-19_england.csv",
     REALDATA / "pcn-workforce_2020-03_england.csv",
 ]
-
-
-@pytest.fixture(autouse=True)
-def clear_caches():
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
 
 
 def open_practice_page(**query) -> AppTest:
