@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from components import palette
+from forum.models import MATURITY_DOMAINS
 from indicators.statistics import Z_95, Z_998, funnel_limits
 from indicators.views import compute_display_table, compute_mix, latest_period_with_values
 
@@ -35,13 +36,7 @@ LEVEL_NAMES = {
 }
 LEVEL_ORDER = ("practice", "pcn", "borough", "stp", "london")
 STAFF_GROUP_ORDER = ("GP", "Nurses", "Other direct patient care", "Admin")
-MATURITY_DOMAIN_ORDER = (
-    "Leadership, planning and partnerships",
-    "Use of data and population health management",
-    "Integrating care",
-    "Managing resources",
-    "Working with people and communities",
-)
+MATURITY_DOMAIN_ORDER = tuple(domain.label for domain in MATURITY_DOMAINS)  # the forum's list is the only one
 MATURITY_SCORE_LABELS = {1: "1 not started", 2: "2", 3: "3", 4: "4", 5: "5 fully embedded"}
 NOT_SHOWN_REASON = "too few to give a reliable figure"
 NO_LIMITS_TEXT = {

@@ -37,10 +37,6 @@ def render_practice_picker(*, default_code: str | None) -> str | None:
         labels = cached_data.get_practice_choices("")
     elif query.strip():
         st.markdown(f"{len(labels):,} {'practice matches' if len(labels) == 1 else 'practices match'}.")
-    wanted = st.query_params.get("practice")
-    if wanted and wanted not in cached_data.get_practice_choices(""):
-        st.warning(f"The practice in the link ({layout.escape_markdown(wanted)}) is not in this data; "
-                   "choose a practice below.", icon="🔎")
     return filters.render_url_selectbox("Practice", list(labels), key="practice", format_func=labels.get,
                                         default=default_code, help="The practice shown on this page.")
 

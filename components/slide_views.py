@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import cached_data, charts, forum_views, layout, maps, palette
+from components import cached_data, charts, forum_views, layout, maps, palette, url_params
 from forum.errors import ForumError
 from indicators.compute import IndicatorUnavailable
 from indicators.datasets import LoadedData
@@ -28,7 +28,6 @@ from indicators.slides import (
     compute_tile_table,
     format_period,
     load_deck,
-    read_slide_number,
 )
 from indicators.views import latest_period_with_values
 
@@ -66,9 +65,13 @@ def _jump() -> None:
 
 def render_slide_position(deck: Deck) -> int:
     """The slide asked for in the URL (?slide=3), or slide 1 with a notice; the URL always says which is shown."""
-    number, notice = read_slide_number(st.query_params.get(SLIDE_PARAM), len(deck.slides))
-    if notice:
-        st.warning(notice, icon="⚠️")
+    asked = url_params.read_url_text(SLIDE_PARAM)
+    number = url_params.parse_whole_number(asked, 1, len(deck.slides))
+    if number is None:
+        if asked is not None:
+            url_params.render_fallback_notice(f"slide number (this deck has slides 1 to {len(deck.slides)})",
+                                              "slide 1")
+        number = 1
     if st.query_params.get(SLIDE_PARAM) != str(number):
         st.query_params[SLIDE_PARAM] = str(number)
     return number
@@ -319,21 +322,20 @@ def render_map(slide: Slide, config: AppConfig, data: LoadedData) -> None:
 
 
 def render_forum_plenary(slide: Slide, config: AppConfig, data: LoadedData) -> None:
-    """What the tables said: the forum's live answers for the slide's event (default: the most recent)."""
+    """What the tables said: the forum's live answers for the event of the plenary link the presenter was opened
+    with (?plenary=), or, in the facilitator's session, the slide's event (default: the most recent)."""
     st.title(compute_headline_text(slide.headline, {}))
     try:
         store = forum_views.get_forum_store()
-        events = store.list_events()
-    except ForumError as error:
-        st.info(f"The forum answers cannot be shown just now: {error}", icon="ℹ️")
-        return
-    event = next((e for e in events if e.id == slide.event), None) if slide.event else (events[0] if events else None)
+        event, notice = forum_views.find_plenary_event(store, wanted_event_id=slide.event)
+    except ForumError:
+        event, notice = None, forum_views.NO_STORE
     if event is None:
-        missing = f"There is no forum event number {slide.event}." if slide.event else "No forum event exists yet."
-        st.info(f"{missing} Create one on the Forum: facilitator page; its answers then show here.", icon="ℹ️")
+        st.info(f"{notice} The forum's answers show on this slide when the presenter is opened from the facilitator "
+                "page.", icon="ℹ️")
         return
     st.text(forum_views.format_event(event))  # typed by a facilitator: shown as plain text, never markdown
-    forum_views.render_plenary(event.id)
+    forum_views.render_plenary(event)
 
 
 VIEW_RENDERERS = {

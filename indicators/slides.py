@@ -371,16 +371,6 @@ def compute_tile_table(tiles: list[SlideTile]) -> pd.DataFrame:
     } for tile in tiles], columns=columns)
 
 
-def read_slide_number(raw: object, count: int) -> tuple[int, str | None]:
-    """The 1-based slide number asked for in the URL, or 1 and a notice saying why it was not used."""
-    if raw in (None, ""):
-        return 1, None
-    text = str(raw).strip()
-    if not text.isdigit() or not 1 <= int(text) <= count:
-        return 1, f"There is no slide {text!r}: this deck has slides 1 to {count}. Showing slide 1."
-    return int(text), None
-
-
 def compute_slide_label(slide: Slide, stp_names: Mapping[str, str], config: AppConfig) -> str:
     """A short name for the slide list: '3. STP profile: North Central London'."""
     words = VIEWS[slide.view].title if slide.view in VIEWS and slide.is_valid else "Slide with a problem"

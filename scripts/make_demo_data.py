@@ -18,6 +18,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the repository is not installed
+
+from forum.models import MATURITY_DOMAINS  # the one list of maturity domains
+
 DEFAULT_SEED = 20180401
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "data"
 CREATED = "2021-03-31"  # fixed, so that the output does not change from one day to the next
@@ -68,14 +72,9 @@ SURVEY_ROLES = (
     ("CCG or STP lead", (3, 10), 0.83, 0.86),
     ("Patient or public", (40, 200), 0.065, 0.55),
 )
-# (domain, offset from the PCN's overall stage)
-MATURITY_DOMAINS = (
-    ("Leadership, planning and partnerships", 0.35),
-    ("Use of data and population health management", -0.45),
-    ("Integrating care", 0.0),
-    ("Managing resources", -0.1),
-    ("Working with people and communities", -0.3),
-)
+# Each maturity domain's offset from the PCN's overall stage (the domains themselves: forum.models.MATURITY_DOMAINS)
+MATURITY_DOMAIN_OFFSETS = {"leadership": 0.35, "data": -0.45, "integrating_care": 0.0, "resources": -0.1,
+                           "people": -0.3}
 # (staff group, staff role, first period index, share of PCNs with the role, FTE per 50,000 patients
 #  once fully grown); names as in NHS Digital's Primary Care Network Workforce publication
 PCN_ROLES = (
@@ -691,7 +690,7 @@ def build_maturity(rng: np.random.Generator, pcn_codes: np.ndarray, stp_of_pcn: 
     periods = np.arange(PCN_START, len(PERIODS))
     stage = (1.5 + spread_effects(rng, n_stps, 0.5)[stp_of_pcn] + rng.normal(0, 0.4, n_pcns))
     frames = []
-    for domain, offset in MATURITY_DOMAINS:
+    for domain, offset in ((domain.label, MATURITY_DOMAIN_OFFSETS[domain.code]) for domain in MATURITY_DOMAINS):
         latent = (stage[:, None] + offset + 0.3 * (periods - PCN_START)[None, :]
                   + rng.normal(0, 0.35, (n_pcns, len(periods))))
         score = np.maximum.accumulate(np.clip(np.rint(latent), 1, 5).astype(int), axis=1)

@@ -21,7 +21,6 @@ from indicators.slides import (
     compute_tile_table,
     load_deck,
     read_headline_fields,
-    read_slide_number,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -199,20 +198,6 @@ def test_templates_fill_plain_strings_only():
         read_headline_fields("{0}")
     with pytest.raises(ValueError, match="without ':' or '!'"):
         read_headline_fields("{value!r}")
-
-
-@pytest.mark.parametrize("raw, expected", [
-    (None, (1, None)), ("", (1, None)), ("1", (1, None)), ("3", (3, None)), ("12", (12, None)), (" 4 ", (4, None)),
-])
-def test_a_slide_number_in_the_url_opens_that_slide(raw, expected):
-    assert read_slide_number(raw, 12) == expected
-
-
-@pytest.mark.parametrize("raw", ["0", "13", "99", "-1", "2.5", "three", "3; drop"])
-def test_a_slide_number_that_is_not_in_the_deck_falls_back_to_1_with_a_notice(raw):
-    number, notice = read_slide_number(raw, 12)
-    assert number == 1
-    assert notice == f"There is no slide {raw.strip()!r}: this deck has slides 1 to 12. Showing slide 1."
 
 
 def test_a_tile_says_the_figure_and_its_comparison_in_words(config, coverage):
