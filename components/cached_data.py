@@ -32,6 +32,8 @@ from indicators.views import (
 )
 
 if TYPE_CHECKING:  # imported where used: SQLAlchemy and textstat add about a second to every cold start
+    from forum.aggregation import PlenarySummary
+    from forum.models import Event
     from forum.store import ForumStore
     from indicators.plain_language import SummarySection
 
@@ -428,3 +430,19 @@ def get_forum_store() -> ForumStore:
     from forum.store import read_database_url
 
     return _forum_store(read_database_url())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _plenary_summary(url: str, event_id: int, created_at: str, version: tuple[int, int]) -> PlenarySummary:
+    return _forum_store(url).read_plenary_summary(event_id)
+
+
+def get_plenary_summary(event: Event) -> PlenarySummary:
+    """The event's plenary sums, worked out by the database once per new answer and shared by every session that
+    shows the plenary (a refresh with nothing new costs one small query). Keyed on the event's creation time too,
+    so an event number used again after a deletion never shows the old event's sums. Read-only: never change it."""
+    from forum.store import read_database_url
+
+    url = read_database_url()
+    return _plenary_summary(url, event.id, event.created_at.isoformat(),
+                            _forum_store(url).read_plenary_version(event.id))

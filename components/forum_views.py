@@ -350,7 +350,7 @@ def render_plenary(event: Event) -> None:
     (also used by presenter mode). A refresh sends summaries and short previews, never every answer in full."""
     try:
         store = get_forum_store()
-        summary = store.read_plenary_summary(event.id)
+        summary = cached_data.get_plenary_summary(event)
     except ForumError:
         st.error(NO_STORE, icon="🚫")
         return

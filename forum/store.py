@@ -104,6 +104,7 @@ events = sa.Table(
     sa.Column("date", sa.Date, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("plenary_token", sa.String(MAX_TOKEN_CHARS)),
+    sqlite_autoincrement=True,  # a deleted event's number is never given to a new one
 )
 
 barriers = sa.Table(
@@ -127,6 +128,7 @@ table_links = sa.Table(
     sa.Column("token", sa.String(MAX_TOKEN_CHARS), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("revoked_at", sa.DateTime(timezone=True)),
+    sqlite_autoincrement=True,
 )
 
 submissions = sa.Table(
@@ -150,6 +152,7 @@ submissions = sa.Table(
     sa.Column("next_steps", sa.Text, nullable=False),
     # NULL only for answers saved before table links existed (schema version 1).
     sa.Column("link_id", sa.Integer, sa.ForeignKey("table_links.id", ondelete="CASCADE")),
+    sqlite_autoincrement=True,
 )
 
 submission_barriers = sa.Table(
@@ -605,7 +608,7 @@ class ForumStore:
                 if link.is_revoked:
                     raise LinkRevokedError(f"Not saved. {_revoked_message(link)}")
                 self._check_limits(connection, link, now)
-                submission_id = self._insert_submission(connection, self._submission_row(link, answer, token, now))
+                submission_id = self._insert_submission(connection, compute_submission_row(link, answer, token, now))
                 if submission_id is None:  # the same form, sent at the same moment from another replica
                     existing = connection.execute(
                         sa.select(submissions.c.id).where(submissions.c.submission_token == token)).scalar_one()
@@ -639,25 +642,6 @@ class ForumStore:
                                   "Send again. Your answers are still in the form.", retry_after_seconds=wait)
 
     @staticmethod
-    def _submission_row(link: TableLink, answer: TableAnswer, token: str, now: dt.datetime) -> dict:
-        return {
-            "event_id": link.event_id,
-            "link_id": link.id,
-            "stp_code": link.stp_code,
-            "table_label": link.label,
-            "submission_token": token,
-            "created_at": now,
-            **{score_column(domain.code): answer.scores[domain.code] for domain in MATURITY_DOMAINS},
-            **{
-                count_column(role.code, measure): getattr(answer.vision[role.code], measure)
-                for role in ROLES
-                for measure in COUNT_MEASURES
-            },
-            "barrier_text": answer.barrier_text,
-            "next_steps": answer.next_steps,
-        }
-
-    @staticmethod
     def _insert_submission(connection: sa.Connection, row: dict) -> int | None:
         """The new row's id, or None when this token is already stored."""
         statement = _insert_or_ignore(connection, submissions, ["submission_token"])
@@ -685,6 +669,14 @@ class ForumStore:
                 submissions.c.event_id == event_id, submissions.c.link_id.is_not(None)).group_by(submissions.c.link_id))
             return {link_id: count for link_id, count in rows}
 
+    def read_plenary_version(self, event_id: int) -> tuple[int, int]:
+        """(answers, the newest answer's id) for the event: a cheap look that says whether the sums have changed."""
+        with self._transaction(write=False) as connection:
+            answers, last_id = connection.execute(
+                sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(submissions.c.id), 0))
+                .where(submissions.c.event_id == event_id)).one()
+        return int(answers), int(last_id)
+
     def read_plenary_summary(self, event_id: int, *, preview_count: int = PREVIEW_COUNT,
                              preview_chars: int = PREVIEW_CHARS) -> PlenarySummary:
         """The plenary's figures for one event, summed by the database: a few hundred numbers and, per free-text
@@ -693,9 +685,12 @@ class ForumStore:
         of_event = submissions.c.event_id == event_id
         score_means = [sa.func.avg(submissions.c[score_column(d.code)]).label(d.code) for d in MATURITY_DOMAINS]
         role_sums = [sa.func.sum(submissions.c[column]).label(column) for column in COUNT_COLUMNS]
+        written = {field: sa.func.length(sa.func.trim(submissions.c[field])) > 0 for field in FREE_TEXT_FIELDS}
         with self._transaction(write=False) as connection:
-            answers, last_id = connection.execute(
-                sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(submissions.c.id), 0)).where(of_event)).one()
+            answers, last_id, *written_counts = connection.execute(
+                sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(submissions.c.id), 0),
+                          *(sa.func.coalesce(sa.func.sum(sa.case((test, 1), else_=0)), 0) for test in written.values()))
+                .where(of_event)).one()
             by_stp = connection.execute(sa.select(submissions.c.stp_code, sa.func.count().label("n"), *score_means,
                                                   *role_sums).where(of_event).group_by(submissions.c.stp_code)).all()
             barrier_counts = dict(connection.execute(
@@ -705,8 +700,9 @@ class ForumStore:
             names = dict(connection.execute(sa.select(table_links.c.stp_code, sa.func.max(table_links.c.stp_name))
                                             .where(table_links.c.event_id == event_id)
                                             .group_by(table_links.c.stp_code)).all())
-            texts = {field: self._read_text_preview(connection, event_id, field, preview_count, preview_chars)
-                     for field in FREE_TEXT_FIELDS}
+            texts = {field: TextPreview(int(count), self._read_latest_texts(
+                connection, of_event & test, submissions.c[field], preview_count, preview_chars))
+                for (field, test), count in zip(written.items(), written_counts)}
         scores = pd.DataFrame(
             [(row.stp_code, domain.code, float(getattr(row, domain.code)), int(row.n))
              for row in by_stp for domain in MATURITY_DOMAINS],
@@ -718,20 +714,16 @@ class ForumStore:
         return PlenarySummary(int(answers), int(last_id), scores, vision, barrier_counts, texts, names)
 
     @staticmethod
-    def _read_text_preview(connection: sa.Connection, event_id: int, field: str, count: int,
-                           chars: int) -> TextPreview:
-        column = submissions.c[field]
-        written = (submissions.c.event_id == event_id) & (sa.func.length(sa.func.trim(column)) > 0)
-        total = connection.execute(sa.select(sa.func.count()).select_from(submissions).where(written)).scalar_one()
+    def _read_latest_texts(connection: sa.Connection, condition, column, count: int, chars: int) -> pd.DataFrame:
+        """The latest `count` answers meeting `condition`, newest first, each cut to `chars` + 1 characters."""
         rows = connection.execute(
             sa.select(submissions.c.id, submissions.c.stp_code, submissions.c.table_label,
                       sa.func.substr(column, 1, chars + 1).label("text"), sa.func.length(column).label("length"))
-            .where(written).order_by(submissions.c.id.desc()).limit(count)).all()
+            .where(condition).order_by(submissions.c.id.desc()).limit(count)).all()
         latest = pd.DataFrame([tuple(row) for row in rows],
                               columns=["submission_id", "stp_code", "table_label", "text", "length"])
-        latest = latest.astype({"submission_id": "int64", "length": "int64", "stp_code": "object",
-                                "table_label": "object", "text": "object"})
-        return TextPreview(int(total), latest)
+        return latest.astype({"submission_id": "int64", "length": "int64", "stp_code": "object",
+                              "table_label": "object", "text": "object"})
 
     def read_submissions(self, event_id: int) -> pd.DataFrame:
         """One row per stored answer (oldest first), columns SUBMISSION_COLUMNS; `barriers` is a tuple of codes;
@@ -769,6 +761,23 @@ class ForumStore:
         text = ["stp_code", "stp_name", "table_label", "barrier_text", "next_steps"]
         frame[text] = frame[text].astype("str")
         return frame
+
+
+def compute_submission_row(link: TableLink, answer: TableAnswer, token: str, now: dt.datetime) -> dict:
+    """The submissions row for a checked answer sent through `link`: the event, STP and table are the link's."""
+    return {
+        "event_id": link.event_id,
+        "link_id": link.id,
+        "stp_code": link.stp_code,
+        "table_label": link.label,
+        "submission_token": token,
+        "created_at": now,
+        **{score_column(domain.code): answer.scores[domain.code] for domain in MATURITY_DOMAINS},
+        **{count_column(role.code, measure): getattr(answer.vision[role.code], measure)
+           for role in ROLES for measure in COUNT_MEASURES},
+        "barrier_text": answer.barrier_text,
+        "next_steps": answer.next_steps,
+    }
 
 
 def _revoked_message(link: TableLink) -> str:

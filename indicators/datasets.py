@@ -112,7 +112,7 @@ def read_csv_text(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     """
     name = path.name
     if not path.exists():
-        problems.append(Problem(name, f"The file was not found in {path.parent}."))
+        problems.append(Problem(name, "The file was not found in the data folder."))
         return None
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "cp1252"):

@@ -132,10 +132,11 @@ def read_yaml_file(path: Path, what: str) -> Any:
     """Parse a YAML file; ConfigError naming the file (and the line, for a syntax error) when it cannot be read."""
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"The {what} {path} was not found.") from None
+    except FileNotFoundError:  # the file's name only: these messages show on public pages, server paths do not
+        raise ConfigError(f"The {what} {path.name} was not found.") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"The {what} {path} could not be read: {error}") from None
+        reason = getattr(error, "strerror", None) or getattr(error, "reason", None) or type(error).__name__
+        raise ConfigError(f"The {what} {path.name} could not be read: {reason}.") from None
     try:
         return yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as error:
