@@ -217,7 +217,7 @@ def _render_link_list(store: ForumStore, event: Event, links: tuple[TableLink, .
             with column:
                 st.text(link.table_name)
                 st.image(cached_data.get_computed(build_qr_png, build_table_link(address.base_url, link.token)),
-                         width=180)
+                         width=180, alt=f"QR code of the link for {link.table_name}")
 
 
 def _render_link_changes(store: ForumStore, working: list[TableLink], credentials: FacilitatorCredentials) -> bool:

@@ -336,9 +336,11 @@ def _render_text_previews(summary, stp_names: dict[str, str], field: str, headin
     if not preview.written:
         st.write(f"No {heading.lower()} written yet.")
         return
-    shown = min(preview.written, PREVIEW_COUNT)
-    st.write(f"{preview.written} answers wrote something here. The {shown} most recent are shown, newest first, each "
-             f"cut to {PREVIEW_CHARS} characters; every answer in full is in the download below.")
+    which = "It is" if preview.written == 1 else "All are" if preview.written <= PREVIEW_COUNT else (
+        f"The {PREVIEW_COUNT} most recent are")
+    st.write(f"{preview.written} answer{'' if preview.written == 1 else 's'} wrote something here. {which} shown "
+             f"below, newest first, each cut to {PREVIEW_CHARS} characters; every answer in full is in the download "
+             "below.")
     # One answer per row, with who sent it: a line break typed in an answer stays inside its own cell.
     st.dataframe(compute_text_preview_table(preview, stp_names, summary.stp_names, heading), hide_index=True,
                  key=key, column_config={heading: st.column_config.TextColumn(width="large")})

@@ -61,6 +61,7 @@ AXE_RUN_JS = """async tags => {
 }"""
 
 REPORT: dict[str, dict] = {"pages": {}, "axe": {}, "external_requests": [], "server": {}}
+SERVER_ENV: dict[str, str] = {}  # the session server's environment, for tests that set up its forum store
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ def app_server(tmp_path_factory):
     env = dict(os.environ)  # ATSCALE_* settings pass through to the app
     env.setdefault("ATSCALE_FORUM_DIR", str(work / "forum"))  # never write forum answers into the repo
     env[PASSCODE_SETTING] = env.get(PASSCODE_SETTING) or DEFAULT_TEST_PASSCODE  # the facilitator page shows its gate
+    SERVER_ENV.update(env)
     log_path = work / "streamlit.log"
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.address", "127.0.0.1", "--server.port", str(port),
@@ -428,6 +430,16 @@ def loopback_only_context():
         assert not errors, f"errors in the page: {errors}"
 
     return open_page
+
+
+@pytest.fixture
+def app_forum_store(app_url):
+    """The forum store the session server uses (the same database), opened for this test."""
+    from forum.store import open_forum_store, read_database_url
+
+    store = open_forum_store(read_database_url(SERVER_ENV))
+    yield store
+    store.dispose()
 
 
 @pytest.fixture
