@@ -1,8 +1,11 @@
 """In a real browser, with three forum events: a table's answer lands in the event and table of the link it was
 opened from, or the table is told plainly that it did not, and the form keeps what was typed until it is saved."""
+import csv
 import datetime as dt
+import io
 import re
 import secrets
+from pathlib import Path
 
 import pytest
 
@@ -95,13 +98,15 @@ def test_the_plenary_link_shows_its_event_and_refreshes_by_itself(visit, forum):
     expect(visit.main.get_by_text("Next steps").first).to_be_visible()
     visit.wait_for_app_run()
     visit.screenshot("forum-plenary")
+    with visit.page.expect_download() as started:  # written when pressed, inside the refreshing fragment
+        visit.main.get_by_role("button", name="Download every answer in full (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(started.value.path()).read_text(encoding="utf-8"), newline="")))
+    assert [(row["stp_name"], row["table_label"], row["next_steps"]) for row in rows] == [
+        ("South East London", "Table 4", "Arrived while the plenary was open.")]
 
 
 def test_the_facilitator_sees_every_tables_link_and_qr_code_and_prints_cards_that_scan(visit, forum):
     zxingcpp = pytest.importorskip("zxingcpp", reason="zxing-cpp (requirements.txt) decodes the QR codes")
-    import io
-    from pathlib import Path
-
     from PIL import Image
     from pypdf import PdfReader
 
