@@ -6,6 +6,7 @@ from typing import Any
 
 import yaml
 
+from indicators.areas import LEVELS
 from indicators.change_points import ChangePoint, parse_change_points
 from indicators.errors import ConfigError, Problem
 
@@ -16,7 +17,6 @@ COMPARISONS = ("wilson", "byar", "tolerance", "none")
 COLUMN_TYPES = ("number", "count", "flag", "text")
 TABLE_KEYS = ("practice_code", "pcn_code", "borough_code", "stp_code")
 AGGREGATES = ("sum", "count")
-LEVELS = ("practice", "pcn", "borough", "stp", "london")
 
 INDICATOR_FIELDS = {
     "id": str, "name": str, "plain_name": str, "description": str, "plain_description": str,
