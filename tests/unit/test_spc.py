@@ -1,6 +1,8 @@
 """indicators/spc.py: XmR limits and each Making Data Count rule on small series worked out by hand."""
 import math
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from indicators.change_points import ChangePoint
@@ -334,3 +336,53 @@ def test_to_frame_has_one_row_per_period_with_its_limits_and_rules():
     assert (last["value"], bool(last["special_cause"]), last["side"], last["rules"]) == (
         40, True, "high", "outside the process limits")
     assert frame["mean"].tolist() == [12] * 15
+
+
+REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
+APPOINTMENT_FILES = sorted(REALDATA.glob("appointments-gp-regional-csv_*.csv"))
+COVID = ChangePoint("2020-03-01", "the COVID-19 pandemic")
+
+
+def read_monthly_appointments(path: Path) -> pd.Series:
+    """All appointments per month of one STP's Appointments in General Practice file, straight from the raw CSV."""
+    raw = pd.read_csv(path, usecols=["Appointment_Month", "COUNT_OF_APPOINTMENTS"])
+    months_of = pd.to_datetime(raw["Appointment_Month"], format="%b%Y")
+    return raw.groupby(months_of)["COUNT_OF_APPOINTMENTS"].sum().sort_index()
+
+
+def independent_limits(series: pd.Series) -> tuple[float, float, float]:
+    mean = series.mean()
+    mean_moving_range = series.diff().abs().mean()
+    return mean, mean - 2.66 * mean_moving_range, mean + 2.66 * mean_moving_range
+
+
+@pytest.mark.skipif(not APPOINTMENT_FILES, reason=f"no Appointments in General Practice file in {REALDATA}")
+@pytest.mark.parametrize("path", APPOINTMENT_FILES, ids=lambda path: path.stem.rsplit("_", 1)[-1])
+def test_the_real_monthly_appointments_show_the_april_2020_fall(path):
+    """30 months, 2019-03 to 2021-08, with a change point at March 2020: the 12 months before it are too few to
+    judge; after it, April 2020 is below the lower process limit of the new segment and August 2021 is back in
+    its usual range. Limits and outside-limit months are checked against pandas straight from the raw file."""
+    monthly = read_monthly_appointments(path)
+    assert len(monthly) == 30
+    periods = [day.date().isoformat() for day in monthly.index]
+    result = compute_spc(periods, monthly.tolist(), direction="neither", change_points=[COVID])
+    before, after = result.segments
+    assert (before.points, before.enough_points, after.points, after.enough_points) == (12, False, 18, True)
+    for segment, part in ((before, monthly[monthly.index < "2020-03-01"]),
+                          (after, monthly[monthly.index >= "2020-03-01"])):
+        mean, lower, upper = independent_limits(part)
+        assert (segment.mean, segment.lower_limit, segment.upper_limit) == (
+            pytest.approx(mean), pytest.approx(lower), pytest.approx(upper))
+        outside = {day.date().isoformat() for day, value in part.items() if value < lower or value > upper}
+        claimed = {period for signal in result.signals if signal.rule == "outside_limits"
+                   for period in signal.periods if signal.segment == segment.number}
+        assert claimed == (outside if segment.enough_points else set())
+    assert "2020-04-01" in claimed
+    assert all(signal.side == "low" and signal.segment == 1 for signal in result.signals)
+    assert result.variation.kind == "common_cause"
+    assert "Before March 2020: too few points to look for signals (12 of 15)." in result.notes()
+    # Without the change point the fall in April and May 2020 is outside the limits of the whole series too.
+    whole = compute_spc(periods, monthly.tolist(), direction="neither")
+    _, lower, _ = independent_limits(monthly)
+    assert {p for s in whole.signals if s.rule == "outside_limits" for p in s.periods} == {
+        day.date().isoformat() for day, value in monthly.items() if value < lower} == {"2020-04-01", "2020-05-01"}

@@ -2,8 +2,10 @@
 import math
 import re
 from datetime import date
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from indicators.change_points import ChangePoint
@@ -226,3 +228,25 @@ def test_the_plain_sentences_read_at_grade_8_or_below():
               for seed in range(0, 300, 10)]
     assert max(grades) <= MAX_READING_GRADE, grades
     assert not any(math.isnan(grade) for grade in grades)
+
+
+REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
+APPOINTMENT_FILES = sorted(REALDATA.glob("appointments-gp-regional-csv_*.csv"))
+
+
+@pytest.mark.skipif(not APPOINTMENT_FILES, reason=f"no Appointments in General Practice file in {REALDATA}")
+@pytest.mark.parametrize("path", APPOINTMENT_FILES, ids=lambda path: path.stem.rsplit("_", 1)[-1])
+def test_the_sentences_for_each_real_stp_say_the_2020_fall_and_the_return(path):
+    raw = pd.read_csv(path, usecols=["Appointment_Month", "COUNT_OF_APPOINTMENTS"])
+    monthly = raw.groupby(pd.to_datetime(raw["Appointment_Month"], format="%b%Y"))["COUNT_OF_APPOINTMENTS"].sum()
+    result = compute_spc([day.date().isoformat() for day in monthly.index], monthly.tolist(), direction="neither",
+                         change_points=[ChangePoint("2020-03-01", "the COVID-19 pandemic")])
+    professional = describe_spc(result, "the number of appointments")
+    plain = describe_spc(result, "the number of appointments", plain=True)
+    for text in (professional, plain):
+        check_text_against_result(result, text)
+        assert "fell" in text and "April 2020" in text and RETURNED in text
+    assert plain.startswith("We worked out a new usual range from March 2020 because of the COVID-19 pandemic. "
+                            "Before March 2020 there are too few figures to judge. The number of appointments fell "
+                            "more than usual in April 2020")
+    assert compute_reading_grade(plain) <= MAX_READING_GRADE
