@@ -383,6 +383,21 @@ _NOT_ENOUGH_ICON = Icon("not_enough_points", "…", "Not enough points yet", "To
 _NO_TARGET_ICON = Icon("no_target", "–", "No target", "There is no target")
 
 
+ICON_KEY = (  # (symbol, professional meaning, plain meaning): the key shown next to a table of icons
+    ("↑✓ ↓✓", "Special cause variation, improving: higher (↑) or lower (↓) than common cause explains",
+     "Better than usual: higher (↑) or lower (↓) than normal ups and downs"),
+    ("↑! ↓!", "Special cause variation, concerning: higher (↑) or lower (↓) than common cause explains",
+     "Worse than usual: higher (↑) or lower (↓) than normal ups and downs"),
+    ("↑ ↓", "Special cause variation where neither direction is better", "Higher or lower than usual"),
+    ("~", "Common cause variation: only the usual ups and downs", "Only the usual ups and downs"),
+    ("…", f"Not enough points yet: signals need {MIN_POINTS} or more", "Too soon to tell"),
+    ("P", "Assurance: consistently passes the target", "Should meet the target every time"),
+    ("F", "Assurance: consistently fails the target", "Will miss the target unless something changes"),
+    ("?", "Assurance: hit and miss, the target is within the process limits", "Will meet the target some of the time"),
+    ("–", "No target, or not assessed", "No target, or too soon to tell"),
+)
+
+
 def _variation_icon(result: SpcResult) -> Icon:
     latest, segment = result.latest_point, result.latest_segment
     if latest is None or segment is None or not segment.enough_points:

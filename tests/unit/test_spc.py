@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from indicators.change_points import ChangePoint
-from indicators.spc import MIN_POINTS, compute_spc
+from indicators.spc import ICON_KEY, MIN_POINTS, compute_spc
 
 
 def months(count: int, start_year: int = 2019, start_month: int = 1) -> list[str]:
@@ -386,3 +386,15 @@ def test_the_real_monthly_appointments_show_the_april_2020_fall(path):
     _, lower, _ = independent_limits(monthly)
     assert {p for s in whole.signals if s.rule == "outside_limits" for p in s.periods} == {
         day.date().isoformat() for day, value in monthly.items() if value < lower} == {"2020-04-01", "2020-05-01"}
+
+
+def test_the_icon_key_explains_every_symbol_the_icons_use():
+    keyed = {symbol for entry in ICON_KEY for symbol in entry[0].split()}
+    used = set()
+    for values in ([8, 12] * 7 + [40], [8, 12] * 7 + [-16], [8, 12] * 7 + [10], [10] * 3):
+        for direction in ("higher_is_better", "lower_is_better", "neither"):
+            for target in (None, -100, 100, 10):
+                result = spc(values, direction=direction, target=target)
+                used |= {result.variation.symbol, result.assurance.symbol}
+    assert used == keyed
+    assert all(symbol and words and plain for symbol, words, plain in ICON_KEY)
