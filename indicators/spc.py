@@ -13,7 +13,8 @@ Count Excel tools, no outlying moving range is screened out):
   3. `trend`: 7 or more values in a row, each higher than the one before (6 rises in a row), or each lower.
      Making Data Count counts a trend in points, 7, as it counts a run. Two equal values in a row break a trend.
   4. `two_of_three`: 2 of 3 values in a row near or beyond a process limit (beyond 2 sigma) on the same side of
-     the mean; the third value may be anywhere. The values near the limit are flagged.
+     the mean; the third value may be anywhere (the Western Electric reading; NHSRplotthedots also asks the third
+     to be on that side). The values near or beyond the limit are flagged.
   Every value of a run or trend is flagged. A value flagged by the limit, two-of-three or run rule is a special
   cause on its side of the mean; one flagged only by a trend takes the trend's direction (a peak or trough
   shared by two trends takes the earlier one's).
