@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from indicators.areas import LEVELS
+from indicators.change_points import ChangePoint, parse_change_points
 from indicators.errors import ConfigError, Problem
 
 # safe_load's loader, in its C build where PyYAML has one (config.yaml parses about ten times faster).
@@ -24,7 +25,7 @@ INDICATOR_FIELDS = {
 }
 OPTIONAL_INDICATOR_FIELDS = {
     "decimals": int, "target": dict, "tolerance_percent": (int, float), "suppress_below": (int, float),
-    "short_name": str, "mix_group": str, "lowest_level": str,
+    "short_name": str, "mix_group": str, "lowest_level": str, "change_points": list,
 }
 MEASURE_FIELDS = {"table", "column", "aggregate", "filter"}
 
@@ -89,6 +90,7 @@ class IndicatorDefinition:
     short_name: str = ""
     mix_group: str = ""
     lowest_level: str = "practice"
+    change_points: tuple[ChangePoint, ...] = ()  # the indicator's own, else the config's top-level list
 
     @property
     def label(self) -> str:
@@ -117,6 +119,7 @@ class AppConfig:
     domains: dict[str, Domain]
     indicators: tuple[IndicatorDefinition, ...]
     problems: tuple[Problem, ...] = field(default=())
+    change_points: tuple[ChangePoint, ...] = ()
 
     def indicator(self, indicator_id: str) -> IndicatorDefinition:
         for definition in self.indicators:
@@ -162,7 +165,7 @@ def load_config(path: str | Path) -> AppConfig:
     for section in ("tables", "domains", "indicators"):
         if section not in raw:
             problems.append(Problem(source, f"The '{section}' section is missing.", field=section))
-    unknown = set(raw) - {"tables", "domains", "indicators", "suppress_below", "map"}
+    unknown = set(raw) - {"tables", "domains", "indicators", "suppress_below", "map", "change_points"}
     for name in sorted(unknown):
         problems.append(Problem(source, f"Unknown section '{name}' was ignored.", field=name, severity="warning"))
 
@@ -177,10 +180,18 @@ def load_config(path: str | Path) -> AppConfig:
         problems.append(Problem(source, "map.boundaries must be a file name.", field="map.boundaries"))
         boundaries = None
 
+    try:
+        change_points = parse_change_points(raw.get("change_points"))
+    except ConfigError as error:
+        problems.append(Problem(source, f"{error} No change points are used.", field="change_points"))
+        change_points = ()
+
     tables = _read_tables(raw.get("tables"), source, problems)
     domains = _read_domains(raw.get("domains"), source, problems)
-    indicators = _read_indicators(raw.get("indicators"), source, tables, domains, float(suppress_below), problems)
-    return AppConfig(str(path), float(suppress_below), boundaries, tables, domains, indicators, tuple(problems))
+    indicators = _read_indicators(raw.get("indicators"), source, tables, domains, float(suppress_below),
+                                  change_points, problems)
+    return AppConfig(str(path), float(suppress_below), boundaries, tables, domains, indicators, tuple(problems),
+                     change_points)
 
 
 def _is_number(value: Any) -> bool:
@@ -243,7 +254,8 @@ def _read_domains(raw: Any, source: str, problems: list[Problem]) -> dict[str, D
 
 
 def _read_indicators(raw: Any, source: str, tables: dict[str, TableSpec], domains: dict[str, Domain],
-                     suppress_below: float, problems: list[Problem]) -> tuple[IndicatorDefinition, ...]:
+                     suppress_below: float, change_points: tuple[ChangePoint, ...],
+                     problems: list[Problem]) -> tuple[IndicatorDefinition, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -254,7 +266,7 @@ def _read_indicators(raw: Any, source: str, tables: dict[str, TableSpec], domain
     for position, entry in enumerate(raw, start=1):
         label = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"#{position}"
         try:
-            definition = _read_indicator(entry, tables, domains, suppress_below)
+            definition = _read_indicator(entry, tables, domains, suppress_below, change_points)
         except _EntryProblem as problem:
             problems.append(Problem(source, f"{problem.message} This indicator is not shown.",
                                     field=problem.field, indicator=label))
@@ -276,7 +288,7 @@ class _EntryProblem(Exception):
 
 
 def _read_indicator(entry: Any, tables: dict[str, TableSpec], domains: dict[str, Domain],
-                    suppress_below: float) -> IndicatorDefinition:
+                    suppress_below: float, change_points: tuple[ChangePoint, ...] = ()) -> IndicatorDefinition:
     if not isinstance(entry, dict):
         raise _EntryProblem(None, "Each indicator must be a mapping of fields.")
     for name, kind in INDICATOR_FIELDS.items():
@@ -308,6 +320,11 @@ def _read_indicator(entry: Any, tables: dict[str, TableSpec], domains: dict[str,
         if not _is_number(raw_target.get("value")) or not isinstance(raw_target.get("source"), str):
             raise _EntryProblem("target", "A target needs a numeric value and a source (who published it).")
         target = Target(float(raw_target["value"]), raw_target["source"])
+    if "change_points" in entry:
+        try:
+            change_points = parse_change_points(entry["change_points"])
+        except ConfigError as error:
+            raise _EntryProblem("change_points", str(error)) from None
     return IndicatorDefinition(
         id=entry["id"], name=entry["name"], plain_name=entry["plain_name"], description=entry["description"],
         plain_description=entry["plain_description"], domain=entry["domain"],
@@ -318,7 +335,7 @@ def _read_indicator(entry: Any, tables: dict[str, TableSpec], domains: dict[str,
         tolerance_percent=float(entry.get("tolerance_percent", 10)),
         suppress_below=float(entry.get("suppress_below", suppress_below)),
         short_name=entry.get("short_name", entry["name"]), mix_group=entry.get("mix_group", ""),
-        lowest_level=entry.get("lowest_level", "practice"),
+        lowest_level=entry.get("lowest_level", "practice"), change_points=change_points,
     )
 
 
