@@ -129,16 +129,18 @@ def collect_appointments(files: Iterable[tuple[SourceFile, RowLedger, list[Appoi
     later) is used, as NHS Digital revises recent months; the other file's rows are counted as dropped.
     """
     files = sorted(files, key=lambda item: (max((c.period for c in item[2]), default=""), item[0].name), reverse=True)
+    # (latest month, name) from the latest down: the first file to give an STP and month is the one kept
     totals: dict[tuple[str, str], dict[str, int]] = {}
     given_by: dict[tuple[str, str], str] = {}
     matched_by_name: set[str] = set()
     sources, notes = [], []
-    for source, ledger, counts in files:
+    for source, _, counts in sorted(files, key=lambda item: item[0].name):
         periods = sorted({c.period for c in counts})
         span = f"{describe_month(periods[0])} to {describe_month(periods[-1])}" if periods else "no months"
         stps = sorted({c.stp_name or c.stp_ons_code for c in counts})
         sources.append(f"{source.name}: NHS Digital, Appointments in General Practice, regional CSV "
                        f"({'; '.join(stps) or 'no London STP'}), {span} (counts summed by STP and month)")
+    for source, ledger, counts in files:
         for count in counts:
             stp = stp_of_ons_code.get(count.stp_ons_code)
             if stp is None and match_stp_name(count.stp_name) in stp_of_name:
@@ -208,7 +210,7 @@ def _describe_coverage(totals: dict[tuple[str, str], dict[str, int]], stp_names:
     sentences = []
     if missing:
         sentences.append(f"Appointments in General Practice files were imported for {len(covered)} of the "
-                         f"{len(stp_names)} STPs; there is none for {', '.join(stp_names[s] for s in missing)}, so "
+                         f"{len(stp_names)} STPs; there is none for {', '.join(sorted(stp_names[s] for s in missing))}, so "
                          "figures for the whole region add up the other STPs only.")
     if gaps:
         sentences.append(f"Some STPs have no figures for some months: {', '.join(gaps[:12])}"

@@ -56,10 +56,11 @@ def collect_collaboration(mappings: Iterable[tuple[SourceFile, RowLedger, list[M
     notes: list[str] = []
     members: dict[tuple[str, str], list[tuple[MappedPractice, RowLedger]]] = defaultdict(list)
     given_by: dict[str, str] = {}
-    for source, ledger, mapped in sorted(mappings, key=lambda item: item[0].name):
+    dated = sorted(((_most_common([p.period for p in mapped]), source, ledger, mapped)
+                    for source, ledger, mapped in mappings), key=lambda item: (item[0], item[1].name))
+    for period, source, ledger, mapped in dated:  # oldest first, so a later mapping's network is the one kept
         ledger.add_output(OUTPUT)
         ledger.add_output(NETWORKS_OUTPUT)
-        period = _most_common([p.period for p in mapped])
         first = given_by.setdefault(period, source.name) if period else ""
         reason = ("the file's EXTRACT_DATE is not a readable date, so its period is unknown" if not period else
                   f"a mapping of the same month ({describe_month(period)}) was given first: {first}"

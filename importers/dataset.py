@@ -5,7 +5,7 @@ Every input row ends up kept in an output or counted in its file's report under 
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -207,17 +207,19 @@ def import_files(paths: Iterable[str | Path], *, payments_year: str | None = Non
     return data, ImportReport(files, (), tuple(assembly.notes))
 
 
-def write_dataset(data: ImportedData, out_dir: str | Path, *, title: str | None = None,
-                  dated: bool = True) -> tuple[tuple[str, int], ...]:
+def write_dataset(data: ImportedData, out_dir: str | Path, *, title: str | None = None, dated: bool = True,
+                  carry_over: bool = True) -> tuple[tuple[str, int], ...]:
     """Write the app's input folder; returns (file name, size in bytes) for each file written.
 
-    Files of an earlier import that this one does not write again are kept, with their sources in
-    dataset.yaml. `dated`: write today's date as `created` (a build that must give the same bytes
-    every day leaves it out). Raises ImportFileError when the folder holds data this importer did
-    not write (it is never overwritten).
+    `carry_over`: keep what an earlier import wrote and this one does not write again
+    (carry_over_earlier_import). `dated`: write today's date as `created` (a build that must give the
+    same bytes every day leaves it out). Raises ImportFileError when the folder holds data this importer
+    did not write (it is never overwritten).
     """
     out = Path(out_dir)
     _check_output_folder(out)
+    if carry_over:
+        data, _ = carry_over_earlier_import(data, out)
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, str] = {}
     if data.practices:
@@ -226,8 +228,7 @@ def write_dataset(data: ImportedData, out_dir: str | Path, *, title: str | None 
         written[f"{name}.csv"] = _csv_text(TABLE_COLUMNS[name], rows)
     if data.boundaries is not None:
         written[boundary_files.OUTPUT] = build_geojson_text(data.boundaries)
-    kept = find_kept_files(out, written)
-    written["dataset.yaml"] = _manifest_text(_carry_over(data, out, kept), title, dated)
+    written["dataset.yaml"] = _manifest_text(data, title, dated)
     sizes = []
     for name, text in written.items():
         (out / name).write_text(text, encoding="utf-8", newline="")
@@ -241,16 +242,41 @@ def run_import(paths: Iterable[str | Path], out_dir: str | Path, *, payments_yea
     data, report = import_files(paths, payments_year=payments_year, progress=progress)
     if all(f.error for f in report.files):
         return report
-    kept = find_kept_files(Path(out_dir), {name: "" for name in _file_names(data)})
-    written = write_dataset(data, out_dir)
-    notes = report.notes + tuple(f"{name} was kept from the earlier import into this folder (no file given this "
-                                 "time gives it)" for name in kept)
-    return ImportReport(report.files, written, notes)
+    out = Path(out_dir)
+    _check_output_folder(out)
+    data, notes = carry_over_earlier_import(data, out)
+    written = write_dataset(data, out, carry_over=False)
+    return ImportReport(report.files, written, report.notes + tuple(notes))
 
 
-def find_kept_files(out: Path, written: Mapping[str, str]) -> list[str]:
-    """Data files already in `out` that an import writing `written` leaves as they are."""
-    return [name for name in CONTRACT_FILES if name != "dataset.yaml" and name not in written and (out / name).exists()]
+def carry_over_earlier_import(data: ImportedData, out: Path) -> tuple[ImportedData, list[str]]:
+    """`data` plus what an earlier import into `out` wrote and this one does not write again, and notes saying so.
+
+    Those files stay as they are; their sources, outputs, coverage and reasons for no figure stay in
+    dataset.yaml; the practices of the earlier practices.csv that the new one lacks stay too, so the kept
+    files' rows can still be placed.
+    """
+    written = _file_names(data)
+    kept = [name for name in CONTRACT_FILES if name != "dataset.yaml" and name not in written and (out / name).exists()]
+    if not kept:
+        return data, []
+    notes = [f"{name} was kept from the earlier import into this folder (no file given this time gives it)"
+             for name in kept]
+    practices = data.practices
+    if practices and (out / "practices.csv").exists():
+        codes = {row["practice_code"] for row in practices}
+        earlier = [row for row in _read_csv_rows(out / "practices.csv") if row.get("practice_code") not in codes]
+        if earlier:
+            practices = tuple(sorted(practices + tuple({c: row.get(c) or "" for c in PRACTICE_COLUMNS} for row in earlier),
+                                     key=lambda row: row["practice_code"]))
+            notes.append(f"{_count(len(earlier), 'practice')} of the earlier practices.csv {_are(len(earlier))} not in "
+                         "the new files; kept, so that the kept files' rows can still be placed")
+    return replace(_carry_over_manifest(data, out, kept), practices=practices), notes
+
+
+def _read_csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
 
 
 def _file_names(data: ImportedData) -> list[str]:
@@ -258,10 +284,8 @@ def _file_names(data: ImportedData) -> list[str]:
     return names + ([boundary_files.OUTPUT] if data.boundaries is not None else [])
 
 
-def _carry_over(data: ImportedData, out: Path, kept: list[str]) -> ImportedData:
+def _carry_over_manifest(data: ImportedData, out: Path, kept: list[str]) -> ImportedData:
     """The new import's manifest entries, plus the earlier import's for the files it keeps."""
-    if not kept:
-        return data
     try:
         previous = yaml.safe_load((out / "dataset.yaml").read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError, UnicodeDecodeError):
@@ -282,8 +306,7 @@ def _carry_over(data: ImportedData, out: Path, kept: list[str]) -> ImportedData:
     periods = set(data.periods)
     for name in kept:
         if name.endswith(".csv"):
-            with (out / name).open(encoding="utf-8", newline="") as file:
-                periods |= {row.get("period", "") for row in csv.DictReader(file)} - {""}
+            periods |= {row.get("period") or "" for row in _read_csv_rows(out / name)} - {""}
     return replace(data, sources=sources, unavailable=unavailable, coverage=coverage, outputs=outputs,
                    periods=tuple(sorted(periods)))
 
@@ -322,8 +345,15 @@ def _list_sizes(patient_rows: list[dict[str, str]], read: dict[str, list]) -> di
 
 
 def _ensure_mapped_practice(assembly: _Assembly, practice: MappedPractice, ledger: RowLedger, file_name: str) -> bool:
-    """True when a practice of a practice mapping is in practices.csv, adding one that only an older mapping has."""
-    if practice.practice_code in assembly.practices:
+    """True when a practice of a practice mapping is in practices.csv, adding one that only an older mapping has.
+
+    A practice the latest mapping lacks (added from a list of patients, or not at all) gets the network of
+    the latest mapping that has it.
+    """
+    known = assembly.practices.get(practice.practice_code)
+    if known is not None:
+        if known.origin != "mapping" and practice.pcn_code:
+            known.pcn_code, known.pcn_name = practice.pcn_code, practice.pcn_name
         return True
     placement = place_practice(practice.ccg_code, practice.stp_code, practice.postcode)
     if placement is None:

@@ -53,7 +53,7 @@ def read_deprivation(source: SourceFile, ledger: RowLedger,
         indicator = values["indicator_id"]
         if indicator != INDICATOR_ID:
             name = values.get("indicator_name", "")
-            ledger.drop(f"not indicator {INDICATOR_ID} ({INDICATOR_NAME})", row,
+            ledger.drop(f"not indicator {INDICATOR_ID}, {INDICATOR_NAME}", row,
                         f"{code} (indicator {indicator or 'blank'}{' ' + name if name else ''})")
             continue
         area_type = values.get("area_type", "")
