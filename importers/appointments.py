@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from importers.dates import describe_month, find_nearest_period, months_between, read_period
 from importers.geography import LONDON_REGION_CODES
-from importers.numbers import read_number
+from importers.numbers import read_figure
 from importers.report import RowLedger
 from importers.sources import SourceFile, iter_rows
 
@@ -74,16 +74,9 @@ def read_appointments(source: SourceFile, ledger: RowLedger,
         except ValueError:
             ledger.drop("Appointment_Month is not a month (e.g. MAR2019)", row, example)
             continue
-        try:
-            count = read_number(values["count"])
-        except ValueError:
-            ledger.drop("COUNT_OF_APPOINTMENTS is not a number", row, example)
-            continue
+        count, why_not = read_figure(values["count"], whole=True)
         if count is None:
-            ledger.drop("COUNT_OF_APPOINTMENTS is blank or not published", row, example)
-            continue
-        if count < 0 or count != int(count):
-            ledger.drop("COUNT_OF_APPOINTMENTS is not a whole number of 0 or more", row, example)
+            ledger.drop(f"COUNT_OF_APPOINTMENTS {why_not}", row, example)
             continue
         columns = []
         for category, (unknown, known) in CATEGORIES.items():

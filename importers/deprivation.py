@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from importers.numbers import format_number, read_number
+from importers.numbers import format_number, read_figure
 from importers.report import RowLedger
 from importers.sources import SourceFile, iter_rows
 
@@ -72,16 +72,9 @@ def read_deprivation(source: SourceFile, ledger: RowLedger,
             ledger.drop("time period is not a year (e.g. 2019 or 2019/20)", row,
                         f"{code} ({values['time_period'] or 'blank'})")
             continue
-        try:
-            score = read_number(values["value"])
-        except ValueError:
-            ledger.drop("value is not a number", row, example)
-            continue
+        score, why_not = read_figure(values["value"])
         if score is None:
-            ledger.drop("value is blank or not published", row, example)
-            continue
-        if score < 0:
-            ledger.drop("value is negative (an IMD score is 0 or more)", row, example)
+            ledger.drop(f"value {why_not}", row, example)
             continue
         if (code, period) in seen:
             ledger.drop("practice appears twice for the same time period (the first row was kept)", row, example)

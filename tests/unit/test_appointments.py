@@ -142,3 +142,17 @@ def test_a_missing_stp_is_said_in_the_manifest_coverage(imported):
     assert coverage == ("Appointments in General Practice files were imported for 1 of the 4 STPs; there is none for "
                         "North East London, North West London, South East London, so figures for the whole region "
                         "add up the other STPs only.")
+
+
+def test_a_header_only_file_or_a_short_row_is_reported_and_the_rest_still_imports(tmp_path):
+    header_only = tmp_path / "header_only.csv"
+    header_only.write_text(APRIL.read_text().splitlines()[0] + "\n")
+    cut = tmp_path / "cut.csv"
+    cut.write_text("\n".join(APRIL.read_text().splitlines()[:3]) + "\n93C,E38000240,NHS North Central\n")
+    out = tmp_path / "out"
+    report = run_import([MAPPING, PATIENTS, header_only, cut], out)
+    assert not report.failed
+    assert file_report(report, header_only).rows_read == 0
+    assert {d.reason: d.examples for d in file_report(report, cut).dropped} == {
+        "the row has 3 fields but the header has 13": ("row 4",)}
+    assert read(out, "appointments.csv")["appointments"].tolist() == [150]  # the two good rows of cut.csv

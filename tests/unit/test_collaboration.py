@@ -92,6 +92,7 @@ def test_each_mapping_gives_a_period_of_network_membership_and_sizes(two_periods
         {"pcn_code": "N2", "period": "2020-10-01", "practices": "4", "registered_patients": "51000",
          "pcn_size_band": "over 50,000"},
     ]
+    assert sorted(set(read(out, "registered_patients.csv")["period"])) == ["2019-10-01", "2020-10-01"]  # two lists
     # P3 closed before the later mapping: it stays in practices.csv, with the network it was in, for 2019's figures
     practices = read(out, "practices.csv").set_index("practice_code")
     assert practices.loc["P3", "pcn_code"] == "N2" and practices.loc["P4", "pcn_code"] == "N2"
