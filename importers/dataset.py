@@ -19,6 +19,7 @@ from importers.dates import describe_month, find_nearest_period, months_between
 from importers.geography import (
     BOROUGH_NAMES,
     CCGS_2018,
+    LONDON_AREAS,
     STP_NAMES,
     read_postcode_district,
 )
@@ -663,6 +664,7 @@ def _manifest_text(data: ImportedData, title: str | None, dated: bool) -> str:
         "outputs": {name: list(inputs) for name, inputs in sorted(data.outputs.items())},
         "unavailable": dict(sorted(data.unavailable.items())),
         **({"coverage": dict(sorted(data.coverage.items()))} if data.coverage else {}),
+        "areas": LONDON_AREAS,
     }
     return ("# Written by the atscale importer (scripts/import_data.py) from the publishers' files listed under "
             "sources.\n" + yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=110))

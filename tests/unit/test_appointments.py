@@ -85,8 +85,8 @@ def test_shares_leave_unknown_out_and_rates_use_the_stps_patients(imported):
     for indicator_id, value in expected.items():
         values = compute_indicator_values(CONFIG.indicator(indicator_id), data)
         march = values[(values["period"] == "2019-03-01")].set_index("level")["value"]
-        assert march["stp"] == pytest.approx(value) and march["london"] == pytest.approx(value), indicator_id
-        assert set(values["level"]) == {"stp", "london"}
+        assert march["stp"] == pytest.approx(value) and march["region"] == pytest.approx(value), indicator_id
+        assert set(values["level"]) == {"stp", "region"}
 
 
 def test_a_later_publication_replaces_the_months_it_shares_with_an_earlier_one(tmp_path):

@@ -48,6 +48,8 @@ def test_the_committed_real_data_load_with_no_errors_and_say_where_they_come_fro
     assert {"registered_patients", "extended_hours", "pcn_workforce", "collaboration", "networks", "deprivation",
             "appointments"} <= set(data.tables)
     assert len(data.geography) > 1200 and data.geography["stp_code"].nunique() == 5
+    assert not data.problems, [str(p) for p in data.problems]  # not even a warning (e.g. no areas section)
+    assert (data.areas.region.code, data.areas.region.name) == ("E40000003", "London")
     manifest = yaml.safe_load((REAL / "dataset.yaml").read_text(encoding="utf-8"))
     assert "Open Government Licence v3.0" in manifest["licence"]
     assert "created" not in manifest  # a rebuild from the same files gives the same bytes

@@ -105,14 +105,14 @@ def test_network_indicators_make_a_trend_from_the_two_mappings(two_periods):
     data = load_data(CONFIG, out)
     assert not data.errors, [str(p) for p in data.errors]
 
-    def london(indicator_id: str) -> dict[str, float]:
+    def region(indicator_id: str) -> dict[str, float]:
         values = compute_indicator_values(CONFIG.indicator(indicator_id), data)
-        return values[values["level"] == "london"].set_index("period")["value"].to_dict()
+        return values[values["level"] == "region"].set_index("period")["value"].to_dict()
 
-    assert london("practices_in_pcn") == pytest.approx({"2019-10-01": 500 / 6, "2020-10-01": 100.0})
-    assert london("practices_per_pcn") == pytest.approx({"2019-10-01": 2.5, "2020-10-01": 3.0})
-    assert london("pcns_30_50k") == pytest.approx({"2019-10-01": 100.0, "2020-10-01": 0.0})
-    assert london("pcn_practices_30_50k") == pytest.approx({"2019-10-01": 100.0, "2020-10-01": 0.0})
+    assert region("practices_in_pcn") == pytest.approx({"2019-10-01": 500 / 6, "2020-10-01": 100.0})
+    assert region("practices_per_pcn") == pytest.approx({"2019-10-01": 2.5, "2020-10-01": 3.0})
+    assert region("pcns_30_50k") == pytest.approx({"2019-10-01": 100.0, "2020-10-01": 0.0})
+    assert region("pcn_practices_30_50k") == pytest.approx({"2019-10-01": 100.0, "2020-10-01": 0.0})
 
 
 def test_columns_no_public_file_gives_stay_blank_and_say_why(two_periods):

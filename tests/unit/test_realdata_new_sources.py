@@ -212,10 +212,10 @@ def test_appointment_rates_and_shares_per_stp_and_london_equal_an_independent_co
         stps = indicator(app_data, indicator_id, "stp")
         pd.testing.assert_series_equal(stps.sort_index(), (numerator / denominator).sort_index(), check_names=False,
                                        rtol=1e-12)
-        region = indicator(app_data, indicator_id, "london").droplevel("area_code")
+        region = indicator(app_data, indicator_id, "region").droplevel("area_code")
         expected = numerator.groupby("period").sum() / denominator.groupby("period").sum()
         pd.testing.assert_series_equal(region.sort_index(), expected.sort_index(), check_names=False, rtol=1e-12)
-    assert round(indicator(app_data, "appointments_per_1000", "london").loc[("LDN", "2019-03-01")], 1) == round(
+    assert round(indicator(app_data, "appointments_per_1000", "region").loc[("E40000003", "2019-03-01")], 1) == round(
         (791_073 + 504_671 + 935_480 + 684_423) / (2275415 + 1686333 + 2636965 + 2016131) * 1000, 1) == 338.4
 
 
@@ -272,7 +272,7 @@ def test_network_indicators_per_stp_and_london(app_data, raw_networks, raw_londo
     pd.testing.assert_series_equal(per_pcn.sort_index(), by_stp["practices"].mean().sort_index(), check_names=False)
     expected_in_pcn = (raw_london_mapping["PCN_CODE"] != "U").groupby(raw_london_mapping["STP_CODE"]).mean() * 100
     pd.testing.assert_series_equal(in_pcn.sort_index(), expected_in_pcn.sort_index(), check_names=False)
-    london = {name: indicator(app_data, name, "london").loc[("LDN", "2020-09-01")]
+    london = {name: indicator(app_data, name, "region").loc[("E40000003", "2020-09-01")]
               for name in ("pcns_30_50k", "practices_per_pcn", "practices_in_pcn")}
     assert london == pytest.approx({"pcns_30_50k": 110 / 199 * 100, "practices_per_pcn": 1214 / 199,
                                     "practices_in_pcn": 1214 / 1238 * 100})
