@@ -6,19 +6,20 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 import yaml
 
+from importers import appointments, collaboration, deprivation, patient_list, payments, pcn_workforce, practice_mapping
 from importers import boundaries as boundary_files
-from importers import patient_list, payments, pcn_workforce, practice_mapping
 from importers.boundaries import Boundaries, build_geojson_text, read_boundaries
-from importers.dates import describe_month, months_between
+from importers.dates import describe_month, find_nearest_period, months_between
 from importers.geography import (
     BOROUGH_NAMES,
     CCGS_2018,
+    LONDON_AREAS,
     STP_NAMES,
     read_postcode_district,
 )
@@ -27,10 +28,12 @@ from importers.patient_list import read_patient_list
 from importers.payments import PaymentsFile, read_payments
 from importers.pcn_workforce import PcnStaffRow, read_pcn_workforce
 from importers.placement import FROM_CCG, Placement, place_practice
-from importers.practice_mapping import read_practice_mapping
+from importers.practice_mapping import MappedPractice, read_practice_mapping
 from importers.report import ImportReport, RowLedger
 from importers.sources import (
+    APPOINTMENTS,
     BOUNDARIES,
+    DEPRIVATION,
     FORMAT_NAMES,
     PATIENT_LIST,
     PAYMENTS,
@@ -51,14 +54,20 @@ TABLE_COLUMNS = {
     "registered_patients": ("practice_code", "period", "registered_patients"),
     "extended_hours": ("practice_code", "period", "extended_hours_payment", "offers_extended_hours"),
     "pcn_workforce": ("pcn_code", "period", "staff_group", "staff_role", "fte"),
+    "collaboration": collaboration.COLUMNS,
+    "networks": collaboration.NETWORK_COLUMNS,
+    "deprivation": deprivation.COLUMNS,
+    "appointments": appointments.COLUMNS,
 }
 CONTRACT_FILES = (
     "practices.csv", "registered_patients.csv", "workforce.csv", "extended_access.csv", "collaboration.csv",
     "extended_hours.csv", "pcn_workforce.csv", "vision_survey.csv", "maturity.csv", "london_boroughs.geojson",
-    "dataset.yaml",
+    "networks.csv", "deprivation.csv", "appointments.csv", "dataset.yaml",
 )
 NOT_IN_A_NETWORK = "Not in a network"
-PROCESSING_ORDER = (PRACTICE_MAPPING, PAYMENTS, PATIENT_LIST, PCN_WORKFORCE, BOUNDARIES)
+LICENCE = ("Contains public sector information licensed under the Open Government Licence v3.0 "
+           "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/).")
+PROCESSING_ORDER = (PRACTICE_MAPPING, PAYMENTS, PATIENT_LIST, PCN_WORKFORCE, BOUNDARIES, DEPRIVATION, APPOINTMENTS)
 LISTED_PRACTICES = 12  # practice codes listed by name in a note; the rest are counted
 
 # Tables these publications never give, and why, in words for the dashboard.
@@ -67,9 +76,6 @@ ALWAYS_UNAVAILABLE = {
                  "so this dashboard shows no figure for the practice workforce.",
     "extended_access": "There is no public list of which practices offer appointments from 8am to 8pm, 7 days "
                        "a week (it was run by borough hubs), so this dashboard shows no figure for it.",
-    "collaboration": "The imported NHS files do not say which practices are in a federation or share records, "
-                     "so this dashboard shows no figure for it. Network (PCN) membership is shown from the "
-                     "practice mapping.",
     "vision_survey": "There is no public survey of who knows the STP's vision, so this dashboard shows no "
                      "figure for it.",
     "maturity": "PCN maturity self-assessments are not published, so this dashboard shows no figure for them.",
@@ -81,6 +87,14 @@ UNAVAILABLE_WITHOUT_FILE = {
                       "earlier) was imported, so this dashboard shows no figure for it.",
     "pcn_workforce": "No Primary Care Network Workforce file was imported, so this dashboard shows no figure "
                      "for staff employed by networks.",
+    "collaboration": "No practice mapping (NHS Digital, Patients Registered at a GP Practice) was imported, so this "
+                     "dashboard shows no figure for practices in networks.",
+    "networks": "No practice mapping (NHS Digital, Patients Registered at a GP Practice) was imported, so this "
+                "dashboard shows no figure for the size of networks.",
+    "deprivation": "No Fingertips file of practice deprivation scores (IMD 2019) was imported, so practices have "
+                   "no deprivation decile.",
+    "appointments": "No Appointments in General Practice file was imported (or none could be matched to an STP), "
+                    "so this dashboard shows no figure for appointments.",
 }
 
 
@@ -90,8 +104,10 @@ class ImportedData:
     tables: dict[str, tuple[dict[str, str], ...]]  # table name -> rows, in TABLE_COLUMNS order
     boundaries: Boundaries | None
     sources: tuple[str, ...]
-    unavailable: dict[str, str]
+    unavailable: dict[str, str]  # table (or 'table.column') -> why there is no figure
     periods: tuple[str, ...]
+    coverage: dict[str, str] = field(default_factory=dict)  # table -> what part of the region it covers
+    outputs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # output file -> input files it is made from
 
 
 @dataclass
@@ -154,31 +170,57 @@ def import_files(paths: Iterable[str | Path], *, payments_year: str | None = Non
     workforce_rows = _collect_pcn_workforce(assembly, read[PCN_WORKFORCE])
     patients_rows = _align_patient_periods(assembly, patients_rows, {r["period"] for r in workforce_rows})
     _note_opened_and_closed(assembly, read)
+    list_sizes = _list_sizes(patients_rows, read)
+    networks = collaboration.collect_collaboration(read[PRACTICE_MAPPING], list_sizes, assembly.practices,
+                                                   lambda practice, ledger, name: _ensure_mapped_practice(
+                                                       assembly, practice, ledger, name))
     boundaries = _choose_boundaries(assembly, read[BOUNDARIES])
     if not assembly.practices:
         assembly.notes.append("no practice could be placed in London (give gp-reg-pat-prac-map.csv, a "
                               "gp-reg-pat-prac-all.csv or an NHS Payments file), so practices.csv was not written; "
                               "the app needs it")
 
+    practices = tuple(_practice_row(p) for p in sorted(assembly.practices.values(), key=lambda p: p.code))
+    scores = deprivation.collect_deprivation(read[DEPRIVATION], assembly.practices)
+    practices = tuple(row | {"deprivation_decile": scores.deciles.get(row["practice_code"], "")} for row in practices)
+    visits = _collect_appointments(read[PRACTICE_MAPPING], read[APPOINTMENTS], practices, list_sizes)
+    assembly.sources.extend(scores.sources + visits.sources)
+    assembly.notes.extend(networks.notes + scores.notes + visits.notes)
+
     tables = {"registered_patients": patients_rows, "extended_hours": extended_hours_rows,
-              "pcn_workforce": workforce_rows}
+              "pcn_workforce": workforce_rows, "collaboration": networks.rows, "networks": networks.networks,
+              "deprivation": scores.rows, "appointments": visits.rows}
     unavailable = dict(ALWAYS_UNAVAILABLE)
     unavailable |= {name: text for name, text in UNAVAILABLE_WITHOUT_FILE.items() if not tables[name]}
-    practices = tuple(_practice_row(p) for p in sorted(assembly.practices.values(), key=lambda p: p.code))
+    if networks.rows:
+        unavailable |= {f"collaboration.{column}": text for column, text in collaboration.NOT_PUBLISHED.items()}
     periods = tuple(sorted({row["period"] for rows in tables.values() for row in rows}))
-    data = ImportedData(practices, {name: tuple(rows) for name, rows in tables.items() if rows}, boundaries,
-                        tuple(assembly.sources), unavailable, periods)
+    coverage = {"appointments": visits.coverage} if visits.coverage else {}
     files = tuple(ledgers[str(p)].build_report(failures.get(str(p))) for p in ledgers)
+    outputs = {output.output: () for file in files for output in file.outputs}
+    for file in files:
+        for output in file.outputs:
+            if output.kept > 0:
+                outputs[output.output] += (file.name,)
+    data = ImportedData(practices, {name: tuple(rows) for name, rows in tables.items() if rows}, boundaries,
+                        tuple(assembly.sources), unavailable, periods, coverage,
+                        {name: inputs for name, inputs in outputs.items() if inputs})
     return data, ImportReport(files, (), tuple(assembly.notes))
 
 
-def write_dataset(data: ImportedData, out_dir: str | Path, *, title: str | None = None) -> tuple[tuple[str, int], ...]:
+def write_dataset(data: ImportedData, out_dir: str | Path, *, title: str | None = None, dated: bool = True,
+                  carry_over: bool = True) -> tuple[tuple[str, int], ...]:
     """Write the app's input folder; returns (file name, size in bytes) for each file written.
 
-    Raises ImportFileError when the folder holds data this importer did not write (it is never overwritten).
+    `carry_over`: keep what an earlier import wrote and this one does not write again
+    (carry_over_earlier_import). `dated`: write today's date as `created` (a build that must give the
+    same bytes every day leaves it out). Raises ImportFileError when the folder holds data this importer
+    did not write (it is never overwritten).
     """
     out = Path(out_dir)
     _check_output_folder(out)
+    if carry_over:
+        data, _ = carry_over_earlier_import(data, out)
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, str] = {}
     if data.practices:
@@ -187,10 +229,7 @@ def write_dataset(data: ImportedData, out_dir: str | Path, *, title: str | None 
         written[f"{name}.csv"] = _csv_text(TABLE_COLUMNS[name], rows)
     if data.boundaries is not None:
         written[boundary_files.OUTPUT] = build_geojson_text(data.boundaries)
-    written["dataset.yaml"] = _manifest_text(data, title)
-    for name in CONTRACT_FILES:
-        if name not in written and (out / name).exists():
-            (out / name).unlink()  # left from an earlier import of other files
+    written["dataset.yaml"] = _manifest_text(data, title, dated)
     sizes = []
     for name, text in written.items():
         (out / name).write_text(text, encoding="utf-8", newline="")
@@ -204,8 +243,73 @@ def run_import(paths: Iterable[str | Path], out_dir: str | Path, *, payments_yea
     data, report = import_files(paths, payments_year=payments_year, progress=progress)
     if all(f.error for f in report.files):
         return report
-    written = write_dataset(data, out_dir)
-    return ImportReport(report.files, written, report.notes)
+    out = Path(out_dir)
+    _check_output_folder(out)
+    data, notes = carry_over_earlier_import(data, out)
+    written = write_dataset(data, out, carry_over=False)
+    return ImportReport(report.files, written, report.notes + tuple(notes))
+
+
+def carry_over_earlier_import(data: ImportedData, out: Path) -> tuple[ImportedData, list[str]]:
+    """`data` plus what an earlier import into `out` wrote and this one does not write again, and notes saying so.
+
+    Those files stay as they are; their sources, outputs, coverage and reasons for no figure stay in
+    dataset.yaml; the practices of the earlier practices.csv that the new one lacks stay too, so the kept
+    files' rows can still be placed.
+    """
+    written = _file_names(data)
+    kept = [name for name in CONTRACT_FILES if name != "dataset.yaml" and name not in written and (out / name).exists()]
+    if not kept:
+        return data, []
+    notes = [f"{name} was kept from the earlier import into this folder (no file given this time gives it)"
+             for name in kept]
+    practices = data.practices
+    if practices and (out / "practices.csv").exists():
+        codes = {row["practice_code"] for row in practices}
+        earlier = [row for row in _read_csv_rows(out / "practices.csv") if row.get("practice_code") not in codes]
+        if earlier:
+            practices = tuple(sorted(practices + tuple({c: row.get(c) or "" for c in PRACTICE_COLUMNS} for row in earlier),
+                                     key=lambda row: row["practice_code"]))
+            notes.append(f"{_count(len(earlier), 'practice')} of the earlier practices.csv {_are(len(earlier))} not in "
+                         "the new files; kept, so that the kept files' rows can still be placed")
+    return replace(_carry_over_manifest(data, out, kept), practices=practices), notes
+
+
+def _read_csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def _file_names(data: ImportedData) -> list[str]:
+    names = [f"{name}.csv" for name in data.tables] + (["practices.csv"] if data.practices else [])
+    return names + ([boundary_files.OUTPUT] if data.boundaries is not None else [])
+
+
+def _carry_over_manifest(data: ImportedData, out: Path, kept: list[str]) -> ImportedData:
+    """The new import's manifest entries, plus the earlier import's for the files it keeps."""
+    try:
+        previous = yaml.safe_load((out / "dataset.yaml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        previous = {}
+    previous = previous if isinstance(previous, dict) else {}
+    tables = {Path(name).stem for name in kept}
+    old_outputs = previous.get("outputs") if isinstance(previous.get("outputs"), dict) else {}
+    inputs = {str(i) for name in kept for i in old_outputs.get(name) or ()}
+    new_inputs = {source.split(": ")[0] for source in data.sources}
+    sources = data.sources + tuple(str(s) for s in previous.get("sources") or ()
+                                   if str(s).split(": ")[0] in inputs - new_inputs)
+    unavailable = {key: text for key, text in data.unavailable.items() if key.split(".")[0] not in tables}
+    old_unavailable = previous.get("unavailable") if isinstance(previous.get("unavailable"), dict) else {}
+    unavailable |= {str(k): str(v) for k, v in old_unavailable.items() if str(k).split(".")[0] in tables}
+    old_coverage = previous.get("coverage") if isinstance(previous.get("coverage"), dict) else {}
+    coverage = data.coverage | {str(k): str(v) for k, v in old_coverage.items() if str(k) in tables}
+    outputs = data.outputs | {name: tuple(str(i) for i in old_outputs.get(name) or ()) for name in kept}
+    periods = set(data.periods)
+    for name in kept:
+        if name.endswith(".csv"):
+            periods |= {row.get("period") or "" for row in _read_csv_rows(out / name)} - {""}
+    return replace(data, sources=sources, unavailable=unavailable, coverage=coverage, outputs=outputs,
+                   periods=tuple(sorted(periods)))
 
 
 def _read(source: SourceFile, ledger: RowLedger, read: dict[str, list], payments_year: str | None,
@@ -220,7 +324,67 @@ def _read(source: SourceFile, ledger: RowLedger, read: dict[str, list], payments
         return read_patient_list(source, ledger, london, progress)
     if source.format == PCN_WORKFORCE:
         return read_pcn_workforce(source, ledger, progress)
+    if source.format == DEPRIVATION:
+        return deprivation.read_deprivation(source, ledger, progress)
+    if source.format == APPOINTMENTS:
+        return appointments.read_appointments(source, ledger, progress)
     return read_boundaries(source, ledger)
+
+
+def _list_sizes(patient_rows: list[dict[str, str]], read: dict[str, list]) -> dict[str, dict[str, int]]:
+    """List period -> practice -> registered patients, from the lists of patients (gp-reg-pat-prac-all).
+
+    An NHS Payments file's 'last known' list sizes are used only when no list was imported: they are
+    of mixed dates, and a denominator switching between the two kinds would put a step in a monthly trend.
+    """
+    list_periods = {size.period for _, _, sizes in read[PATIENT_LIST] for size in sizes}
+    sizes: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in patient_rows:
+        if row["period"] in list_periods or not list_periods:
+            sizes[row["period"]][row["practice_code"]] = int(row["registered_patients"])
+    return dict(sizes)
+
+
+def _ensure_mapped_practice(assembly: _Assembly, practice: MappedPractice, ledger: RowLedger, file_name: str) -> bool:
+    """True when a practice of a practice mapping is in practices.csv, adding one that only an older mapping has.
+
+    A practice the latest mapping lacks (added from a list of patients, or not at all) gets the network of
+    the latest mapping that has it.
+    """
+    known = assembly.practices.get(practice.practice_code)
+    if known is not None:
+        if known.origin != "mapping" and practice.pcn_code:
+            known.pcn_code, known.pcn_name = practice.pcn_code, practice.pcn_name
+        return True
+    placement = place_practice(practice.ccg_code, practice.stp_code, practice.postcode)
+    if placement is None:
+        ledger.drop("borough cannot be placed: a merged CCG, and the postcode district is not a London district of "
+                    "this STP", practice.row, f"{practice.practice_code} {practice.postcode or 'no postcode'} "
+                    f"(CCG {practice.ccg_code})", collaboration.OUTPUT)
+        return False
+    assembly.practices[practice.practice_code] = _Practice(
+        practice.practice_code, practice.practice_name, practice.postcode, practice.pcn_code, practice.pcn_name,
+        placement, file_name)
+    ledger.note(f"{practice.practice_code} is not in the latest practice mapping (closed or merged since): added to "
+                "practices.csv from this mapping")
+    return True
+
+
+def _collect_appointments(mappings: list, files: list, practices: tuple[dict[str, str], ...],
+                          list_sizes: dict[str, dict[str, int]]) -> appointments.AppointmentTable:
+    """Appointments per STP and month; the STPs' ONS codes and names come from the practice mappings."""
+    mapped = [p for _, _, rows in mappings for p in rows]
+    stp_of_ons_code = {p.stp_ons_code: p.stp_code for p in mapped if p.stp_ons_code}
+    stp_of_name = {appointments.match_stp_name(p.stp_name): p.stp_code for p in mapped if p.stp_name}
+    stp_names = {row["stp_code"]: row["stp_name"] for row in practices}
+    stp_of_practice = {row["practice_code"]: row["stp_code"] for row in practices}
+    stp_sizes: dict[str, dict[str, int]] = {}
+    for period, sizes in list_sizes.items():
+        stp_sizes[period] = defaultdict(int)
+        for code, patients in sizes.items():
+            if code in stp_of_practice:
+                stp_sizes[period][stp_of_practice[code]] += patients
+    return appointments.collect_appointments(files, stp_of_ons_code, stp_of_name, stp_names, stp_sizes)
 
 
 def _choose_boundaries(assembly: _Assembly, files: list) -> Boundaries | None:
@@ -395,7 +559,7 @@ def _align_patient_periods(assembly: _Assembly, rows: list[dict[str, str]], need
             assembly.notes.append(f"no registered patients were imported, so figures per 1,000 patients for "
                                   f"{period} cannot be shown")
             continue
-        nearest = min(available, key=lambda p: (months_between(p, period), p < period))
+        nearest = find_nearest_period(available, period)
         gap = months_between(nearest, period)
         copied = [{**row, "period": period} for row in by_period[nearest]]
         rows = rows + copied
@@ -489,17 +653,21 @@ def _csv_text(columns: tuple[str, ...], rows: Iterable[dict[str, str]]) -> str:
     return buffer.getvalue()
 
 
-def _manifest_text(data: ImportedData, title: str | None) -> str:
+def _manifest_text(data: ImportedData, title: str | None, dated: bool) -> str:
     span = f", {data.periods[0][:7]} to {data.periods[-1][:7]}" if data.periods else ""
     manifest = {
         "label": "real",
         "title": title or f"London general practice: NHS Digital and London Datastore data{span}",
-        "created": date.today().isoformat(),
+        **({"created": date.today().isoformat()} if dated else {}),
+        "licence": LICENCE,
         "sources": list(data.sources),
+        "outputs": {name: list(inputs) for name, inputs in sorted(data.outputs.items())},
         "unavailable": dict(sorted(data.unavailable.items())),
+        **({"coverage": dict(sorted(data.coverage.items()))} if data.coverage else {}),
+        "areas": LONDON_AREAS,
     }
-    return ("# Written by scripts/import_data.py from the publishers' files listed under sources.\n"
-            + yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=110))
+    return ("# Written by the atscale importer (scripts/import_data.py) from the publishers' files listed under "
+            "sources.\n" + yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=110))
 
 
 def _check_output_folder(out: Path) -> None:

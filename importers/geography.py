@@ -5,6 +5,15 @@ These are published facts written out by hand, so that an import needs no lookup
 from dataclasses import dataclass
 
 LONDON_REGION_CODES = frozenset({"Y56", "Q71", "E40000003"})  # NHS England London: commissioning region, 2018 region, ONS
+# dataset.yaml's areas section (indicators/areas.py): the top area and what its systems and places are called
+LONDON_AREAS = {
+    "region": {"code": "E40000003", "name": "London"},
+    "levels": {
+        "stp": {"name": "STP", "plural": "STPs", "plain_name": "local health and care partnership",
+                "plain_plural": "local health and care partnerships"},
+        "borough": {"name": "borough", "plural": "boroughs", "plain_name": "borough", "plain_plural": "boroughs"},
+    },
+}
 
 STP_NAMES = {  # plain names on the ODS code; the files carry the partnership brands, which changed over time
     "QMJ": "North Central London",

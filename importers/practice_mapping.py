@@ -22,6 +22,8 @@ class MappedPractice:
     ccg_code: str
     stp_code: str
     period: str  # the extract's month, '' when the file has no readable extract date
+    stp_ons_code: str = ""  # ONS_STP_CODE (E54...), which other publications use for the STP
+    stp_name: str = ""  # as written in the file (the partnership's brand)
 
 
 def read_practice_mapping(source: SourceFile, ledger: RowLedger,
@@ -65,7 +67,8 @@ def read_practice_mapping(source: SourceFile, ledger: RowLedger,
         seen.add(code)
         practices.append(MappedPractice(row, code, values.get("practice_name", "") or code,
                                         values.get("practice_postcode", ""), pcn_code, pcn_name,
-                                        values["ccg_code"].upper(), stp, period))
+                                        values["ccg_code"].upper(), stp, period,
+                                        values.get("stp_ons_code", "").upper(), stp_name))
         ledger.keep(OUTPUT)
     if unallocated:
         ledger.note(f"{unallocated} London practice{'s have' if unallocated != 1 else ' has'} PCN code 'U' "

@@ -14,6 +14,8 @@ PATIENT_LIST = "patient_list"
 PAYMENTS = "payments"
 PCN_WORKFORCE = "pcn_workforce"
 BOUNDARIES = "boundaries"
+DEPRIVATION = "deprivation"
+APPOINTMENTS = "appointments"
 
 FORMAT_NAMES = {
     PRACTICE_MAPPING: "NHS Digital, Patients Registered at a GP Practice: practice mapping (gp-reg-pat-prac-map)",
@@ -21,6 +23,8 @@ FORMAT_NAMES = {
     PAYMENTS: "NHS Digital, NHS Payments to General Practice (one row per practice)",
     PCN_WORKFORCE: "NHS Digital, Primary Care Network Workforce: individual-level CSV",
     BOUNDARIES: "London Datastore, London borough boundaries (GeoJSON)",
+    DEPRIVATION: "OHID Fingertips, indicator data export (GP practices; indicator 93553, IMD 2019 score)",
+    APPOINTMENTS: "NHS Digital, Appointments in General Practice: regional CSV (CCG level, monthly)",
 }
 
 # Each format: the columns that identify it, every one given as its accepted spellings (normalised:
@@ -43,6 +47,17 @@ FORMAT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "code": ("code", "practice code"), "extract_date": ("extract date",),
         "number_of_patients": ("number of patients",),
     },
+    # Fingertips' 27-column API export and the narrower downloads (indicator, year, area, value) alike.
+    DEPRIVATION: {
+        "indicator_id": ("indicator id", "indicatorid"), "area_code": ("area code", "areacode"),
+        "time_period": ("time period", "year", "timeperiod"), "value": ("value",),
+    },
+    # 2019-2022 files name the STP (STP_ONS, STPNM); later ones the ICB (ICB_ONS_CODE, ICB_NAME).
+    APPOINTMENTS: {
+        "stp_ons_code": ("stp ons", "stp ons code", "icb ons code"), "month": ("appointment month",),
+        "status": ("appt status",), "staff_type": ("hcp type",), "mode": ("appt mode",),
+        "timing": ("time between book and appt",), "count": ("count of appointments",),
+    },
 }
 # Optional columns read when present, again with their accepted spellings.
 OPTIONAL_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -57,6 +72,7 @@ OPTIONAL_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "practice_postcode": ("practice postcode", "postcode"), "pcn_name": ("pcn name",),
         "ccg_name": ("ccg name", "sub icb location name", "sub icb name"), "stp_name": ("stp name", "icb name"),
         "region_code": ("comm region code", "region code"), "region_name": ("comm region name", "region name"),
+        "stp_ons_code": ("ons stp code", "ons icb code"),
     },
     PAYMENTS: {
         "region_code": ("nhs england (region) code", "nhs england (region, local office) code", "region code"),
@@ -67,6 +83,14 @@ OPTIONAL_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     PATIENT_LIST: {
         "ccg_code": ("ccg code", "sub icb location code", "sub icb code"), "postcode": ("postcode",),
         "type": ("type",), "sex": ("sex",), "age": ("age",),
+    },
+    DEPRIVATION: {
+        "indicator_name": ("indicator name",), "area_name": ("area name", "areaname"),
+        "area_type": ("area type", "areatype"), "category": ("category",), "sex": ("sex",), "age": ("age",),
+    },
+    APPOINTMENTS: {
+        "stp_name": ("stpnm", "stp name", "icb name"), "ccg_code": ("ccg code", "sub icb location code"),
+        "region_code": ("region ons code", "region code"), "region_name": ("region name",),
     },
 }
 

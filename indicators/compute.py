@@ -72,6 +72,11 @@ def _measure_by_key(measure: Measure, data: LoadedData, also_needs: tuple[str, .
     missing = [c for c in (*measure.columns, *(f for f, _ in measure.filter), *also_needs) if c not in table.columns]
     if missing:
         raise IndicatorUnavailable(f"The column '{missing[0]}' is missing from the '{measure.table}' data.")
+    # A column with no figure at all (e.g. federation membership, which no public file gives) is no data, not 0.
+    blank = [c for c in (*measure.columns, *also_needs) if len(table) and table[c].isna().all()]
+    if blank:
+        raise IndicatorUnavailable(data.unavailable.get(f"{measure.table}.{blank[0]}")
+                                   or f"The '{measure.table}' data have no figure in the column '{blank[0]}'.")
     mask = pd.Series(True, index=table.index)
     for column, wanted in measure.filter:
         mask &= table[column].isin(wanted) | table[column].isin([str(w) for w in wanted])

@@ -382,7 +382,7 @@ def _kind_of(definition) -> str:
 def _read_wording(definition) -> _Wording:
     """Turn the plain_description into a sentence pattern; new indicators need no code, only a description
     in one of the forms 'How many ...', 'Out of the ..., how many ...', 'For every 1,000 people, how many
-    ... there are ...', 'This shows how many ...', 'This shows how often ...' or (for a rate, after a
+    ... there are ...', 'How many ... there are in each ...' (a count that is not per person), 'This shows how many ...', 'This shows how often ...' or (for a rate, after a
     sentence saying what is counted) 'This counts them for every 1,000 people.'"""
     kind = _kind_of(definition)
     description = " ".join(definition.plain_description.split())
@@ -418,6 +418,11 @@ def _read_wording(definition) -> _Wording:
                              re.IGNORECASE):
             return _Wording(kind, f"In {{area}}, there are {{amount}} of them {{for_every_base}} {match['who']}"
                                   f"{match['tail']}.", context, "more", "fewer")
+    # a count per something other than people, e.g. practices in each network
+    if kind == "other" and (match := re.match(r"^how many (?P<things>.+?) there (?:are|is)(?P<tail>.*)$", key,
+                                              re.IGNORECASE)):
+        return _Wording(kind, f"In {{area}}, there are {{amount}} {match['things']}{match['tail']}.", context,
+                        "more", "fewer")
     return _fallback_wording(kind, sentences)
 
 

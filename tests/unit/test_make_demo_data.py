@@ -55,7 +55,8 @@ def london(london_dir):
 
 
 def read_bytes(folder: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if not path.name.startswith(".")}
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())
+            if path.is_file() and not path.name.startswith(".")}  # data/real/ is the real data, not the demo
 
 
 def contract_columns() -> dict[str, list[str]]:
