@@ -10,9 +10,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import cached_data, palette
-from components.charts import CHART_TEMPLATE
+from components import cached_data
 from components.layout import escape_markdown, render_chart, render_table
+from figures import palette
+from figures.chart_style import CHART_TEMPLATE
 from forum.access import HOW_TO_SET_PASSCODE, check_passcode, read_facilitator_passcode
 from forum.aggregation import (
     compute_barrier_counts,

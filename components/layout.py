@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from components import cached_data
+from figures import images as chart_images
 from indicators.errors import AtscaleError, Problem
-from reports import figures as chart_images
 
 
 def render_data_label(label: str, title: str) -> None:

@@ -1,7 +1,8 @@
 """Errors raised by the forum store, worded for the person at the table or the facilitator."""
+from indicators.errors import AtscaleError
 
 
-class ForumError(Exception):
+class ForumError(AtscaleError):
     """Base class: the message is shown to the user as it is."""
 
 

@@ -1,5 +1,14 @@
-"""Glossary of the NHS terms the dashboard uses, each explained in short plain sentences."""
-from dataclasses import dataclass
+"""Glossary of the NHS terms the dashboard uses, each explained in short plain sentences.
+
+A few explanations name the data's own areas ({region}, {stp_count}, {stp_names}, {place_count},
+{place_plural}); compute_glossary fills them in from the area model.
+"""
+from dataclasses import dataclass, replace
+
+from indicators.areas import AreaModel
+from indicators.formatting import format_count
+
+MOST_NAMES_LISTED = 10  # the STP entry names the region's partnerships when there are no more than this
 
 
 @dataclass(frozen=True)
@@ -35,13 +44,12 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
     ),
     GlossaryEntry(
         "benchmark",
-        "The figure an area is compared with. On this dashboard it is London as a whole, or the area's "
-        "own part of London.",
+        "The figure an area is compared with. On this dashboard it is {region} as a whole, or the "
+        "partnership the area is in.",
     ),
     GlossaryEntry(
         "borough",
-        "One of the 33 local council areas of London, such as Camden or Croydon. The City of London "
-        "counts as one.",
+        "A local council area of a city. On this dashboard {region} has {place_count} {place_plural}.",
     ),
     GlossaryEntry(
         "CCG",
@@ -52,7 +60,7 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
     GlossaryEntry(
         "Clinical Senate",
         "A group of doctors, nurses, other health staff and patients. It gives advice on how to "
-        "improve care in London.",
+        "improve care in its region.",
     ),
     GlossaryEntry(
         "confidence interval",
@@ -111,8 +119,8 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
     ),
     GlossaryEntry(
         "ICS",
-        "Health services, councils and others in one area working together to plan care. In "
-        "London there are five. They grew out of the five partnerships.",
+        "Health services, councils and others in one area working together to plan care. In 2022 "
+        "they took over from the partnerships that came before them.",
         full_name="Integrated Care System",
     ),
     GlossaryEntry(
@@ -125,7 +133,7 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
     ),
     GlossaryEntry(
         "LMC",
-        "A group that speaks for local family doctors. In London it is called Londonwide LMCs.",
+        "A group that speaks for local family doctors.",
         full_name="Local Medical Committee",
     ),
     GlossaryEntry(
@@ -203,8 +211,8 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
     ),
     GlossaryEntry(
         "STP",
-        "The health service, councils and others in one part of London, planning health care "
-        "together. London has five: North Central, North East, North West, South East and South West.",
+        "The health service, councils and others in one area, planning health care together. "
+        "{region} has {stp_count}{stp_names}.",
         full_name="Sustainability and Transformation Partnership",
     ),
     GlossaryEntry(
@@ -229,6 +237,18 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
         "staff.",
     ),
 )
+
+
+def compute_glossary(areas: AreaModel) -> tuple[GlossaryEntry, ...]:
+    """The glossary with the data's own areas named: '{region} has five: North Central London, ...'."""
+    stp_names = list(areas.names("stp").values())
+    facts = {
+        "region": areas.region.name, "stp_count": format_count(len(stp_names)),
+        "stp_names": f": {', '.join(stp_names)}" if 0 < len(stp_names) <= MOST_NAMES_LISTED else "",
+        "place_count": format_count(areas.count("borough")), "place_plural": areas.place.plural,
+    }
+    return tuple(replace(entry, explanation=entry.explanation.format(**facts)) if "{" in entry.explanation else entry
+                 for entry in GLOSSARY)
 
 
 def find_glossary_entry(term: str) -> GlossaryEntry | None:

@@ -3,6 +3,7 @@
 Use the fixtures (or `Path(__file__).resolve().parents[2]` at module level); don't write
 `from conftest import ...`, which picks up whichever conftest.py pytest imported last.
 """
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
+REQUIRE_BROWSER_SETTING = "ATSCALE_REQUIRE_BROWSER"  # .ci/run sets it to 1: CI never passes by skipping the browser
 
 # Plain `pytest` (unlike `python -m pytest`) does not put the repository on sys.path.
 if str(ROOT) not in sys.path:
@@ -38,3 +40,17 @@ def forum_store_in_tmp(tmp_path, monkeypatch):
     """Pages that open the forum store write into the test's own folder, never into the repository."""
     monkeypatch.setenv("ATSCALE_FORUM_DIR", str(tmp_path / "forum"))
     monkeypatch.delenv("ATSCALE_DATABASE_URL", raising=False)
+
+
+def skip_or_fail_for_missing_browser_part(reason: str) -> None:
+    """A missing chromium, Playwright or axe-core skips the test, saying why in one line; with
+    ATSCALE_REQUIRE_BROWSER=1 it fails it instead."""
+    if os.environ.get(REQUIRE_BROWSER_SETTING) == "1":
+        pytest.fail(f"{reason} ({REQUIRE_BROWSER_SETTING}=1: the browser tests must run here)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser_part_missing():
+    """skip_or_fail_for_missing_browser_part, for tests and fixtures (call it with the reason)."""
+    return skip_or_fail_for_missing_browser_part

@@ -3,7 +3,8 @@
 Every test gets a fresh browser context (`visit`) that lets only loopback requests through: anything else
 is recorded, aborted and fails the test, as does any uncaught error in the page. Pages are discovered from
 app_pages/*.py (URL path `/<file stem>`, the default page at `/`), so a new page is tested automatically.
-Skips cleanly when playwright or /usr/bin/chromium is missing. Figures (load times, external requests, axe
+Skips cleanly when playwright, /usr/bin/chromium or axe-core is missing, and fails instead when
+ATSCALE_REQUIRE_BROWSER=1 (.ci/run sets it). Figures (load times, external requests, axe
 results) are printed at the end of the run; with ATSCALE_SCREENSHOT_DIR set, screenshots and a JSON report
 are copied there too.
 """
@@ -62,6 +63,10 @@ AXE_RUN_JS = """async tags => {
 
 REPORT: dict[str, dict] = {"pages": {}, "axe": {}, "external_requests": [], "server": {}}
 
+if os.environ.get("ATSCALE_REQUIRE_BROWSER") == "1":
+    # The test modules skip themselves at collection when Playwright is missing; asked for, it is an error here.
+    import playwright.sync_api  # noqa: F401
+
 
 @dataclass(frozen=True)
 class AppPage:
@@ -72,6 +77,16 @@ class AppPage:
     title: str | None  # the st.Page title in app.py; None when the page is not registered there
 
 
+def _literal_text(node: ast.AST) -> str | None:
+    """A string constant, or the fixed words of an f-string (f"{areas.region.name} overview" -> "overview": titles
+    that name the data's areas are matched on the words they always have)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(part.value for part in node.values if isinstance(part, ast.Constant)).strip() or None
+    return None
+
+
 def read_registered_pages(app_file: Path) -> dict[str, tuple[str | None, str | None, bool]]:
     """stem -> (title, url_path, default) for every st.Page("app_pages/<stem>.py", ...) in app.py."""
     pages = {}
@@ -80,9 +95,12 @@ def read_registered_pages(app_file: Path) -> dict[str, tuple[str | None, str | N
             continue
         if not (node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
             continue
-        keywords = {k.arg: k.value.value for k in node.keywords if isinstance(k.value, ast.Constant)}
-        pages[Path(node.args[0].value).stem] = (keywords.get("title"), keywords.get("url_path"),
-                                                bool(keywords.get("default")))
+        keywords = {k.arg: k.value for k in node.keywords}
+        default = keywords.get("default")
+        pages[Path(node.args[0].value).stem] = (
+            _literal_text(keywords["title"]) if "title" in keywords else None,
+            _literal_text(keywords["url_path"]) if "url_path" in keywords else None,
+            isinstance(default, ast.Constant) and bool(default.value))
     return pages
 
 
@@ -151,11 +169,14 @@ def app_server(tmp_path_factory):
 
 
 @contextmanager
-def launched_chromium():
-    """Debian's chromium driven by Playwright (no `playwright install`); skips when either is missing."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+def launched_chromium(browser_part_missing):
+    """Debian's chromium driven by Playwright (no `playwright install`); skips (or fails) when either is missing."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        browser_part_missing("Playwright is not installed (pip install -r requirements.txt)")
     if not CHROMIUM.exists():
-        pytest.skip(f"Debian chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+        browser_part_missing(f"Debian chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     sync_api.expect.set_options(timeout=PAGE_TIMEOUT_MS)
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
@@ -166,9 +187,9 @@ def launched_chromium():
 
 
 @pytest.fixture(scope="session")
-def app_url(app_server):
+def app_url(app_server, browser_part_missing):
     """The server's URL after one warm-up load of the default page (it fills the data caches)."""
-    with launched_chromium() as warm_up:
+    with launched_chromium(browser_part_missing) as warm_up:
         context = warm_up.new_context(viewport=VIEWPORT)
         context.route("**/*", lambda route: route.continue_() if _is_loopback(route.request.url) else route.abort())
         page = context.new_page()
@@ -181,10 +202,10 @@ def app_url(app_server):
 
 
 @pytest.fixture(scope="module")
-def browser(app_url):
+def browser(app_url, browser_part_missing):
     """One chromium per test module (launching takes well under a second). Playwright's sync API allows one
     driver at a time, so a module that starts its own browser can run between ours."""
-    with launched_chromium() as launched:
+    with launched_chromium(browser_part_missing) as launched:
         yield launched
 
 
@@ -214,6 +235,7 @@ class Visit:
     page: object
     base_url: str
     tmp_path: Path
+    browser_part_missing: object = pytest.skip
     external_requests: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
 
@@ -288,7 +310,7 @@ class Visit:
     def run_axe(self) -> list[dict]:
         """axe-core's WCAG 2.2 A/AA violations (any impact) on the whole page, shown at full height."""
         if not AXE_JS.exists():
-            pytest.skip(f"axe-core is not installed ({AXE_JS.relative_to(ROOT)}): run `npm ci`")
+            self.browser_part_missing(f"axe-core is not installed ({AXE_JS.relative_to(ROOT)}): run `npm ci`")
         self.full_height()
         self.page.add_script_tag(path=str(AXE_JS))
         return self.page.evaluate(AXE_RUN_JS, AXE_TAGS)
@@ -328,12 +350,12 @@ def copy_to_report_dir(path: Path) -> None:
 
 
 @pytest.fixture
-def visit(request, app_url, browser, tmp_path):
+def visit(request, app_url, browser, tmp_path, browser_part_missing):
     """A fresh context per test; fails the test on any non-loopback request or page error."""
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(PAGE_TIMEOUT_MS)
     page = context.new_page()
-    current = Visit(page=page, base_url=app_url, tmp_path=tmp_path)
+    current = Visit(page=page, base_url=app_url, tmp_path=tmp_path, browser_part_missing=browser_part_missing)
 
     def local_only(route):
         if _is_loopback(route.request.url):
