@@ -4,6 +4,7 @@ Use the fixtures (or `Path(__file__).resolve().parents[2]` at module level); don
 `from conftest import ...`, which picks up whichever conftest.py pytest imported last.
 """
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
+ENGLAND_PRACTICES = 1500  # enough for 42 systems and 200 places, quick to load in every AppTest
 REQUIRE_BROWSER_SETTING = "ATSCALE_REQUIRE_BROWSER"  # .ci/run sets it to 1: CI never passes by skipping the browser
 
 # Plain `pytest` (unlike `python -m pytest`) does not put the repository on sys.path.
@@ -33,6 +35,17 @@ def small_dir() -> Path:
 def broken_dir() -> Path:
     """One thing wrong per data folder or config file; see broken/README.md."""
     return FIXTURES / "broken"
+
+
+@pytest.fixture(scope="session")
+def england_dir(tmp_path_factory) -> Path:
+    """The England-scale illustrative data (E92000001 England, 42 STPs, 200 CCG areas), written once per session
+    by the demo-data script into a temporary folder."""
+    folder = tmp_path_factory.mktemp("england") / "data"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_demo_data.py"), "--scale", "england",
+                    "--practices", str(ENGLAND_PRACTICES), "--out", str(folder)],
+                   check=True, capture_output=True, text=True, timeout=600)
+    return folder
 
 
 @pytest.fixture(autouse=True)

@@ -134,13 +134,12 @@ def _answers_health(base_url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
-    """`streamlit run app.py` on a free loopback port for the whole session; yields its base URL."""
-    work = tmp_path_factory.mktemp("e2e_server")
+@contextmanager
+def serve_app(work: Path, **settings: str):
+    """`streamlit run app.py` on a free loopback port, with ATSCALE_* settings added; yields its base URL."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ)  # ATSCALE_* settings pass through to the app
+    env = dict(os.environ) | settings  # ATSCALE_* settings pass through to the app
     env.setdefault("ATSCALE_FORUM_DIR", str(work / "forum"))  # never write forum answers into the repo
     env[PASSCODE_SETTING] = env.get(PASSCODE_SETTING) or DEFAULT_TEST_PASSCODE  # the facilitator page shows its gate
     log_path = work / "streamlit.log"
@@ -156,8 +155,8 @@ def app_server(tmp_path_factory):
             if server.poll() is not None or time.perf_counter() > deadline:
                 pytest.fail(f"streamlit did not start on {base_url}:\n{log_path.read_text(errors='replace')[-3000:]}")
             time.sleep(0.1)  # polling a process we started, not waiting for a result
-        REPORT["server"]["log"] = str(log_path)
-        REPORT["server"]["health_seconds"] = round(time.perf_counter() - started, 2)
+        REPORT["server"].setdefault("log", str(log_path))  # the default server's, when both run
+        REPORT["server"].setdefault("health_seconds", round(time.perf_counter() - started, 2))
         yield base_url
     finally:
         server.terminate()
@@ -166,6 +165,20 @@ def app_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """The app on the default data for the whole session; yields its base URL."""
+    with serve_app(tmp_path_factory.mktemp("e2e_server")) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def england_server(tmp_path_factory, england_dir):
+    """The app on the England-scale data (another region, 42 STPs); started only by the tests that ask for it."""
+    with serve_app(tmp_path_factory.mktemp("e2e_england_server"), ATSCALE_DATA_DIR=str(england_dir)) as base_url:
+        yield base_url
 
 
 @contextmanager

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from example_areas import ENGLAND, LONDON
 
 from figures import comparison, funnel, maturity, palette, spine, trend, workforce_mix
-from indicators.areas import Area, AreaModel, LevelName
 from indicators.definitions import IndicatorDefinition, Measure, Target
 from indicators.formatting import format_status
 from indicators.statistics import Z_95, Z_998, funnel_limits
@@ -35,12 +35,6 @@ COVERAGE = make_definition()
 GP_FTE = make_definition(id="gp_fte_per_1000", name="GP FTE per 1,000 patients", unit="per 1,000 patients",
                          multiplier=1000, decimals=2, comparison="tolerance", target=None, tolerance_percent=10,
                          numerator=Measure("workforce", ("gp_fte",)))
-LONDON = AreaModel(Area("region", "E40000003", "London"),
-                   {"stp": LevelName("STP", "STPs", "partnership", "partnerships"),
-                    "borough": LevelName("borough", "boroughs", "borough", "boroughs")})
-ENGLAND = AreaModel(Area("region", "E92000001", "England"),
-                    {"stp": LevelName("STP", "STPs", "partnership", "partnerships"),
-                     "borough": LevelName("CCG area", "CCG areas", "local NHS area", "local NHS areas")})
 IN_LONDON = {"benchmark_name": "London", "benchmark_value": 97.8}
 APPOINTMENTS = make_definition(id="appointments", name="Appointments per 1,000 patients a week",
                                unit="per 1,000 patients a week", multiplier=1000, comparison="byar", target=None)

@@ -4,17 +4,11 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from example_areas import ENGLAND, LONDON
 
 from indicators import peers
-from indicators.areas import Area, AreaModel, LevelName
+from indicators.areas import AreaModel
 from indicators.definitions import IndicatorDefinition, Measure, TableSpec
-
-LONDON = AreaModel(Area("region", "E40000003", "London"),
-                   {"stp": LevelName("STP", "STPs", "partnership", "partnerships"),
-                    "borough": LevelName("borough", "boroughs", "borough", "boroughs")})
-ENGLAND = AreaModel(Area("region", "E92000001", "England"),
-                    {"stp": LevelName("STP", "STPs", "partnership", "partnerships"),
-                     "borough": LevelName("CCG area", "CCG areas", "local NHS area", "local NHS areas")})
 
 
 def practices() -> pd.DataFrame:

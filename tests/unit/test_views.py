@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from example_areas import ENGLAND, LONDON
 
-from indicators.areas import Area, AreaModel, LevelName
 from indicators.definitions import IndicatorDefinition, Measure, Target
 from indicators.views import (
     compute_display_table,
@@ -17,13 +17,6 @@ from indicators.views import (
     compute_target_status,
     latest_period_with_values,
 )
-
-LONDON = AreaModel(Area("region", "E40000003", "London"),
-                   {"stp": LevelName("STP", "STPs", "partnership", "partnerships"),
-                    "borough": LevelName("borough", "boroughs", "borough", "boroughs")})
-ENGLAND = AreaModel(Area("region", "E92000001", "England"),
-                    {"stp": LevelName("system", "systems", "partnership", "partnerships"),
-                     "borough": LevelName("CCG area", "CCG areas", "local NHS area", "local NHS areas")})
 
 
 def make_definition(**overrides) -> IndicatorDefinition:
@@ -145,9 +138,9 @@ def test_the_display_table_names_the_datas_own_region_and_levels():
     rows = tidy_rows().assign(area_name=["Place A", "Place B", "System 01", "England"],
                               area_code=["X1", "X2", "QE01", "E92000001"])
     table = compute_display_table(rows, COVERAGE, ENGLAND)
-    assert list(table.columns[5:7]) == ["Compared with England", "Compared with its system"]
-    assert list(table["Level"]) == ["CCG area", "CCG area", "System", "England"]
-    assert table["Compared with its system"].iloc[0] == "Better than its system"
+    assert list(table.columns[5:7]) == ["Compared with England", "Compared with its STP"]
+    assert list(table["Level"]) == ["CCG area", "CCG area", "STP", "England"]
+    assert table["Compared with its STP"].iloc[0] == "Better than its STP"
     assert not table.apply(lambda column: column.astype(str).str.contains("London")).any().any()
 
 
