@@ -1,8 +1,4 @@
 """Pieces of the plain-language pages: the area choice, the summary by domain with a plain chart each, the glossary."""
-import re
-from collections.abc import Sequence
-
-import pandas as pd
 import streamlit as st
 
 from components import cached_data, filters, layout
@@ -77,31 +73,6 @@ def render_area_chart(definition, *, area_level: str, area_code: str, period: st
     layout.render_chart_panel(panel, key=f"summary_chart_{definition.id}",
                               file_name=f"atscale-{definition.id}-{area_code}-and-region.csv")
     return True
-
-
-def find_glossary_entries(query: str, entries: Sequence[GlossaryEntry]) -> list[GlossaryEntry]:
-    """Glossary entries with a word starting with the query (any case) in their term, full name, other names
-    or explanation ("fte" finds FTE, not "often"); entries matching by name come first. An empty query
-    gives every entry."""
-    wanted = " ".join(query.split())
-    if not wanted:
-        return list(entries)
-    pattern = re.compile(r"(?<!\w)" + re.escape(wanted), re.IGNORECASE)
-
-    def names(entry: GlossaryEntry) -> str:
-        return " | ".join([entry.term, entry.heading, entry.full_name or "", *entry.aliases])
-
-    by_name = [entry for entry in entries if pattern.search(names(entry))]
-    by_text = [entry for entry in entries if entry not in by_name and pattern.search(entry.explanation)]
-    return by_name + by_text
-
-
-def compute_glossary_table(entries: list[GlossaryEntry]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Term": [entry.heading for entry in entries],
-        "Also called": [", ".join(entry.aliases) for entry in entries],
-        "What it means": [entry.explanation for entry in entries],
-    })
 
 
 def render_glossary_entry(entry: GlossaryEntry) -> None:

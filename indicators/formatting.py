@@ -69,7 +69,7 @@ def format_status(status: object, benchmark_name: str) -> str:
 
 
 def capitalise(text: str) -> str:
-    """The first letter upper-case, the rest as it is: 'the five STPs' -> 'The five STPs'."""
+    """The first letter upper-case, the rest as it is: 'the 42 STPs' -> 'The 42 STPs'."""
     return text[:1].upper() + text[1:]
 
 

@@ -3,7 +3,11 @@
 A few explanations name the data's own areas ({region}, {stp_count}, {stp_names}, {place_count},
 {place_plural}); compute_glossary fills them in from the area model.
 """
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+
+import pandas as pd
 
 from indicators.areas import AreaModel
 from indicators.formatting import format_count
@@ -272,3 +276,28 @@ def compute_acronym_expansions() -> dict[str, tuple[str, ...]]:
             words = tuple(w for w in (entry.full_name, *entry.aliases) if w)
             expansions[acronym] = expansions.get(acronym, ()) + words
     return expansions
+
+
+def find_glossary_entries(query: str, entries: Sequence[GlossaryEntry]) -> list[GlossaryEntry]:
+    """Glossary entries with a word starting with the query (any case) in their term, full name, other names
+    or explanation ("fte" finds FTE, not "often"); entries matching by name come first. An empty query
+    gives every entry."""
+    wanted = " ".join(query.split())
+    if not wanted:
+        return list(entries)
+    pattern = re.compile(r"(?<!\w)" + re.escape(wanted), re.IGNORECASE)
+
+    def names(entry: GlossaryEntry) -> str:
+        return " | ".join([entry.term, entry.heading, entry.full_name or "", *entry.aliases])
+
+    by_name = [entry for entry in entries if pattern.search(names(entry))]
+    by_text = [entry for entry in entries if entry not in by_name and pattern.search(entry.explanation)]
+    return by_name + by_text
+
+
+def compute_glossary_table(entries: list[GlossaryEntry]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Term": [entry.heading for entry in entries],
+        "Also called": [", ".join(entry.aliases) for entry in entries],
+        "What it means": [entry.explanation for entry in entries],
+    })

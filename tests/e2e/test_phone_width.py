@@ -3,8 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from components.summary_views import find_glossary_entries
-from indicators.glossary import GLOSSARY
+from indicators.glossary import GLOSSARY, find_glossary_entries
 
 PHONE = {"width": 375, "height": 812}
 FIRST_LOAD_MS = 180_000  # the first page fills the server's caches on a busy 2-core machine
