@@ -2,10 +2,9 @@
 maturity."""
 import streamlit as st
 
-from components import cached_data, filters, layout
-from figures import maturity, panels
+from components import cached_data, filters, layout, profile_views
+from figures import panels
 from indicators.errors import IndicatorUnavailable
-from indicators.formatting import format_period
 
 config, data = layout.require_inputs()
 areas = data.areas
@@ -37,40 +36,8 @@ else:
 st.header("Trends")
 domain_id = st.selectbox("Area of work", list(config.domains), format_func=lambda d: config.domains[d].name,
                          key="stp_profile_domain")
-for trend_definition in config.indicators_in(domain_id):
-    try:
-        trend = cached_data.get_view(panels.build_trend_panel, trend_definition.id, levels=("stp", "region"),
-                                     stp_code=stp_code, areas=areas, area_codes=(stp_code, region.code))
-    except IndicatorUnavailable as reason:
-        st.info(f"{trend_definition.name}: no figure. {reason}")
-        continue
-    layout.render_chart_panel(trend, key=f"stp_trend_{trend_definition.id}",
-                              file_name=f"atscale-{trend_definition.id}-{stp_code}-trend.csv")
-
-for group in dict.fromkeys(d.mix_group for d in config.indicators if d.mix_group):
-    st.header(group)
-    parts = tuple(d.id for d in config.indicators if d.mix_group == group)
-    try:
-        mix = cached_data.get_view(panels.build_mix_panel, parts, levels=("borough", "stp", "region"),
-                                   stp_code=stp_code, period=period)
-    except IndicatorUnavailable as reason:
-        st.info(f"No figure. {reason}")
-        continue
-    layout.render_chart(mix.figure, key=f"stp_mix_{group}", alt=mix.alt)
-    layout.render_table(mix.table, key=f"stp_mix_{group}", file_name=f"atscale-mix-{stp_code}.csv")
+profile_views.render_trends(config.indicators_in(domain_id), data, stp_code=stp_code)
+profile_views.render_mixes(config, stp_code=stp_code, period=period)
 
 st.header("Primary Care Network maturity")
-scores = cached_data.get_maturity_grid(stp_code, period)
-if scores is None:
-    st.info(data.unavailable.get("maturity", "No maturity self-assessment was loaded."))
-else:
-    grid, maturity_period = scores
-    if grid.empty:
-        st.info(f"No Primary Care Network in this {system.name} had assessed its maturity by this period.")
-    else:
-        st.markdown(f"Self-assessed by each network, {format_period(maturity_period)}: "
-                    "1 means not started, 5 means fully in place.")
-        domain_order = [domain.name for domain in config.maturity_domains]
-        layout.render_chart(cached_data.get_figure(maturity.build_maturity_heatmap, grid, domain_order=domain_order),
-                            key="stp_maturity", alt=cached_data.get_computed(maturity.describe_maturity_heatmap, grid))
-        layout.render_table(grid, key="stp_maturity", file_name=f"atscale-maturity-{stp_code}.csv")
+profile_views.render_maturity(config, data, stp_code=stp_code, period=period)
