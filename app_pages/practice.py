@@ -14,7 +14,7 @@ code = practice_views.render_practice_picker(
     default_code=in_borough["practice_code"].iloc[0] if len(in_borough) else None)
 practice = geography[geography["practice_code"] == code].iloc[0]
 with header:
-    layout.render_page_header(f"Practice view: {layout.escape_markdown(practice['practice_name'])}",
+    layout.render_page_header(f"Practice view: {practice['practice_name']}",
                               practice_views.compute_intro(data.areas), data)
 comparison = cached_data.get_practice_comparison(code, period)
 practice_views.render_practice_facts(practice, comparison.list_size, comparison.list_size_period, data.areas)

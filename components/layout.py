@@ -95,7 +95,8 @@ def require_inputs():
 
 
 def render_page_header(title: str, intro: str, data) -> None:
-    """Title, one plain sentence about the page, and the real/illustrative label."""
-    st.title(title)
-    st.markdown(intro)
+    """Title, one plain sentence about the page, and the real/illustrative label. Both are plain text: the area
+    and practice names in them come from the data files and are shown literally, never as markdown."""
+    st.title(escape_markdown(title))
+    st.markdown(escape_markdown(intro))
     render_data_label(data.label, data.title)
