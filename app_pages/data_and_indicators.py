@@ -18,6 +18,15 @@ except AtscaleError as error:
 data = cached_data.get_data()
 layout.render_data_label(data.label, data.title)
 
+st.header("Areas")
+areas = data.areas
+st.markdown(layout.escape_markdown(
+    f"{areas.region.name} ({areas.region.code}): {areas.count('stp'):,} {areas.system.plural}, "
+    f"{areas.count('borough'):,} {areas.place.plural}, {data.geography['pcn_code'].replace('', None).nunique():,} "
+    f"Primary Care Networks and {len(data.geography):,} practices.")
+    + " The top area and what each level is called come from `dataset.yaml` (`areas`); the areas themselves "
+      "from `practices.csv`.")
+
 st.header("Indicators")
 catalogue = pd.DataFrame([{
     "id": d.id, "domain": config.domains[d.domain].name, "name": d.name, "plain name": d.plain_name,

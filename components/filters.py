@@ -1,15 +1,10 @@
 """The shared selections (STP, borough, indicator, period), kept in the URL so a copied link reopens the view."""
-from datetime import date
-
 import streamlit as st
 
-from components import cached_data, url_params
+from components import url_params
+from indicators.areas import AreaModel
 from indicators.definitions import AppConfig
-
-
-def format_period(period: str) -> str:
-    """'2021-01-01' -> 'January 2021'."""
-    return date.fromisoformat(period).strftime("%B %Y")
+from indicators.formatting import format_period
 
 
 def render_url_selectbox(label: str, options: list[str], *, key: str, format_func=str, default: str | None = None,
@@ -40,22 +35,24 @@ def render_url_selectbox(label: str, options: list[str], *, key: str, format_fun
     return value
 
 
-def render_shared_filters(config: AppConfig, periods: tuple[str, ...]) -> None:
-    """Sidebar widgets whose values pages read from st.session_state by key."""
-    stps = cached_data.get_area_names("stp")
-    boroughs = cached_data.get_area_names("borough")
+def render_shared_filters(config: AppConfig, periods: tuple[str, ...], areas: AreaModel) -> None:
+    """Sidebar widgets whose values pages read from st.session_state by key; the areas and their names come from
+    the data (areas)."""
+    stps, boroughs = areas.names("stp"), areas.names("borough")
+    system, place, region = areas.system, areas.place, areas.region.name
     indicators = {d.id: d for d in config.indicators}
     domains = config.domains
     notices: list[tuple[str, str]] = []
     with st.sidebar:
         st.header("Choose what to show")
-        stp = render_url_selectbox("STP (Sustainability and Transformation Partnership)", list(stps), key="stp",
-                                   format_func=stps.get, notices=notices,
-                                   help="London's five health and care partnerships. Each covers several boroughs.")
-        first_borough = next(iter(cached_data.get_area_names("borough", stp_code=stp)), None) if stp else None
-        render_url_selectbox("Borough", list(boroughs), key="borough", format_func=boroughs.get,
+        stp = render_url_selectbox(
+            system.label, list(stps), key="stp", format_func=stps.get, notices=notices,
+            help=f"{system.title}: one of {areas.count_phrase('stp')} in {region}, each a {system.plain_name}. "
+                 f"Each covers several {place.plural}.")
+        first_borough = next(iter(areas.names("borough", system_code=stp)), None) if stp else None
+        render_url_selectbox(place.label, list(boroughs), key="borough", format_func=boroughs.get,
                              default=first_borough, notices=notices,
-                             help="The London borough. Most boroughs had one Clinical Commissioning Group (CCG) in 2018.")
+                             help=f"{place.title}: one of {areas.count_phrase('borough')} in {region}.")
         render_url_selectbox("Indicator", list(indicators), key="indicator", notices=notices,
                              format_func=lambda i: f"{domains[indicators[i].domain].name}: {indicators[i].name}")
         render_url_selectbox("Period", list(periods), key="period", default=periods[-1] if periods else None,

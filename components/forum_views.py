@@ -14,9 +14,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import cached_data, palette, url_params
-from components.charts import CHART_TEMPLATE
+from components import cached_data, url_params
 from components.layout import escape_markdown, render_chart, render_table
+from figures import palette
+from figures.chart_style import CHART_TEMPLATE
 from forum.access import read_facilitator_passcode
 from forum.aggregation import (
     FREE_TEXT_FIELDS,
@@ -78,7 +79,7 @@ def get_forum_store_or_stop() -> ForumStore:
 def get_stp_names() -> dict[str, str]:
     """The STPs in the data (code -> name), the only STPs a forum offers; empty when the data cannot be loaded."""
     try:
-        return cached_data.get_area_names("stp")
+        return cached_data.get_areas().names("stp")
     except (AtscaleError, KeyError, ValueError):
         return {}
 

@@ -5,9 +5,9 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import charts, palette
+from figures import chart_style, palette
 from indicators.definitions import IndicatorDefinition
-from indicators.slides import format_period
+from indicators.formatting import format_period
 from indicators.spc import RULE_WORDS, Icon, Segment, SpcResult
 
 # The comparison styles (palette.STATUS_STYLES) whose colour and marker each judgement borrows, so "improving"
@@ -42,10 +42,10 @@ def build_spc_figure(result: SpcResult, definition: IndicatorDefinition, *, area
     marked and labelled with its reason); a segment with too few points has dotted "trial" limits. The value axis
     starts at zero unless `start_at_zero` is False, and then its title says so.
     """
-    label = charts._indicator_label(definition, plain_language)
+    label = chart_style.indicator_label(definition, plain_language)
     title = f"{label}: {area_name}"
     if not any(point.shown for point in result.points):
-        return charts._empty_figure(title, "No figures to show for this choice.")
+        return chart_style.build_empty_figure(title, "No figures to show for this choice.")
     figure = go.Figure()
     dates = [pd.Timestamp(point.period) for point in result.points]
     values = [point.value if point.shown else None for point in result.points]
@@ -53,7 +53,7 @@ def build_spc_figure(result: SpcResult, definition: IndicatorDefinition, *, area
         x=dates, y=values, mode="lines+markers", name=definition.short_name or definition.name,
         line={"color": VALUE_COLOUR, "width": 2}, marker={"symbol": "circle", "size": 7, "color": VALUE_COLOUR},
         connectgaps=False,
-        hovertemplate=f"%{{x|%B %Y}}: {charts._hover_number('y', definition)}<extra></extra>",
+        hovertemplate=f"%{{x|%B %Y}}: {chart_style.hover_number('y', definition)}<extra></extra>",
     ))
     judged = [segment for segment in result.segments if segment.enough_points]
     trial = [segment for segment in result.segments if not segment.enough_points]
@@ -75,7 +75,7 @@ def build_spc_figure(result: SpcResult, definition: IndicatorDefinition, *, area
             marker={"symbol": style.symbol, "size": 14, "color": style.colour,
                     "line": {"color": palette.TEXT_COLOR, "width": 1}},
             customdata=["; ".join(RULE_WORDS[rule] for rule in point.rules) for point in flagged],
-            hovertemplate=(f"%{{x|%B %Y}}: {charts._hover_number('y', definition)}<br>"
+            hovertemplate=(f"%{{x|%B %Y}}: {chart_style.hover_number('y', definition)}<br>"
                            f"{professional}: %{{customdata}}<extra></extra>"),
         ))
     if result.target is not None:
@@ -87,7 +87,7 @@ def build_spc_figure(result: SpcResult, definition: IndicatorDefinition, *, area
     for segment in result.segments:
         if segment.change_point is not None:
             _mark_change_point(figure, segment, plain_language)
-    axis_title = charts._value_axis_title(definition)
+    axis_title = chart_style.value_axis_title(definition)
     if start_at_zero:
         figure.update_yaxes(rangemode="tozero", title_text=axis_title)
     else:
@@ -96,7 +96,7 @@ def build_spc_figure(result: SpcResult, definition: IndicatorDefinition, *, area
     figure.update_layout(height=480, hovermode="closest")
     subtitle = (f"Variation: {result.variation.text(plain=plain_language)} · "
                 f"Assurance: {result.assurance.text(plain=plain_language)}")
-    return charts._apply_layout(figure, title, subtitle)
+    return chart_style.apply_layout(figure, title, subtitle)
 
 
 def _segment_line(result: SpcResult, segments: list[Segment] | tuple[Segment, ...], field: str, *, name: str,
@@ -131,7 +131,7 @@ def describe_spc_figure(result: SpcResult, definition: IndicatorDefinition, *, a
                         plain_language: bool = False, start_at_zero: bool = True) -> str:
     """The text alternative of build_spc_figure: what is drawn, each segment's mean and limits, the special-cause
     points, both icons and whether the axis starts at zero."""
-    label = charts._lower_first(charts._indicator_label(definition, plain_language))
+    label = chart_style.lower_first(chart_style.indicator_label(definition, plain_language))
     shown = [point for point in result.points if point.shown]
     if not shown:
         return f"SPC chart of {label} for {area_name}: no figures to show."

@@ -2,9 +2,10 @@
 
 No message names a server path, a database address or a driver's own error text: those go to the server log.
 """
+from indicators.errors import AtscaleError
 
 
-class ForumError(Exception):
+class ForumError(AtscaleError):
     """Base class: the message is shown to the user as it is."""
 
 

@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from indicators.errors import AtscaleError
+
 PRACTICE_MAPPING = "practice_mapping"
 PATIENT_LIST = "patient_list"
 PAYMENTS = "payments"
@@ -97,7 +99,7 @@ OPTIONAL_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 PROGRESS_EVERY = 2000  # rows between progress lines on long files
 
 
-class ImportFileError(Exception):
+class ImportFileError(AtscaleError):
     """The file cannot be imported at all; the message is one plain line naming the file."""
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from indicators.definitions import IndicatorDefinition
-from indicators.slides import format_period
+from indicators.formatting import format_period
 from indicators.spc import compute_spc_for_area
 
 OVERVIEW_COLUMNS = ("Indicator", "Latest period", "Latest value", "Target", "Variation", "Assurance")

@@ -7,6 +7,7 @@ import pyarrow.compute as pc
 from indicators.areas import Area
 from indicators.datasets import LoadedData
 from indicators.definitions import LEVELS, IndicatorDefinition, Measure
+from indicators.errors import IndicatorUnavailable
 from indicators.statistics import compare_with_benchmark, confidence_interval
 
 LEVEL_CODE = {"practice": "practice_code", "pcn": "pcn_code", "borough": "borough_code", "stp": "stp_code"}
@@ -17,10 +18,6 @@ RESULT_COLUMNS = (
     "indicator_id", "period", "level", "area_code", "area_name", *PARENT_COLUMNS, "numerator", "denominator",
     "value", "lower_95", "upper_95", "suppressed", "vs_region", "vs_stp",
 )
-
-
-class IndicatorUnavailable(Exception):
-    """The indicator's table is not in the data (missing file or not published); the message says why."""
 
 
 def compute_indicator_values(definition: IndicatorDefinition, data: LoadedData, *,

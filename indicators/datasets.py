@@ -21,6 +21,7 @@ GEOGRAPHY_COLUMNS = (
     "practice_code", "practice_name", "postcode_district", "pcn_code", "pcn_name", "federation_name",
     "borough_code", "borough_name", "ccg_code", "ccg_name", "stp_code", "stp_name", "deprivation_decile",
 )
+MAP_TILE_COLUMNS = ("borough_code", "short_name", "column", "row")
 REQUIRED_GEOGRAPHY = ("practice_code", "practice_name", "borough_code", "borough_name", "stp_code", "stp_name")
 SUPPRESSED_MARKS = frozenset({"*", "-", "..", ":", "x", "NULL", "null"})
 EXAMPLES_PER_KIND = 5  # rows listed one by one per file, column and kind of problem; the rest are counted
@@ -47,6 +48,7 @@ class LoadedData:
     unavailable: dict[str, str] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
     areas: AreaModel = field(default_factory=AreaModel)
+    map_tiles: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # place code -> short name, column, row
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -76,13 +78,14 @@ def load_data(config: AppConfig, data_dir: str | Path) -> LoadedData:
         if table is not None:
             tables[spec.name] = table
     periods = sorted({p for table in tables.values() for p in table["period"].unique()})
+    map_tiles = read_map_tiles(data_dir / config.map_tiles, geography, problems) if config.map_tiles else {}
     return LoadedData(
         label=str(manifest.get("label", "unlabelled")),
         title=str(manifest.get("title", "")),
         geography=geography, tables=tables, problems=tuple(problems), files=tuple(reports),
         periods=tuple(periods), unavailable=unavailable,
         sources=tuple(str(s) for s in manifest.get("sources") or ()),
-        areas=build_area_model(geography, region, level_names),
+        areas=build_area_model(geography, region, level_names), map_tiles=map_tiles,
     )
 
 
@@ -107,6 +110,35 @@ def read_manifest(path: Path, problems: list[Problem]) -> dict:
         problems.append(Problem(path.name, "unavailable must map table names to a sentence.", field="unavailable"))
         manifest = {**manifest, "unavailable": {}}
     return manifest
+
+
+def read_map_tiles(path: Path, geography: pd.DataFrame, problems: list[Problem]) -> dict[str, tuple[str, int, int]]:
+    """Where the tile map puts each place (config.yaml's map.tiles): borough_code -> (short_name, column, row).
+
+    Optional: an absent file gives {} (every place goes in the automatic grid); a bad row is reported and left out.
+    """
+    if not path.exists():
+        return {}
+    frame = read_csv_text(path, problems)
+    if frame is None:
+        return {}
+    missing = [c for c in MAP_TILE_COLUMNS if c not in frame.columns]
+    if missing:
+        problems.append(Problem(path.name, "This column is missing, so the tile map places the areas itself.",
+                                field=missing[0], severity="warning"))
+        return {}
+    places = set(geography["borough_code"])
+    tiles: dict[str, tuple[str, int, int]] = {}
+    for row in frame.to_dict("records"):
+        code, short_name = row["borough_code"].strip(), row["short_name"].strip()
+        column, line = row["column"].strip(), row["row"].strip()
+        if not (column.isdigit() and line.isdigit() and short_name):
+            problems.append(Problem(path.name, "A tile needs a short name and a whole column and row of 0 or more; "
+                                    "this place goes in the automatic grid.", row=int(row["_row"]),
+                                    severity="warning"))
+        elif code in places and code not in tiles:
+            tiles[code] = (short_name, int(column), int(line))
+    return tiles
 
 
 def read_csv_text(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
@@ -194,7 +226,7 @@ def _load_geography(path: Path, problems: list[Problem], reports: list[FileRepor
     for column in REQUIRED_GEOGRAPHY:
         blank = frame[column] == ""
         _report_rows(problems, path.name, frame.loc[blank & ~bad, "_row"], column,
-                     "This is blank, so the practice cannot be placed in London; it was left out.")
+                     "This is blank, so the practice cannot be placed in its area; it was left out.")
         bad |= blank
     duplicate = frame["practice_code"].duplicated() & ~bad
     _report_rows(problems, path.name, frame.loc[duplicate, "_row"], "practice_code",
@@ -229,7 +261,7 @@ def _load_table(spec: TableSpec, path: Path, geography: pd.DataFrame, problems: 
     unknown = ~_is_in(frame[spec.key], known)
     _report_rows(problems, name, frame.loc[unknown, "_row"], spec.key,
                  f"This code is not in {GEOGRAPHY_FILE} (or its row there was left out), so the row cannot be "
-                 "placed in London; it was left out.")
+                 "placed in an area; it was left out.")
     bad |= unknown
     # A table has few distinct periods: parse each once, not once per row.
     period_codes, period_texts = pd.factorize(frame["period"].fillna("").str.strip())

@@ -1,5 +1,4 @@
 """Indicator definitions and input tables, read from config.yaml and validated entry by entry."""
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -8,7 +7,8 @@ import yaml
 
 from indicators.areas import LEVELS
 from indicators.change_points import ChangePoint, parse_change_points
-from indicators.errors import ConfigError, Problem
+from indicators.errors import AtscaleError, ConfigError, Problem
+from indicators.formatting import format_value
 
 # safe_load's loader, in its C build where PyYAML has one (config.yaml parses about ten times faster).
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -51,6 +51,15 @@ class Domain:
     name: str
     plain_name: str
     description: str
+
+
+@dataclass(frozen=True)
+class MaturityDomain:
+    """One domain of the PCN maturity matrix: a stable id (the forum stores it) and its name, exactly as
+    maturity.csv's maturity_domain column writes it."""
+
+    id: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -101,13 +110,9 @@ class IndicatorDefinition:
         return tuple(dict.fromkeys((self.numerator.table, self.denominator.table)))
 
     def format_value(self, value: float | None, *, with_unit: bool = True) -> str:
-        """The value as shown on the page: '97.3%', '0.58 per 1,000 patients'; 'not shown' if missing."""
-        if value is None or math.isnan(value):
-            return "not shown"
-        number = f"{value:,.{self.decimals}f}"
-        if not with_unit:
-            return number
-        return f"{number}%" if self.unit == "%" else f"{number} {self.unit}"
+        """The value as shown everywhere (indicators.formatting.format_value with this indicator's decimals and
+        unit): '97.3%', '0.58 per 1,000 patients'; 'not shown' if missing."""
+        return format_value(value, decimals=self.decimals, unit=self.unit, with_unit=with_unit)
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,8 @@ class AppConfig:
     indicators: tuple[IndicatorDefinition, ...]
     problems: tuple[Problem, ...] = field(default=())
     change_points: tuple[ChangePoint, ...] = ()
+    map_tiles: str | None = None
+    maturity_domains: tuple[MaturityDomain, ...] = ()
 
     def indicator(self, indicator_id: str) -> IndicatorDefinition:
         for definition in self.indicators:
@@ -165,7 +172,8 @@ def load_config(path: str | Path) -> AppConfig:
     for section in ("tables", "domains", "indicators"):
         if section not in raw:
             problems.append(Problem(source, f"The '{section}' section is missing.", field=section))
-    unknown = set(raw) - {"tables", "domains", "indicators", "suppress_below", "map", "change_points"}
+    unknown = set(raw) - {"tables", "domains", "indicators", "suppress_below", "map", "change_points",
+                          "maturity_domains"}
     for name in sorted(unknown):
         problems.append(Problem(source, f"Unknown section '{name}' was ignored.", field=name, severity="warning"))
 
@@ -175,10 +183,7 @@ def load_config(path: str | Path) -> AppConfig:
                                 field="suppress_below"))
         suppress_below = 10
     map_settings = raw.get("map") or {}
-    boundaries = map_settings.get("boundaries") if isinstance(map_settings, dict) else None
-    if boundaries is not None and not isinstance(boundaries, str):
-        problems.append(Problem(source, "map.boundaries must be a file name.", field="map.boundaries"))
-        boundaries = None
+    boundaries, tiles = (_read_file_name(map_settings, name, source, problems) for name in ("boundaries", "tiles"))
 
     try:
         change_points = parse_change_points(raw.get("change_points"))
@@ -190,8 +195,29 @@ def load_config(path: str | Path) -> AppConfig:
     domains = _read_domains(raw.get("domains"), source, problems)
     indicators = _read_indicators(raw.get("indicators"), source, tables, domains, float(suppress_below),
                                   change_points, problems)
+    maturity_domains = _read_maturity_domains(raw.get("maturity_domains"), source, problems)
     return AppConfig(str(path), float(suppress_below), boundaries, tables, domains, indicators, tuple(problems),
-                     change_points)
+                     map_tiles=tiles, maturity_domains=maturity_domains, change_points=change_points)
+
+
+def _read_file_name(settings: Any, name: str, source: str, problems: list[Problem]) -> str | None:
+    """map.<name>: a file in the data folder, or None."""
+    value = settings.get(name) if isinstance(settings, dict) else None
+    if value is not None and not isinstance(value, str):
+        problems.append(Problem(source, f"map.{name} must be a file name.", field=f"map.{name}"))
+        return None
+    return value
+
+
+def _read_maturity_domains(raw: Any, source: str, problems: list[Problem]) -> tuple[MaturityDomain, ...]:
+    """maturity_domains: id -> name, in the order charts and the forum show them."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not all(isinstance(name, str) and name.strip() for name in raw.values()):
+        problems.append(Problem(source, "maturity_domains must map each domain's id to its name, as written in "
+                                "maturity.csv.", field="maturity_domains"))
+        return ()
+    return tuple(MaturityDomain(str(domain_id), " ".join(name.split())) for domain_id, name in raw.items())
 
 
 def _is_number(value: Any) -> bool:
@@ -280,7 +306,7 @@ def _read_indicators(raw: Any, source: str, tables: dict[str, TableSpec], domain
     return tuple(indicators)
 
 
-class _EntryProblem(Exception):
+class _EntryProblem(AtscaleError):
     def __init__(self, field: str | None, message: str):
         super().__init__(message)
         self.field = field

@@ -46,7 +46,7 @@ import pandas as pd
 
 from indicators.change_points import ChangePoint
 from indicators.definitions import DIRECTIONS, IndicatorDefinition
-from indicators.slides import format_period
+from indicators.formatting import format_period
 
 LIMIT_FACTOR = 2.66
 NEAR_LIMIT_FRACTION = 2 / 3

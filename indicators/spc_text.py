@@ -8,7 +8,7 @@ returned to its usual range" only when the latest value is within the limits and
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indicators.slides import format_period
+from indicators.formatting import format_period
 from indicators.spc import HIGH, SpcResult
 
 MAX_NAMED_SPANS = 3  # older signals are counted, not named, so the text stays short

@@ -101,7 +101,7 @@ def test_the_practice_is_shown_beside_its_areas_with_a_chart_tables_and_download
     missing = at.dataframe[1].value
     assert "Respondents aware of the STP vision" in set(missing["Indicator"])  # a borough-level survey
     assert len(table_downloads(at)) == len(at.dataframe) == 3
-    text = " ".join(m.value for m in at.markdown)
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")  # the words as shown, without markdown escapes
     for explained in ("Primary Care Network (PCN", "STP (Sustainability and Transformation Partnership",
                       "ODS code"):
         assert explained in text or explained in at.text_input(key="practice_search").help

@@ -11,9 +11,13 @@ from streamlit.testing.v1 import AppTest
 
 from forum.models import MATURITY_DOMAINS, FacilitatorCredentials, RoleCount, TableAnswer
 from forum.store import open_forum_store
+from indicators.datasets import load_data
+from indicators.definitions import load_config
+from indicators.slides import load_deck
 
 ROOT = Path(__file__).parents[2]
-DECK = yaml.safe_load((ROOT / "slides.yaml").read_text(encoding="utf-8"))["slides"]
+CONFIG = load_config(ROOT / "config.yaml")
+DECK = load_deck(ROOT / "slides.yaml", CONFIG, load_data(CONFIG, ROOT / "data").areas).slides  # stp: each expanded
 FIRST_HEADLINE = "General practice at scale in London: where we are in January 2021"
 THIRD_HEADLINE = "North Central London: 98.8% of patients can get an evening or weekend appointment"
 NO_VISION_SURVEY = "There is no public survey of who knows the STP's vision for general practice at scale."
@@ -70,7 +74,8 @@ def test_next_and_previous_step_through_the_slides_and_the_url_follows():
     assert not at.exception
     assert at.query_params["slide"] == "2"
     assert position(at).startswith("**Slide 2 of 12**")
-    assert headline(at) == "97.9% of Londoners can see a GP in the evening or at the weekend. The target is 97.0%."
+    assert headline(at) == ("97.9% of patients in London can see a GP in the evening or at the weekend. The target is "
+                            "97.0%.")
     at.button(key="presenter_next").click().run()
     assert at.query_params["slide"] == "3"
     assert headline(at) == THIRD_HEADLINE
@@ -139,7 +144,7 @@ def test_every_slide_of_the_default_deck_renders(number):
         assert layout["font"]["size"] >= 20 and layout["title"]["font"]["size"] >= 20
         assert layout["height"] <= 450
         assert any(m.value.startswith("*What this chart shows:* Chart of") for m in at.markdown)
-    if DECK[number - 1]["view"] != "forum_plenary":
+    if DECK[number - 1].view != "forum_plenary":
         assert [e.label for e in at.expander] == ["The numbers on this slide"]
         assert len(at.dataframe) >= 1
 
@@ -220,7 +225,7 @@ def test_a_slide_whose_data_are_unavailable_says_why(tmp_path, monkeypatch):
     manifest["unavailable"] = {"vision_survey": NO_VISION_SURVEY}
     (data / "dataset.yaml").write_text(yaml.safe_dump(manifest), encoding="utf-8")
     monkeypatch.setenv("ATSCALE_DATA_DIR", str(data))
-    vision = next(n for n, slide in enumerate(DECK, start=1) if slide.get("domain") == "vision")
+    vision = next(slide.number for slide in DECK if slide.domain == "vision")
     at = open_presenter(slide=vision)
     assert headline(at) == "Vision awareness: London"
     assert [i.value for i in at.main.info] == [f"No figure for this slide. {NO_VISION_SURVEY}"]

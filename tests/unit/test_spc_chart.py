@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from components import palette
+from figures import palette
 from figures.spc_chart import build_spc_figure, describe_spc_figure, icon_colour
 from indicators.change_points import ChangePoint
 from indicators.definitions import IndicatorDefinition, Measure, Target

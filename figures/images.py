@@ -17,6 +17,8 @@ from typing import Self
 
 import plotly.graph_objects as go
 
+from indicators.errors import AtscaleError
+
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 PRINT_WIDTH_PX = 700  # at 180 mm across an A4 page, 16 px chart text prints at about 12 point
 DOWNLOAD_WIDTH_PX = 1000
@@ -28,7 +30,7 @@ IDLE_SECONDS = 600
 _LOGGER = logging.getLogger(__name__)
 
 
-class ChartImageUnavailable(Exception):
+class ChartImageUnavailable(AtscaleError):
     """Charts cannot be drawn as images here; the message says why in plain words."""
 
 
