@@ -19,6 +19,7 @@ what else it is doing: they belong in the README with their conditions, never in
 
     python scripts/loadtest.py                              # starts its own server, 130 sessions, 120 s
     python scripts/loadtest.py --dashboard 10 --plenary 3 --tables 2 --duration 30
+    python scripts/loadtest.py --replicas 2                 # two servers here, sessions spread over them in turn
     python scripts/loadtest.py --url http://127.0.0.1:8080 --server-pid 123 --server-pid 456 \\
         --database-url postgresql+psycopg://...             # an existing server or nginx in front of replicas
 
@@ -228,7 +229,7 @@ def string_state(widget_id: str, value: str) -> WidgetState:
 class Plan:
     """What the simulated room does, and where."""
 
-    ws_url: str
+    ws_urls: tuple[str, ...]  # sessions are spread over these in turn, as nginx's sticky hash spreads browsers
     end: float  # time.monotonic() when every session stops
     timeout: float
     think_seconds: float
@@ -348,12 +349,12 @@ async def simulate_table(session: StreamlitSession, plan: Plan, results: Results
         next_send += plan.table_every_seconds
 
 
-async def run_session(kind: str, number: int, start: float, plan: Plan, results: Results, seed: int,
-                      closing: asyncio.Event) -> None:
+async def run_session(kind: str, number: int, position: int, start: float, plan: Plan, results: Results,
+                      seed: int, closing: asyncio.Event) -> None:
     """One session from its start until the driver says the run is over (it stays connected until then)."""
     await sleep_until(start)
     rng = random.Random(f"{seed}-{kind}-{number}")
-    session = StreamlitSession(plan.ws_url, f"{kind}-{number}", plan.timeout)
+    session = StreamlitSession(plan.ws_urls[position % len(plan.ws_urls)], f"{kind}-{number}", plan.timeout)
     try:
         await session.open()
     except Exception as error:  # noqa: BLE001 - every failure to connect is an error row
@@ -384,7 +385,8 @@ async def drive(plan: Plan, mix: dict[str, int], ramp_seconds: float, seed: int,
     begin = time.monotonic()
     step = ramp_seconds / max(1, len(sessions))
     closing = asyncio.Event()
-    running = [asyncio.create_task(run_session(kind, number, begin + position * step, plan, results, seed, closing))
+    running = [asyncio.create_task(run_session(kind, number, position, begin + position * step, plan, results, seed,
+                                               closing))
                for position, (kind, number) in enumerate(sessions)]
     await sleep_until(plan.end)
     usage = read_usage(pids)
@@ -429,7 +431,7 @@ def answers_health(base_url: str) -> bool:
 
 
 def start_server(forum_dir: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app.py` on a free loopback port, its forum answers in forum_dir (SQLite)."""
+    """`streamlit run app.py` on a free loopback port, its forum answers in forum_dir (SQLite, shared by replicas)."""
     port = free_port()
     env = {**os.environ, FORUM_DIR_SETTING: str(forum_dir)}
     env.pop(DATABASE_URL_SETTING, None)
@@ -446,6 +448,11 @@ def start_server(forum_dir: Path, log_path: Path) -> tuple[subprocess.Popen, str
             raise SystemExit(f"the server did not start:\n{log_path.read_text(errors='replace')[-2000:]}")
         time.sleep(0.2)  # polling a process we started
     return server, base_url
+
+
+def websocket_url(base_url: str) -> str:
+    parts = urlsplit(base_url)
+    return f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}{parts.path}{STREAM_PATH}"
 
 
 def forum_links(store: ForumStore, tables: int) -> tuple[tuple[str, ...], str]:
@@ -560,9 +567,13 @@ def report(summary: dict) -> str:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Load-test atscale over Streamlit's websocket protocol.")
-    parser.add_argument("--url", help="an existing server or nginx (default: start `streamlit run app.py` here)")
+    parser.add_argument("--url", action="append", default=[],
+                        help="an existing server or nginx; repeat to spread sessions over several replicas "
+                             "(default: start `streamlit run app.py` here)")
     parser.add_argument("--server-pid", type=int, action="append", default=[],
                         help="a server process to measure (repeat for several replicas); with --url")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="without --url: how many servers to start, sessions spread over them in turn (1)")
     parser.add_argument("--database-url", help="the forum database of the --url server, to create the test event "
                                                f"(default ${DATABASE_URL_SETTING}, else the local SQLite store)")
     parser.add_argument("--dashboard", type=int, default=100, help="people on the dashboard pages (default 100)")
@@ -585,26 +596,30 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     mix = {"dashboard": args.dashboard, "plenary": args.plenary, "table": args.tables}
-    server = None
+    servers: list[subprocess.Popen] = []
     with tempfile.TemporaryDirectory(prefix="atscale-loadtest-") as work:
         if args.url:
-            base_url, pids = args.url.rstrip("/"), list(args.server_pid)
+            base_urls, pids = [url.rstrip("/") for url in args.url], list(args.server_pid)
             store = ForumStore(args.database_url or read_database_url())
         else:
             forum_dir = Path(work) / "forum"
-            server, base_url = start_server(forum_dir, Path(work) / "streamlit.log")
-            pids = [server.pid]
-            store = ForumStore(read_database_url({FORUM_DIR_SETTING: str(forum_dir)}))
+            store = ForumStore(read_database_url({FORUM_DIR_SETTING: str(forum_dir)}))  # tables made before the race
+            base_urls = []
+            for number in range(max(1, args.replicas)):
+                server, base_url = start_server(forum_dir, Path(work) / f"streamlit-{number}.log")
+                servers.append(server)
+                base_urls.append(base_url)
+            pids = [server.pid for server in servers]
         try:
-            parts = urlsplit(base_url)
-            ws_url = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}{parts.path}{STREAM_PATH}"
+            ws_urls = tuple(websocket_url(base_url) for base_url in base_urls)
             table_queries, plenary_query = forum_links(store, args.tables)
             event_id = int(plenary_query.split("=")[1])
-            dashboard_pages = warm_up(ws_url, args.timeout * 4, visit=not args.no_warm_up)
+            for ws_url in ws_urls:
+                dashboard_pages = warm_up(ws_url, args.timeout * 4, visit=not args.no_warm_up)
             load_before = os.getloadavg()
             usage_before, client_before = read_usage(pids), time.process_time()
             started, wall_started = dt.datetime.now(), time.monotonic()
-            plan = Plan(ws_url, wall_started + args.ramp + args.duration, args.timeout, args.think,
+            plan = Plan(ws_urls, wall_started + args.ramp + args.duration, args.timeout, args.think,
                         args.table_every, table_queries, plenary_query, read_url_parameters(args.data_dir),
                         dashboard_pages)
             results = Results()
@@ -612,16 +627,18 @@ def main(argv: list[str] | None = None) -> int:
             wall = args.ramp + args.duration
             stored = len(store.read_submissions(event_id))
         finally:
-            if server is not None:
+            for server in servers:
                 server.terminate()
+            for server in servers:
                 server.wait(timeout=30)
             store.dispose()
     sessions = sum(mix.values())
-    if stored != results.acknowledged_answers:
+    # A send that timed out may still have been stored; an acknowledged answer must be.
+    if stored < results.acknowledged_answers:
         results.add(RunRecord("table submit", "all tables", None, ok=False,
                               detail=f"{results.acknowledged_answers} answers acknowledged but {stored} stored"))
     summary = {
-        "started": f"{started:%Y-%m-%d %H:%M}", "url": base_url, "mix": mix, "sessions": sessions,
+        "started": f"{started:%Y-%m-%d %H:%M}", "url": " and ".join(base_urls), "mix": mix, "sessions": sessions,
         "ramp_s": args.ramp, "duration_s": args.duration, "think_s": args.think, "table_every_s": args.table_every,
         "cpus": os.cpu_count(), "load_before": " ".join(f"{value:.2f}" for value in load_before),
         "load_after": " ".join(f"{value:.2f}" for value in os.getloadavg()),
