@@ -1,9 +1,10 @@
-"""Indicator values for every area and period: ratio of sums rolled up practice -> PCN -> borough -> STP -> London."""
+"""Indicator values for every area and period: ratio of sums rolled up practice -> PCN -> borough -> STP -> region."""
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from indicators.areas import Area
 from indicators.datasets import LoadedData
 from indicators.definitions import LEVELS, IndicatorDefinition, Measure
 from indicators.statistics import compare_with_benchmark, confidence_interval
@@ -11,11 +12,10 @@ from indicators.statistics import compare_with_benchmark, confidence_interval
 LEVEL_CODE = {"practice": "practice_code", "pcn": "pcn_code", "borough": "borough_code", "stp": "stp_code"}
 LEVEL_NAME = {"practice": "practice_name", "pcn": "pcn_name", "borough": "borough_name", "stp": "stp_name"}
 KEY_LEVEL = {"practice_code": "practice", "pcn_code": "pcn", "borough_code": "borough", "stp_code": "stp"}
-LONDON_CODE, LONDON_NAME = "LDN", "London"
 PARENT_COLUMNS = ("pcn_code", "borough_code", "stp_code")
 RESULT_COLUMNS = (
     "indicator_id", "period", "level", "area_code", "area_name", *PARENT_COLUMNS, "numerator", "denominator",
-    "value", "lower_95", "upper_95", "suppressed", "vs_london", "vs_stp",
+    "value", "lower_95", "upper_95", "suppressed", "vs_region", "vs_stp",
 )
 
 
@@ -27,8 +27,9 @@ def compute_indicator_values(definition: IndicatorDefinition, data: LoadedData, 
                              levels: tuple[str, ...] | None = None) -> pd.DataFrame:
     """One row per period and area at every level the data allow, in the columns RESULT_COLUMNS.
 
-    `levels` keeps only those levels (the same rows, worked out with less effort: e.g. ("london",) skips
-    every practice); STP and London are always worked out, as they are the benchmarks.
+    `levels` keeps only those levels (the same rows, worked out with less effort: e.g. ("region",) skips
+    every practice); STP and region are always worked out, as they are the benchmarks. The region's code and
+    name are the data's (data.areas.region).
     Raises IndicatorUnavailable when a table or column it needs was not loaded.
     """
     # From one table, a row missing either figure is left out of both (e.g. a survey row with its
@@ -47,8 +48,8 @@ def compute_indicator_values(definition: IndicatorDefinition, data: LoadedData, 
 
     frames = []
     for level in LEVELS[max(LEVELS.index(base_level), LEVELS.index(definition.lowest_level)):]:
-        if levels is None or level in levels or level in ("stp", "london"):
-            frames.append(_aggregate_to_level(units, base_level, level, data.geography))
+        if levels is None or level in levels or level in ("stp", "region"):
+            frames.append(_aggregate_to_level(units, base_level, level, data.geography, data.areas.region))
     values = pd.concat(frames, ignore_index=True)
     values.insert(0, "indicator_id", definition.id)
     values = _add_statistics(values, definition)
@@ -101,11 +102,12 @@ def _roll_up(summed: pd.DataFrame, to_level: str, geography: pd.DataFrame) -> pd
     return rolled.groupby(["area_code", "period"], as_index=False)["amount"].sum()
 
 
-def _aggregate_to_level(units: pd.DataFrame, base_level: str, level: str, geography: pd.DataFrame) -> pd.DataFrame:
+def _aggregate_to_level(units: pd.DataFrame, base_level: str, level: str, geography: pd.DataFrame,
+                        region: Area) -> pd.DataFrame:
     """Ratio of sums: numerators and denominators are added up, never the rates."""
-    if level == "london":
+    if level == "region":
         grouped = units.groupby("period", as_index=False)[["numerator", "denominator"]].sum()
-        return grouped.assign(level=level, area_code=LONDON_CODE, area_name=LONDON_NAME,
+        return grouped.assign(level=level, area_code=region.code, area_name=region.name,
                               pcn_code="", borough_code="", stp_code="")
     level_code = LEVEL_CODE[level]
     if level == base_level:
@@ -159,18 +161,18 @@ def _add_statistics(values: pd.DataFrame, definition: IndicatorDefinition) -> pd
     # Small numbers are withheld, not only the rate built from them.
     values.loc[suppressed, ["numerator", "denominator"]] = np.nan
 
-    london = values.loc[values["level"] == "london"].set_index("period")["value"]
+    region = values.loc[values["level"] == "region"].set_index("period")["value"]
     stp = values.loc[values["level"] == "stp"].set_index(["stp_code", "period"])["value"]
-    london_benchmark = values["period"].map(london)
+    region_benchmark = values["period"].map(region)
     stp_benchmark = pd.Series(
         stp.reindex(pd.MultiIndex.from_frame(values[["stp_code", "period"]])).to_numpy(), index=values.index)
     compare = {"direction": definition.direction, "comparison": definition.comparison,
                "tolerance_percent": definition.tolerance_percent}
-    values["vs_london"] = compare_with_benchmark(values["value"], values["lower_95"], values["upper_95"],
-                                                 london_benchmark, **compare)
+    values["vs_region"] = compare_with_benchmark(values["value"], values["lower_95"], values["upper_95"],
+                                                 region_benchmark, **compare)
     values["vs_stp"] = compare_with_benchmark(values["value"], values["lower_95"], values["upper_95"],
                                               stp_benchmark, **compare)
-    values.loc[values["level"] == "london", "vs_london"] = "not compared"
-    values.loc[values["level"].isin(["stp", "london"]), "vs_stp"] = "not compared"
+    values.loc[values["level"] == "region", "vs_region"] = "not compared"
+    values.loc[values["level"].isin(["stp", "region"]), "vs_stp"] = "not compared"
     values["area_name"] = values["area_name"].fillna(values["area_code"])
     return values[list(RESULT_COLUMNS)].sort_values(["level", "area_code", "period"], ignore_index=True)

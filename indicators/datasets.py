@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from indicators.areas import AreaModel, build_area_model, read_area_settings
 from indicators.definitions import SAFE_LOADER, AppConfig, TableSpec
 from indicators.errors import Problem
 
@@ -45,6 +46,7 @@ class LoadedData:
     periods: tuple[str, ...]
     unavailable: dict[str, str] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    areas: AreaModel = field(default_factory=AreaModel)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -60,6 +62,8 @@ def load_data(config: AppConfig, data_dir: str | Path) -> LoadedData:
     unavailable = {str(k): str(v) for k, v in (manifest.get("unavailable") or {}).items()}
 
     geography = _load_geography(data_dir / GEOGRAPHY_FILE, problems, reports)
+    # Without a dataset.yaml its absence is reported once, not again for each section it would have had.
+    region, level_names = read_area_settings(manifest.get("areas"), MANIFEST_FILE, problems if manifest else [])
     tables: dict[str, pd.DataFrame] = {}
     for spec in config.tables.values():
         if spec.optional and not (data_dir / spec.file).exists():
@@ -78,6 +82,7 @@ def load_data(config: AppConfig, data_dir: str | Path) -> LoadedData:
         geography=geography, tables=tables, problems=tuple(problems), files=tuple(reports),
         periods=tuple(periods), unavailable=unavailable,
         sources=tuple(str(s) for s in manifest.get("sources") or ()),
+        areas=build_area_model(geography, region, level_names),
     )
 
 

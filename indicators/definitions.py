@@ -6,6 +6,7 @@ from typing import Any
 
 import yaml
 
+from indicators.areas import LEVELS
 from indicators.errors import ConfigError, Problem
 
 # safe_load's loader, in its C build where PyYAML has one (config.yaml parses about ten times faster).
@@ -15,7 +16,6 @@ COMPARISONS = ("wilson", "byar", "tolerance", "none")
 COLUMN_TYPES = ("number", "count", "flag", "text")
 TABLE_KEYS = ("practice_code", "pcn_code", "borough_code", "stp_code")
 AGGREGATES = ("sum", "count")
-LEVELS = ("practice", "pcn", "borough", "stp", "london")
 
 INDICATOR_FIELDS = {
     "id": str, "name": str, "plain_name": str, "description": str, "plain_description": str,

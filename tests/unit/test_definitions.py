@@ -196,7 +196,7 @@ def test_a_new_indicator_is_only_a_yaml_entry(tmp_path):
     assert config.problems == ()
     assert [d.id for d in config.indicators] == [*SMALL_IDS, "gp_fte_per_1000"]
     values = compute_indicator_values(config.indicator("gp_fte_per_1000"), load_data(config, SMALL_CONFIG.parent))
-    london = values.loc[values["level"] == "london"]
+    london = values.loc[values["level"] == "region"]
     # GP FTE 0.5 + 2.0 + 1.0 + 2.5 = 6.0 for 10,000 patients -> 0.6 per 1,000
     assert london["value"].tolist() == [pytest.approx(0.6)]
 
