@@ -60,12 +60,20 @@ http {{
 """
 
 
-def table_and_plenary_links(store: ForumStore, stp_code: str) -> tuple[str, str]:
-    """A new event's link for one STP table and its plenary link (URL paths): the only place that knows how
-    the forum addresses a table and a plenary."""
+@dataclass(frozen=True)
+class ForumLinks:
+    event_id: int
+    table_path: str  # URL path and query of one STP table's link
+    plenary_path: str
+
+
+def create_forum_links(store: ForumStore, stp_code: str) -> ForumLinks:
+    """A new event, one STP table's link and the plenary's: the only place that knows how the forum addresses
+    a table and a plenary."""
     # A name of its own: until the forum's event picker is keyed by id, two events with one label get mixed up.
     event = store.create_event(f"Scale-out test {secrets.token_hex(3)}", dt.date.today())
-    return f"/forum_table?event={event.id}&stp_code={stp_code}", f"/forum_plenary?event={event.id}"
+    return ForumLinks(event.id, f"/forum_table?event={event.id}&stp_code={stp_code}",
+                      f"/forum_plenary?event={event.id}")
 
 
 def render_nginx_site(values: dict[str, str]) -> str:
@@ -280,8 +288,21 @@ def test_debians_nginx_accepts_the_shared_config(tmp_path):
     assert checked.returncode == 0, checked.stderr
 
 
+def open_table_and_plenary_elsewhere(scale_out, open_browser, wait_for_run, links: ForumLinks):
+    """The table's page through nginx, and the plenary through nginx on the other replica (with a route cookie
+    that hashes there); returns both pages and the table's replica."""
+    table = open_browser(scale_out.url + links.table_path)
+    wait_for_run(table)
+    table_replica = scale_out.replica_of(route_of(table))
+    other_replica = next(replica for replica in scale_out.replicas.values() if replica is not table_replica)
+    plenary = open_browser(scale_out.url + links.plenary_path, route=scale_out.route_to(other_replica))
+    wait_for_run(plenary)
+    assert scale_out.replica_of(route_of(plenary)) is other_replica
+    return table, plenary, table_replica
+
+
 def test_every_request_of_one_browser_reaches_one_replica(scale_out, open_browser, wait_for_run, stp_code):
-    table_path, _ = table_and_plenary_links(scale_out.store, stp_code)
+    table_path = create_forum_links(scale_out.store, stp_code).table_path
     page = open_browser(scale_out.url + table_path)
     wait_for_run(page)
     page.get_by_role("button", name="Send our answers").wait_for()
@@ -295,15 +316,9 @@ def test_every_request_of_one_browser_reaches_one_replica(scale_out, open_browse
 
 def test_an_answer_sent_to_one_replica_shows_on_the_other_replicas_plenary(scale_out, open_browser, wait_for_run,
                                                                             stp_code):
-    table_path, plenary_path = table_and_plenary_links(scale_out.store, stp_code)
-    table = open_browser(scale_out.url + table_path)
-    wait_for_run(table)
-    table_replica = scale_out.replica_of(route_of(table))
-    other_replica = next(replica for replica in scale_out.replicas.values() if replica is not table_replica)
-    plenary = open_browser(scale_out.url + plenary_path, route=scale_out.route_to(other_replica))
-    wait_for_run(plenary)
+    links = create_forum_links(scale_out.store, stp_code)
+    table, plenary, table_replica = open_table_and_plenary_elsewhere(scale_out, open_browser, wait_for_run, links)
     plenary_shows(plenary, "No answers yet").wait_for()
-    assert scale_out.replica_of(route_of(plenary)) is other_replica
 
     marker = f"Share a pharmacist across the network {secrets.token_hex(3)}"
     send_table_answer(table, marker)
@@ -315,14 +330,9 @@ def test_an_answer_sent_to_one_replica_shows_on_the_other_replicas_plenary(scale
 
 def test_killing_the_tables_replica_loses_no_saved_answer_and_the_table_sends_again(scale_out, open_browser,
                                                                                     wait_for_run, stp_code):
-    table_path, plenary_path = table_and_plenary_links(scale_out.store, stp_code)
-    event_id = int(table_path.split("event=")[1].split("&")[0])
-    table = open_browser(scale_out.url + table_path)
-    wait_for_run(table)
-    doomed = scale_out.replica_of(route_of(table))
-    survivor = next(replica for replica in scale_out.replicas.values() if replica is not doomed)
-    plenary = open_browser(scale_out.url + plenary_path, route=scale_out.route_to(survivor))
-    wait_for_run(plenary)
+    links = create_forum_links(scale_out.store, stp_code)
+    table, plenary, doomed = open_table_and_plenary_elsewhere(scale_out, open_browser, wait_for_run, links)
+    survivor = scale_out.replica_of(route_of(plenary))
 
     first = f"Before the crash {secrets.token_hex(3)}"
     send_table_answer(table, first)
@@ -336,5 +346,5 @@ def test_killing_the_tables_replica_loses_no_saved_answer_and_the_table_sends_ag
     send_table_answer(table, second)
     assert scale_out.replica_of(route_of(table)) is survivor
     plenary_shows(plenary, second).wait_for(timeout=PLENARY_DEADLINE_MS)
-    stored = scale_out.store.read_submissions(event_id)["next_steps"].tolist()
+    stored = scale_out.store.read_submissions(links.event_id)["next_steps"].tolist()
     assert sorted(stored) == sorted([first, second]), f"expected each answer once, the database holds {stored}"
