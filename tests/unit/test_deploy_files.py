@@ -3,8 +3,13 @@
 The Dockerfile is parsed by BuildKit's own parser (the `dockerfile` package). tests/e2e/test_scale_out.py runs
 the same nginx config with two real replicas and PostgreSQL; these checks catch what only Docker would use.
 """
+import os
 import re
 import shlex
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import dockerfile
@@ -14,6 +19,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "atscale.conf.template"
 APP_PORT = "8501"
+START_SECONDS = 90
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +97,34 @@ def test_the_health_check_asks_streamlits_health_endpoint_on_the_apps_port(instr
     text = " ".join(command_words(check))
     assert f"127.0.0.1:{APP_PORT}/_stcore/health" in text, text
     assert any(flag.startswith("--start-period=") for flag in check.flags), "a cold start takes seconds"
+
+
+def _free_port() -> str:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return str(probe.getsockname()[1])
+
+
+def test_the_images_command_serves_the_app_and_its_health_check_sees_it(instructions, tmp_path):
+    """The CMD and the HEALTHCHECK run as written (outside a container: on a free loopback port)."""
+    port = _free_port()
+    command = [port if word == APP_PORT else "127.0.0.1" if word == "0.0.0.0" else word
+               for word in command_words(last(instructions, "CMD"))]
+    health = [sys.executable if word == "python" else word.replace(f":{APP_PORT}/", f":{port}/")
+              for word in command_words(last(instructions, "HEALTHCHECK"))]
+    assert subprocess.run(health, capture_output=True, timeout=30, check=False).returncode != 0, "nothing serves yet"
+    env = {**os.environ, "ATSCALE_FORUM_DIR": str(tmp_path / "forum")}
+    with open(tmp_path / "server.log", "wb") as log:
+        server = subprocess.Popen([sys.executable, "-m", *command], cwd=ROOT, env=env, stdout=log,
+                                  stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while subprocess.run(health, capture_output=True, timeout=30, check=False).returncode != 0:
+            assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+            time.sleep(0.5)  # polling a process we started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def test_secrets_and_local_answers_never_go_into_the_image():
