@@ -1,4 +1,5 @@
-"""The Dockerfile, compose.yaml and the nginx config, read statically (no Docker engine runs here or in CI).
+"""The Dockerfile, compose.yaml and the nginx config, read statically (no Docker engine runs here or in CI), and
+the image's command and health check run as written, outside a container.
 
 The Dockerfile is parsed by BuildKit's own parser (the `dockerfile` package). tests/e2e/test_scale_out.py runs
 the same nginx config with two real replicas and PostgreSQL; these checks catch what only Docker would use.
