@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import csv
 import datetime as dt
+import itertools
 import json
 import os
 import random
@@ -62,7 +63,6 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-from forum.models import STP_NAMES
 from forum.store import DATABASE_URL_SETTING, FORUM_DIR_SETTING, ForumStore, read_database_url
 
 STREAM_PATH = "/_stcore/stream"
@@ -76,6 +76,8 @@ KINDS = ("page open", "page change", "selection change", "plenary open", "plenar
 TARGETS_P95_S = {"page change": 2.0, "selection change": 2.0, "plenary refresh": 1.0}
 SERVER_START_SECONDS = 120
 MAX_SLIDE = 12
+DEFAULT_STP = {"QKK": "South East London"}  # for tables when the data folder names no STP
+LOAD_TEST_PASSCODE = "load-test"  # the facilitator credentials the script creates its links with
 TABLE_WORDS = ("share", "pharmacist", "across", "the", "network", "meet", "monthly", "records", "estates",
                "funding", "workforce", "plan", "together", "patients", "data")
 
@@ -455,31 +457,53 @@ def websocket_url(base_url: str) -> str:
     return f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}{parts.path}{STREAM_PATH}"
 
 
-def forum_links(store: ForumStore, tables: int) -> tuple[tuple[str, ...], str]:
-    """A new event for this run: each table's link query and the plenary's. The one place that knows how the
-    forum addresses a table and a plenary."""
-    event = store.create_event(f"Load test {dt.datetime.now():%H:%M:%S} {secrets.token_hex(2)}", dt.date.today())
-    codes = list(STP_NAMES)
-    table_queries = tuple(urlencode({"event": event.id, "stp_code": codes[number % len(codes)]})
-                          for number in range(max(1, tables)))
-    return table_queries, urlencode({"event": event.id})
+@dataclass(frozen=True)
+class ForumLinks:
+    event_id: int
+    table_queries: tuple[str, ...]  # one link's URL query per table
+    plenary_query: str
 
 
-def read_url_parameters(data_dir: Path) -> dict[str, list[str]]:
-    """Values for the dashboard's URL parameters, from the data folder's practices.csv (none if unreadable)."""
+def create_forum_links(store: ForumStore, tables: int, stp_names: dict[str, str]) -> ForumLinks:
+    """A new event for this run, a link for each table (STPs in turn) and the plenary's: the one place that knows
+    how the forum addresses a table and a plenary."""
+    name = f"Load test {dt.datetime.now():%H:%M:%S} {secrets.token_hex(2)}"
+    codes = [code for _, code in zip(range(max(1, tables)), itertools.cycle(stp_names or DEFAULT_STP))]
+    if hasattr(store, "issue_table_link"):  # the forum's unguessable table and plenary links
+        from forum import links, models
+
+        credentials = models.FacilitatorCredentials(LOAD_TEST_PASSCODE, LOAD_TEST_PASSCODE, "load-test")
+        event = store.create_event(name, dt.date.today(), credentials=credentials)
+        tokens = [store.issue_table_link(event.id, code, stp_choices=stp_names or DEFAULT_STP,
+                                         label=f"Load test table {number}", credentials=credentials).token
+                  for number, code in enumerate(codes)]
+        return ForumLinks(event.id, tuple(urlencode({links.TABLE_PARAM: token}) for token in tokens),
+                          urlencode({links.PLENARY_PARAM: event.plenary_token}))
+    # Until those links reach main: ?event=N&stp_code=X (drop this branch then).
+    event = store.create_event(name, dt.date.today())
+    return ForumLinks(event.id, tuple(urlencode({"event": event.id, "stp_code": code}) for code in codes),
+                      urlencode({"event": event.id}))
+
+
+def read_data_choices(data_dir: Path) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Values for the dashboard's URL parameters and the STPs' names (code -> name), from the data folder's
+    practices.csv (none if it cannot be read)."""
     columns = {"stp": "stp_code", "borough": "borough_code", "practice": "practice_code"}
     values: dict[str, set[str]] = defaultdict(set)
+    stp_names = {}
     try:
         with open(data_dir / "practices.csv", newline="", encoding="utf-8") as file:
             for row in csv.DictReader(file):
                 for key, column in columns.items():
                     if row.get(column):
                         values[key].add(row[column])
+                if row.get("stp_code") and row.get("stp_name"):
+                    stp_names[row["stp_code"]] = row["stp_name"]
     except (OSError, UnicodeDecodeError, csv.Error):
         pass
     parameters = {key: sorted(found) for key, found in values.items()}
     parameters["slide"] = [str(number) for number in range(1, MAX_SLIDE + 1)]
-    return parameters
+    return parameters, dict(sorted(stp_names.items()))
 
 
 def warm_up(ws_url: str, timeout: float, *, visit: bool) -> tuple[str, ...]:
@@ -612,20 +636,20 @@ def main(argv: list[str] | None = None) -> int:
             pids = [server.pid for server in servers]
         try:
             ws_urls = tuple(websocket_url(base_url) for base_url in base_urls)
-            table_queries, plenary_query = forum_links(store, args.tables)
-            event_id = int(plenary_query.split("=")[1])
+            parameters, stp_names = read_data_choices(args.data_dir)
+            links = create_forum_links(store, args.tables, stp_names)
             for ws_url in ws_urls:
                 dashboard_pages = warm_up(ws_url, args.timeout * 4, visit=not args.no_warm_up)
             load_before = os.getloadavg()
             usage_before, client_before = read_usage(pids), time.process_time()
             started, wall_started = dt.datetime.now(), time.monotonic()
             plan = Plan(ws_urls, wall_started + args.ramp + args.duration, args.timeout, args.think,
-                        args.table_every, table_queries, plenary_query, read_url_parameters(args.data_dir),
+                        args.table_every, links.table_queries, links.plenary_query, parameters,
                         dashboard_pages)
             results = Results()
             usage_after = asyncio.run(drive(plan, mix, args.ramp, args.seed, results, pids))
             wall = args.ramp + args.duration
-            stored = len(store.read_submissions(event_id))
+            stored = len(store.read_submissions(links.event_id))
         finally:
             for server in servers:
                 server.terminate()
