@@ -224,6 +224,13 @@ def browser(app_url, browser_part_missing):
         yield launched
 
 
+@pytest.fixture(scope="module")
+def standalone_browser():
+    """One chromium per test module for tests that start servers of their own (the suite's server is not started)."""
+    with launched_chromium() as launched:
+        yield launched
+
+
 def _is_loopback(url: str) -> bool:
     parsed = urlparse(url)
     return parsed.scheme in ("data", "blob", "about") or parsed.hostname in LOOPBACK_HOSTS
