@@ -63,6 +63,8 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
+from forum.links import PLENARY_PARAM, TABLE_PARAM
+from forum.models import FacilitatorCredentials
 from forum.store import DATABASE_URL_SETTING, FORUM_DIR_SETTING, ForumStore, read_database_url
 
 STREAM_PATH = "/_stcore/stream"
@@ -469,20 +471,13 @@ def create_forum_links(store: ForumStore, tables: int, stp_names: dict[str, str]
     how the forum addresses a table and a plenary."""
     name = f"Load test {dt.datetime.now():%H:%M:%S} {secrets.token_hex(2)}"
     codes = [code for _, code in zip(range(max(1, tables)), itertools.cycle(stp_names or DEFAULT_STP))]
-    if hasattr(store, "issue_table_link"):  # the forum's unguessable table and plenary links
-        from forum import links, models
-
-        credentials = models.FacilitatorCredentials(LOAD_TEST_PASSCODE, LOAD_TEST_PASSCODE, "load-test")
-        event = store.create_event(name, dt.date.today(), credentials=credentials)
-        tokens = [store.issue_table_link(event.id, code, stp_choices=stp_names or DEFAULT_STP,
-                                         label=f"Load test table {number}", credentials=credentials).token
-                  for number, code in enumerate(codes)]
-        return ForumLinks(event.id, tuple(urlencode({links.TABLE_PARAM: token}) for token in tokens),
-                          urlencode({links.PLENARY_PARAM: event.plenary_token}))
-    # Until those links reach main: ?event=N&stp_code=X (drop this branch then).
-    event = store.create_event(name, dt.date.today())
-    return ForumLinks(event.id, tuple(urlencode({"event": event.id, "stp_code": code}) for code in codes),
-                      urlencode({"event": event.id}))
+    credentials = FacilitatorCredentials(LOAD_TEST_PASSCODE, LOAD_TEST_PASSCODE, "load-test")
+    event = store.create_event(name, dt.date.today(), credentials=credentials)
+    tokens = [store.issue_table_link(event.id, code, stp_choices=stp_names or DEFAULT_STP,
+                                     label=f"Load test table {number}", credentials=credentials).token
+              for number, code in enumerate(codes)]
+    return ForumLinks(event.id, tuple(urlencode({TABLE_PARAM: token}) for token in tokens),
+                      urlencode({PLENARY_PARAM: event.plenary_token}))
 
 
 def read_data_choices(data_dir: Path) -> tuple[dict[str, list[str]], dict[str, str]]:

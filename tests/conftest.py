@@ -67,3 +67,18 @@ def skip_or_fail_for_missing_browser_part(reason: str) -> None:
 def browser_part_missing():
     """skip_or_fail_for_missing_browser_part, for tests and fixtures (call it with the reason)."""
     return skip_or_fail_for_missing_browser_part
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Before the counts, why tests were skipped: one line per reason with how many it skipped, so a newcomer
+    sees at once what was not tested here (no real data folder, no database URL, no browser, no axe-core)."""
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reason = " ".join(reason.removeprefix("Skipped: ").split())
+        reasons[reason] = reasons.get(reason, 0) + 1
+    if reasons:
+        terminalreporter.section("why tests were skipped")
+        for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+            terminalreporter.write_line(f"{count:>4} skipped: {reason}")

@@ -28,6 +28,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from forum import links as forum_links
+from forum.models import FacilitatorCredentials
 from forum.store import ForumStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,18 +73,13 @@ def create_forum_links(store: ForumStore) -> ForumLinks:
     """A new event, one STP table's link and the plenary's: the only place that knows how the forum addresses
     a table and a plenary."""
     name, (stp_code, stp_name) = f"Scale-out test {secrets.token_hex(3)}", TABLE_STP
-    if hasattr(store, "issue_table_link"):  # the forum's unguessable table and plenary links
-        from forum import links, models
-
-        credentials = models.FacilitatorCredentials(PASSCODE, PASSCODE, "scale-out-test")
-        event = store.create_event(name, dt.date.today(), credentials=credentials)
-        table = store.issue_table_link(event.id, stp_code, stp_choices={stp_code: stp_name}, credentials=credentials)
-        return ForumLinks(event.id, links.build_page_link("", links.TABLE_PAGE, **{links.TABLE_PARAM: table.token}),
-                          links.build_page_link("", links.PLENARY_PAGE, **{links.PLENARY_PARAM: event.plenary_token}))
-    # Until those links reach main: ?event=N&stp_code=X (drop this branch then).
-    event = store.create_event(name, dt.date.today())
-    return ForumLinks(event.id, f"/forum_table?event={event.id}&stp_code={stp_code}",
-                      f"/forum_plenary?event={event.id}")
+    credentials = FacilitatorCredentials(PASSCODE, PASSCODE, "scale-out-test")
+    event = store.create_event(name, dt.date.today(), credentials=credentials)
+    table = store.issue_table_link(event.id, stp_code, stp_choices={stp_code: stp_name}, credentials=credentials)
+    table_path = forum_links.build_page_link("", forum_links.TABLE_PAGE, **{forum_links.TABLE_PARAM: table.token})
+    plenary_path = forum_links.build_page_link("", forum_links.PLENARY_PAGE,
+                                               **{forum_links.PLENARY_PARAM: event.plenary_token})
+    return ForumLinks(event.id, table_path, plenary_path)
 
 
 def render_nginx_site(values: dict[str, str]) -> str:
