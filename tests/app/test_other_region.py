@@ -14,8 +14,6 @@ ROOT = Path(__file__).parents[2]
 # Who published a target is about the source, not about the areas shown (London's 97% extended-access ambition).
 TARGET_SOURCES = [d.target.source for d in load_config(ROOT / "config.yaml").indicators if d.target]
 PAGES = sorted((ROOT / "app_pages").glob("*.py"))
-# Pages whose choices still come from forum/models.py's fixed London list (the forum engineer moves them to
-# cached_data.get_areas()); strict: once they read the area model this turns into a failure, and the mark goes.
 LONDON_WORDS = re.compile(r"London|five STPs|33 boroughs|\bLDN\b", re.IGNORECASE)
 
 
