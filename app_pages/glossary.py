@@ -23,6 +23,6 @@ else:
 for entry in entries:
     summary_views.render_glossary_entry(entry)
 st.download_button("Download the glossary (CSV)",
-                   compute_glossary_table(list(glossary)).to_csv(index=False).encode("utf-8"),
+                   layout.write_csv(compute_glossary_table(list(glossary))),
                    file_name="atscale-glossary.csv", mime="text/csv", key="glossary_download")
 st.page_link("app_pages/plain_summary.py", label="Back to the plain English summary", icon="💬")

@@ -12,7 +12,7 @@ from components.layout import escape_markdown
 from forum.access import HOW_TO_SET_PASSCODE
 from forum.aggregation import compute_vision_survey_rows
 from forum.errors import ForumError, PasscodeError
-from forum.export import VISION_SURVEY_FILE_NAME, write_spreadsheet_csv, write_vision_survey_csv
+from forum.export import VISION_SURVEY_FILE_NAME, write_vision_survey_csv
 from forum.links import (
     PLENARY_PARAM,
     PUBLIC_URL_SETTING,
@@ -26,6 +26,7 @@ from forum.links import (
 )
 from forum.models import Event, FacilitatorCredentials, TableLink
 from forum.store import ForumStore
+from indicators.spreadsheet import write_spreadsheet_csv
 
 EVENT_KEY = "forum_facilitator_event"
 DONE_KEY = "forum_facilitator_done"  # what the last action did, said after the page is redrawn

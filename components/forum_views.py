@@ -29,7 +29,7 @@ from forum.aggregation import (
     compute_vision_by_role,
 )
 from forum.errors import ForumError, LinkNotFoundError, PasscodeError
-from forum.export import compute_event_export, write_spreadsheet_csv
+from forum.export import compute_event_export
 from forum.links import PLENARY_PARAM, TABLE_PARAM
 from forum.models import (
     BARRIER_LABELS,
@@ -47,6 +47,7 @@ from forum.models import (
 )
 from forum.store import ForumStore, new_submission_token
 from indicators.errors import AtscaleError
+from indicators.spreadsheet import write_spreadsheet_csv
 
 PLENARY_REFRESH_SECONDS = 5
 OLD_LINK_PARAMS = ("event", "stp_code")  # what table links carried before they had tokens

@@ -7,6 +7,7 @@ import streamlit as st
 from components import cached_data
 from figures import images as chart_images
 from indicators.errors import AtscaleError, Problem
+from indicators.spreadsheet import write_spreadsheet_csv
 
 
 def render_data_label(label: str, title: str) -> None:
@@ -46,7 +47,8 @@ def render_table(table: pd.DataFrame, *, key: str, file_name: str, column_config
 
 
 def write_csv(table: pd.DataFrame) -> bytes:
-    return table.to_csv(index=False).encode("utf-8")
+    """UTF-8 CSV with spreadsheet formulas neutralised: names and text come from data files and users."""
+    return write_spreadsheet_csv(table).encode("utf-8")
 
 
 def render_chart(figure, *, key: str, alt: str) -> None:

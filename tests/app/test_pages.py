@@ -142,3 +142,15 @@ def test_missing_data_folder_is_explained(tmp_path, monkeypatch):
     assert not at.exception
     problems = at.dataframe[-1].value
     assert "practices.csv" in set(problems["file"])
+
+
+def test_a_table_download_keeps_a_formula_from_a_data_file_as_text():
+    """Practice and area names come from data files: a name like '=HYPERLINK(...)' must not run in a spreadsheet."""
+    import pandas as pd
+
+    from components.layout import write_csv
+
+    table = pd.DataFrame({"Practice": ['=HYPERLINK("http://x","click")', "Old Street Surgery"], "Value": [-1.5, 2]})
+    text = write_csv(table).decode("utf-8")
+    assert "'=HYPERLINK" in text
+    assert "\r\n-1.5" not in text and ",-1.5\r\n" in text  # numbers stay numbers

@@ -6,14 +6,10 @@ import io
 import pandas as pd
 import pytest
 
-from forum.export import (
-    compute_event_export,
-    neutralise_formula,
-    write_spreadsheet_csv,
-    write_vision_survey_csv,
-)
+from forum.export import compute_event_export, write_vision_survey_csv
 from forum.models import COUNT_COLUMNS, SCORE_COLUMNS, Event
 from forum.store import SUBMISSION_COLUMNS
+from indicators.spreadsheet import neutralise_formula, write_spreadsheet_csv
 
 EVENT = Event(7, "Forum", dt.date(2019, 3, 14), dt.datetime(2019, 3, 1, tzinfo=dt.UTC))
 

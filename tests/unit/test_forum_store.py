@@ -25,7 +25,7 @@ from forum.errors import (
     PasscodeLockedError,
     TableLimitError,
 )
-from forum.export import compute_event_export, write_spreadsheet_csv
+from forum.export import compute_event_export
 from forum.models import (
     MATURITY_DOMAINS,
     OVERALL_THROTTLE,
@@ -36,6 +36,7 @@ from forum.models import (
     TableAnswer,
 )
 from forum.store import ForumStore, open_forum_store, read_database_url
+from indicators.spreadsheet import write_spreadsheet_csv
 
 POSTGRES_URL = os.environ.get("ATSCALE_TEST_DATABASE_URL")
 THREADS = 16
