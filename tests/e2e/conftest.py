@@ -225,9 +225,9 @@ def browser(app_url, browser_part_missing):
 
 
 @pytest.fixture(scope="module")
-def standalone_browser():
+def standalone_browser(browser_part_missing):
     """One chromium per test module for tests that start servers of their own (the suite's server is not started)."""
-    with launched_chromium() as launched:
+    with launched_chromium(browser_part_missing) as launched:
         yield launched
 
 
