@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PRACTICE_MAPPING = "practice_mapping"
 PATIENT_LIST = "patient_list"
@@ -57,12 +58,14 @@ OPTIONAL_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "practice_postcode": ("practice postcode", "postcode"), "pcn_name": ("pcn name",),
         "ccg_name": ("ccg name", "sub icb location name", "sub icb name"), "stp_name": ("stp name", "icb name"),
         "region_code": ("comm region code", "region code"), "region_name": ("comm region name", "region name"),
+        "region_ons_code": ("ons comm region code", "ons region code"), "stp_ons_code": ("ons stp code", "ons icb code"),
     },
     PAYMENTS: {
         "region_code": ("nhs england (region) code", "nhs england (region, local office) code", "region code"),
         "region_name": ("nhs england (region) name", "nhs england (region, local office) name", "region name"),
         "ccg_name": ("ccg name",), "practice_name": ("practice name",), "practice_postcode": ("practice postcode",),
-        "close_date": ("practice close date",), "extended_hours": ("gp extended hours access",),
+        "open_date": ("practice open date",), "close_date": ("practice close date",),
+        "extended_hours": ("gp extended hours access",),
     },
     PATIENT_LIST: {
         "ccg_code": ("ccg code", "sub icb location code", "sub icb code"), "postcode": ("postcode",),
@@ -86,6 +89,7 @@ class SourceFile:
     text: str
     columns: dict[str, int]  # our column name -> position in the row
     header: tuple[str, ...]  # as written in the file, trimmed
+    document: Any = None  # a JSON file's parsed content
 
     @property
     def name(self) -> str:
@@ -215,10 +219,14 @@ def _read_geojson_source(path: Path, text: str, encoding: str, line_endings: str
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ImportFileError(f"{path}: looks like JSON but is not valid JSON (line {error.lineno}).") from None
+        raise ImportFileError(f"{path}: looks like JSON but is not valid JSON (line {error.lineno}, column "
+                              f"{error.colno}: {error.msg}).") from None
+    except RecursionError:
+        raise ImportFileError(f"{path}: the JSON is nested too deeply to read (lists inside lists thousands of "
+                              "levels deep); it is not a boundary file.") from None
     features = document.get("features") if isinstance(document, dict) else None
     if not isinstance(features, list) or not any(
             isinstance(f, dict) and "GSS_CODE" in (f.get("properties") or {}) for f in features):
         raise ImportFileError(f"{path}: unknown format - a JSON file, but not a GeoJSON feature collection "
                               "with a GSS_CODE property (London borough boundaries).")
-    return SourceFile(path, BOUNDARIES, encoding, line_endings, text, {}, ())
+    return SourceFile(path, BOUNDARIES, encoding, line_endings, text, {}, (), document)

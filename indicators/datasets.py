@@ -9,19 +9,21 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 
-from indicators.definitions import SAFE_LOADER, AppConfig, TableSpec
-from indicators.errors import Problem
+from indicators.definitions import AppConfig, TableSpec, read_yaml_file
+from indicators.errors import ConfigError, Problem
 
 GEOGRAPHY_FILE = "practices.csv"
 MANIFEST_FILE = "dataset.yaml"
 GEOGRAPHY_COLUMNS = (
     "practice_code", "practice_name", "postcode_district", "pcn_code", "pcn_name", "federation_name",
     "borough_code", "borough_name", "ccg_code", "ccg_name", "stp_code", "stp_name", "deprivation_decile",
+    "placement_source", "opened", "closed",
 )
 REQUIRED_GEOGRAPHY = ("practice_code", "practice_name", "borough_code", "borough_name", "stp_code", "stp_name")
+NEVER_BLANK = ("practice_code", "practice_name", "stp_code", "stp_name")  # a blank borough: in its STP only
 SUPPRESSED_MARKS = frozenset({"*", "-", "..", ":", "x", "NULL", "null"})
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2100  # a period outside these years is a typo, not data
 EXAMPLES_PER_KIND = 5  # rows listed one by one per file, column and kind of problem; the rest are counted
 
 
@@ -45,6 +47,7 @@ class LoadedData:
     periods: tuple[str, ...]
     unavailable: dict[str, str] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    caveats: dict[str, str] = field(default_factory=dict)  # table -> what must be said with its figures
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -78,6 +81,7 @@ def load_data(config: AppConfig, data_dir: str | Path) -> LoadedData:
         geography=geography, tables=tables, problems=tuple(problems), files=tuple(reports),
         periods=tuple(periods), unavailable=unavailable,
         sources=tuple(str(s) for s in manifest.get("sources") or ()),
+        caveats={str(k): str(v) for k, v in (manifest.get("caveats") or {}).items()},
     )
 
 
@@ -88,9 +92,9 @@ def read_manifest(path: Path, problems: list[Problem]) -> dict:
                                 "illustrative, so every view says 'unlabelled'.", severity="warning"))
         return {}
     try:
-        manifest = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
-    except (yaml.YAMLError, OSError, UnicodeDecodeError) as error:
-        problems.append(Problem(path.name, f"Could not be read ({type(error).__name__}); the data are 'unlabelled'."))
+        manifest = read_yaml_file(path, "data manifest") or {}
+    except ConfigError as error:
+        problems.append(Problem(path.name, f"{error} The data are 'unlabelled'."))
         return {}
     if not isinstance(manifest, dict):
         problems.append(Problem(path.name, "Must be a mapping with label, title and sources."))
@@ -98,9 +102,12 @@ def read_manifest(path: Path, problems: list[Problem]) -> dict:
     if manifest.get("label") not in ("real", "illustrative"):
         problems.append(Problem(path.name, "label must be 'real' or 'illustrative'.", field="label"))
         manifest = {**manifest, "label": "unlabelled"}
-    if not isinstance(manifest.get("unavailable") or {}, dict):
-        problems.append(Problem(path.name, "unavailable must map table names to a sentence.", field="unavailable"))
-        manifest = {**manifest, "unavailable": {}}
+    for section, kind, what in (("unavailable", dict, "map table names to a sentence"),
+                                ("caveats", dict, "map table names to a sentence"),
+                                ("sources", list, "be a list of sentences")):
+        if not isinstance(manifest.get(section) or kind(), kind):
+            problems.append(Problem(path.name, f"{section} must {what}; it was ignored.", field=section))
+            manifest = {**manifest, section: kind()}
     return manifest
 
 
@@ -108,26 +115,24 @@ def read_csv_text(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     """Read a CSV as text columns with spreadsheet row numbers in `_row`; None when unusable.
 
     Tries UTF-8 first and Windows-1252 second (NHS downloads use both). Rows with the wrong number
-    of fields are reported and left out; headers are trimmed of spaces.
+    of fields are reported and left out; headers are trimmed of spaces. A binary file, a quote that is
+    never closed and a file cut short in the middle of a character are each reported with the row and field.
     """
     name = path.name
     if not path.exists():
         problems.append(Problem(name, f"The file was not found in {path.parent}."))
         return None
     raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # cp1252 leaves a few bytes undefined; latin-1 never fails
-        encoding = "latin-1"
-        text = raw.decode(encoding)
-        problems.append(Problem(name, "The file is neither UTF-8 nor Windows-1252; read as Latin-1.", severity="warning"))
+    if b"\x00" in raw[:65536]:
+        problems.append(Problem(name, "This is not a text file (it holds binary data); save it as CSV.", row=1))
+        return None
+    text, encoding, cut_short = _decode(raw, name, problems)
     if not text or text.isspace():
         problems.append(Problem(name, "The file is empty."))
         return None
+    if "\r" in text and "\r\n" not in text:  # old Mac line endings: the parsers below want \n
+        text = text.replace("\r", "\n")
+        raw, encoding = text.encode("utf-8"), "utf-8"
     try:
         # index_col=False and the warning as an error: otherwise a first row with one field too many
         # silently becomes the index and every column shifts. Blank lines are kept (then dropped) so
@@ -141,21 +146,55 @@ def read_csv_text(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         frame = frame.loc[frame.iloc[:, 1:].ne("").any(axis=1)].reset_index(drop=True)
     except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
         frame = _read_ragged_csv(text, name, problems)
+    except pd.errors.EmptyDataError:
+        problems.append(Problem(name, "The file has no header row of column names."))
+        return None
     frame.columns = ["_row", *(str(c).strip() for c in frame.columns[1:])]
-    header = [h.strip() for h in next(csv.reader(io.StringIO(text[:65536])))]  # pandas renames a repeat to 'x.1'
+    header = [h.strip() for h in next(csv.reader(io.StringIO(text[:65536], newline="")), [])]
     repeated = [h for position, h in enumerate(header) if h in header[:position]]
     if repeated:
         problems.append(Problem(name, "This column appears twice in the header; the first is used.", field=repeated[0]))
         frame = frame.loc[:, ~frame.columns.duplicated()]
+    if frame.empty:
+        problems.append(Problem(name, "The file has a header but no rows of data, so it gives no figures.", row=2))
+    elif cut_short:
+        last = frame.index[-1]
+        problems.append(Problem(name, "The file ends in the middle of a character (it was cut short), so this "
+                                "last row may be incomplete; it was left out.", row=int(frame.at[last, "_row"]),
+                                field=str(frame.columns[-1])))
+        frame = frame.drop(index=last)
     return frame
 
 
+def _decode(raw: bytes, name: str, problems: list[Problem]) -> tuple[str, str, bool]:
+    """(text, encoding, cut_short): UTF-8, or UTF-8 cut short in the middle of its last character, or
+    Windows-1252, or Latin-1 (which never fails)."""
+    try:
+        return raw.decode("utf-8-sig"), "utf-8-sig", False
+    except UnicodeDecodeError as error:
+        if error.start >= len(raw) - 3 and error.reason == "unexpected end of data":
+            return raw[:error.start].decode("utf-8-sig"), "utf-8-sig", True
+    try:
+        return raw.decode("cp1252"), "cp1252", False
+    except UnicodeDecodeError:  # cp1252 leaves a few bytes undefined; latin-1 never fails
+        problems.append(Problem(name, "The file is neither UTF-8 nor Windows-1252; read as Latin-1.", severity="warning"))
+        return raw.decode("latin-1"), "latin-1", False
+
+
 def _read_ragged_csv(text: str, name: str, problems: list[Problem]) -> pd.DataFrame:
-    rows = list(csv.reader(io.StringIO(text)))
-    header = [h.strip() for h in rows[0]]
+    """The rows with as many fields as the header, each other row reported; a quote never closed is found."""
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header = [h.strip() for h in rows[0]] if rows else []
     kept, numbers = [], []
     for number, row in enumerate(rows[1:], start=2):
         if not row:
+            continue
+        if number == len(rows) and any("\n" in value for value in row) and _ends_inside_quotes(text):
+            column = next(i for i, value in enumerate(row) if "\n" in value)
+            problems.append(Problem(name, f"A quote opened in this field is never closed, so the "
+                                    f"{row[column].count(chr(10)):,} lines after it were read as one value; this "
+                                    "row and those lines were left out.", row=number,
+                                    field=header[column] if column < len(header) else None))
             continue
         if len(row) != len(header):
             problems.append(Problem(name, f"This row has {len(row)} fields but the header has {len(header)}; "
@@ -166,6 +205,15 @@ def _read_ragged_csv(text: str, name: str, problems: list[Problem]) -> pd.DataFr
     frame = pd.DataFrame(kept, columns=header, dtype=str)
     frame.insert(0, "_row", np.array(numbers, dtype=int))
     return frame
+
+
+def _ends_inside_quotes(text: str) -> bool:
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), strict=True):
+            pass
+    except csv.Error as error:
+        return "end of data" in str(error)
+    return False
 
 
 def _load_geography(path: Path, problems: list[Problem], reports: list[FileReport]) -> pd.DataFrame:
@@ -186,11 +234,24 @@ def _load_geography(path: Path, problems: list[Problem], reports: list[FileRepor
             frame[column] = ""
         frame[column] = frame[column].str.strip()
     bad = pd.Series(False, index=frame.index)
-    for column in REQUIRED_GEOGRAPHY:
+    for column in NEVER_BLANK:
         blank = frame[column] == ""
         _report_rows(problems, path.name, frame.loc[blank & ~bad, "_row"], column,
-                     "This is blank, so the practice cannot be placed in London; it was left out.")
+                     "This is blank, so the practice cannot be placed in its system (STP); it was left out.")
         bad |= blank
+    unnamed = (frame["borough_code"] != "") & (frame["borough_name"] == "") & ~bad
+    _report_rows(problems, path.name, frame.loc[unnamed, "_row"], "borough_name",
+                 "This is blank; the borough's code is shown instead.", severity="warning")
+    frame.loc[unnamed, "borough_name"] = frame.loc[unnamed, "borough_code"]
+    frame.loc[frame["borough_code"] == "", "borough_name"] = ""
+    for column in ("opened", "closed"):
+        written = frame[column] != ""
+        dates = pd.to_datetime(frame[column].where(written), format="ISO8601", errors="coerce")
+        unreadable = written & (dates.isna() | (dates.dt.year < 1900) | (dates.dt.year > LATEST_YEAR)) & ~bad
+        _report_rows(problems, path.name, frame.loc[unreadable, "_row"], column,
+                     "This is not a date like 2019-04-01 (1900 to 2100); treated as blank.", severity="warning",
+                     values=frame.loc[unreadable, column])
+        frame.loc[unreadable, column] = ""
     duplicate = frame["practice_code"].duplicated() & ~bad
     _report_rows(problems, path.name, frame.loc[duplicate, "_row"], "practice_code",
                  "This practice code appears more than once; the first row was kept.")
@@ -224,15 +285,21 @@ def _load_table(spec: TableSpec, path: Path, geography: pd.DataFrame, problems: 
     unknown = ~_is_in(frame[spec.key], known)
     _report_rows(problems, name, frame.loc[unknown, "_row"], spec.key,
                  f"This code is not in {GEOGRAPHY_FILE} (or its row there was left out), so the row cannot be "
-                 "placed in London; it was left out.")
+                 "placed in an area; it was left out.")
     bad |= unknown
     # A table has few distinct periods: parse each once, not once per row.
     period_codes, period_texts = pd.factorize(frame["period"].fillna("").str.strip())
     parsed = pd.to_datetime(pd.Index(period_texts, dtype=object), format="ISO8601", errors="coerce")
     bad_period = pd.Series(parsed.isna()[period_codes], index=frame.index) & ~bad
     _report_rows(problems, name, frame.loc[bad_period, "_row"], "period",
-                 "This is not a date like 2019-04-01; the row was left out.")
+                 "This is not a date like 2019-04-01; the row was left out.", values=frame.loc[bad_period, "period"])
     bad |= bad_period
+    years = np.asarray(parsed.year)[period_codes]
+    out_of_range = pd.Series((years < EARLIEST_YEAR) | (years > LATEST_YEAR), index=frame.index) & ~bad
+    _report_rows(problems, name, frame.loc[out_of_range, "_row"], "period",
+                 f"This date is outside the years {EARLIEST_YEAR} to {LATEST_YEAR}; the row was left out.",
+                 values=frame.loc[out_of_range, "period"])
+    bad |= out_of_range
     frame["period"] = pd.Series(np.asarray(parsed.strftime("%Y-%m-%d"), dtype=object)[period_codes],
                                 index=frame.index, dtype=str)
     for column, kind in spec.columns:
@@ -261,7 +328,12 @@ def _validate_column(frame: pd.DataFrame, column: str, kind: str, name: str, pro
         problems.append(Problem(name, f"{int(suppressed.sum())} values are suppressed or not published "
                                 "('*', '-' and the like); those figures are left out.", field=column, severity="warning"))
     numbers = _to_numbers(text.str.replace(",", "", regex=False).where(~suppressed & (text != "")))
-    not_number = numbers.isna() & ~suppressed & (text != "")
+    infinite = pd.Series(np.isinf(numbers.to_numpy()), index=numbers.index)
+    _report_rows(problems, name, frame.loc[infinite, "_row"], column,
+                 "This is not a finite number (infinite, or too large to store); the figure is left out.",
+                 values=text[infinite])
+    numbers = numbers.where(~infinite)
+    not_number = numbers.isna() & ~suppressed & (text != "") & ~infinite
     _report_rows(problems, name, frame.loc[not_number, "_row"], column,
                  "This is not a number; the figure is left out.", values=text[not_number])
     negative = numbers < 0
@@ -279,6 +351,16 @@ def _validate_column(frame: pd.DataFrame, column: str, kind: str, name: str, pro
                      "A flag must be 0 or 1; the figure is left out.", values=text[not_flag])
         invalid |= not_flag
     return numbers.where(~invalid).astype("float64")
+
+
+def practices_open_in(geography: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The practices open for some of the month starting `period`: opened before the next month began (or
+    no date) and not closed by `period` (practices.csv's `opened` and `closed`, ISO dates or blank)."""
+    start = pd.Timestamp(period)
+    opened = pd.to_datetime(geography["opened"].replace("", None), format="ISO8601", errors="coerce")
+    closed = pd.to_datetime(geography["closed"].replace("", None), format="ISO8601", errors="coerce")
+    open_then = ~(opened >= start + pd.offsets.MonthBegin(1)) & ~(closed <= start)
+    return geography.loc[open_then]
 
 
 def _is_in(column: pd.Series, values) -> pd.Series:

@@ -162,10 +162,13 @@ def test_small_denominators_are_suppressed_but_still_count_in_their_parents():
     b2 = _row(values, "borough", "B2")
     assert b2["suppressed"]
     assert np.isnan(b2["value"]) and np.isnan(b2["lower_95"]) and np.isnan(b2["upper_95"])
+    assert np.isnan(b2["numerator"]) and np.isnan(b2["denominator"])  # the counts are withheld too
     assert (b2["vs_london"], b2["vs_stp"]) == ("not compared", "not compared")
-    b1 = _row(values, "borough", "B1")  # 20 respondents: shown
-    assert not b1["suppressed"] and b1["value"] == pytest.approx(25.0)
+    # B1 (20 respondents) would give B2 away as S1 - B1, so it is withheld too (its STP's only other borough)
+    b1 = _row(values, "borough", "B1")
+    assert b1["suppressed"] and np.isnan(b1["numerator"]) and np.isnan(b1["denominator"])
     assert _row(values, "stp", "S1")["value"] == pytest.approx(100 * 11 / 30)
+    assert not _row(values, "borough", "B3")["suppressed"]
 
 
 def test_exactly_the_threshold_is_shown():
