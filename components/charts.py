@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from components import palette
-from indicators.statistics import Z_95, Z_998, funnel_limits
+from indicators.statistics import Z_95, Z_998, funnel_comparison, funnel_limits
 from indicators.views import compute_display_table, compute_mix, latest_period_with_values
 
 
@@ -517,10 +517,16 @@ def build_funnel_figure(practices: pd.DataFrame, definition, *, london_value: fl
         notes.append(f"{_count_phrase(hidden, singular, plural)} not shown: {NOT_SHOWN_REASON}.")
     figure = go.Figure()
     has_benchmark = london_value is not None and not pd.isna(london_value)
+    multiplier = float(getattr(definition, "multiplier", 1) or 1)
+    if has_benchmark:  # each point is labelled by the same limits the lines are drawn from
+        shown = shown.assign(funnel_status=funnel_comparison(
+            shown["value"], shown["denominator"], float(london_value), multiplier=multiplier, comparison=comparison,
+            direction=str(getattr(definition, "direction", "neither")),
+            tolerance_percent=float(getattr(definition, "tolerance_percent", 10) or 10)))
     if has_benchmark and comparison not in NO_LIMITS_TEXT and not shown.empty:
         low, high = shown["denominator"].min(), shown["denominator"].max()
         grid = np.geomspace(low, high, 200) if high > low else np.array([low])
-        multiplier = float(getattr(definition, "multiplier", 1) or 1)
+        grid = np.union1d(grid, shown["denominator"].to_numpy())  # the lines pass exactly through every point's x
         for (level, z), dash in zip(FUNNEL_LEVELS, ("dash", "dot")):
             lower, upper = funnel_limits(float(london_value), grid, multiplier=multiplier,
                                          comparison=comparison, z=z)
@@ -537,7 +543,7 @@ def build_funnel_figure(practices: pd.DataFrame, definition, *, london_value: fl
                              xref="paper", line={"color": palette.LIMIT_COLOR, "width": 2, "dash": "dot"},
                              name=f"Within {tolerance:g}% of {benchmark_label} (similar)",
                              showlegend=sign == 1)
-    for trace in _status_traces(shown, definition, status_column="vs_london",
+    for trace in _status_traces(shown, definition, status_column="funnel_status",
                                 benchmark_label=benchmark_label, x_column="denominator",
                                 y_column="value", with_ci=False, marker_size=11,
                                 extra_hover="<br>Denominator %{x:,.0f}"):

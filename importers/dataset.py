@@ -299,6 +299,7 @@ def _gather_evidence(assembly: _Assembly, read: dict[str, list]) -> None:
         for size in sorted(listed.sizes, key=lambda s: s.period, reverse=True):
             _add_evidence(assembly, size.practice_code, size.ccg_code, size.postcode, source.name)
     for source, _, paid in sorted(read[PAYMENTS], key=lambda item: item[2].period, reverse=True):
+        assembly.listed.setdefault(paid.period, set()).update(p.practice_code for p in paid.practices)
         for practice in paid.practices:
             _add_evidence(assembly, practice.practice_code, practice.ccg_code, practice.postcode, source.name)
             assembly.names.setdefault(practice.practice_code, practice.practice_name)
@@ -474,8 +475,11 @@ def _align_patient_periods(assembly: _Assembly, rows: list[dict[str, str]], need
 def _open_and_closed(assembly: _Assembly, code: str) -> tuple[str, str]:
     """When the practice opened and closed: the payments file's dates, else the lists it is first and last in.
 
-    A practice missing from a complete list (the mapping, a patient list) after its last appearance is closed
-    from that list's date ('closed by then'); one missing from an earlier list opened at its first appearance.
+    Every practice file lists all the practices of its date (the mapping, a patient list) or year (a payments
+    file, at the year's first month). A practice missing from a list after its last appearance is closed from
+    that list's date; one missing from an earlier list is open from its first appearance. So a practice is
+    counted from the first list it is in until the first list it is missing from, unless the payments file
+    gives its dates.
     """
     published_open, published_close = assembly.open_dates.get(code, ("", ""))
     seen = sorted(period for period, codes in assembly.listed.items() if code in codes)

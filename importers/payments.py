@@ -90,6 +90,9 @@ def read_payments(source: SourceFile, ledger: RowLedger, scope: RegionScope, *, 
         seen.add(code)
         opened = _read_practice_date(values.get("open_date", ""), "Practice Open Date", row, code, ledger)
         closed = _read_practice_date(values.get("close_date", ""), "Practice Close Date", row, code, ledger)
+        if closed and closed < year_start:
+            ledger.drop("practice closed before the financial year began", row, f"{code} (closed {closed})")
+            continue
         patients = _read_patients(values["registered_patients"], row, code, ledger)
         if patients is not None and patients != int(patients):
             rounded += 1
@@ -98,10 +101,6 @@ def read_payments(source: SourceFile, ledger: RowLedger, scope: RegionScope, *, 
             payment = _read_payment(values["extended_hours"], row, code, ledger)
             if payment is None:
                 pass
-            elif closed and closed < year_start:
-                ledger.drop("practice closed before the financial year began", row, f"{code} (closed {closed})",
-                            EXTENDED_HOURS_OUTPUT)
-                payment = None
             elif opened and opened > year_end:
                 ledger.drop("practice opened after the financial year ended", row, f"{code} (opened {opened})",
                             EXTENDED_HOURS_OUTPUT)

@@ -159,6 +159,7 @@ def test_practices_that_opened_or_closed_between_files_are_reported_and_kept(imp
     # in the 2018-19 payments file only (closed before the mapping): kept with its 2018 CCG
     assert practices.loc["Z30001", ["practice_name", "borough_name", "ccg_code"]].tolist() == \
         ["DR IOTA", "Lambeth", "08K"]
+    assert "Z30004" not in practices.index  # closed before 2018-19 began: in no period of the data
     payments_notes = " | ".join(file_report(report, "payments_2018-19.csv").notes)
     # closed during 2018-19 with no patients left: kept, counted in extended hours while it was open
     assert practices.loc["Z30002", ["borough_name", "closed"]].tolist() == ["Lambeth", "2018-09-30"]
@@ -188,10 +189,11 @@ def test_negative_and_decimal_values(imported):
     hours_dropped = dropped_reasons(report, "payments_2018-19.csv", "extended_hours.csv")
     assert "1 practice has a negative Extended Hours payment" in " ".join(
         file_report(report, "payments_2018-19.csv").notes)
-    assert hours_dropped["practice closed before the financial year began"] == (1, ("row 9: Z30004 (closed 2018-01-15)",))
+    assert dropped_reasons(report, "payments_2018-19.csv")["practice closed before the financial year began"] == \
+        (1, ("row 9: Z30004 (closed 2018-01-15)",))
     patients = read_output(out, "registered_patients.csv")
     paid = patients[patients["period"] == "2018-04-01"].set_index("practice_code")["registered_patients"]
-    assert paid.to_dict() == {"Z10001": "5100", "Z10005": "8801", "Z10007": "7000", "Z30001": "2500", "Z30004": "1000"}
+    assert paid.to_dict() == {"Z10001": "5100", "Z10005": "8801", "Z10007": "7000", "Z30001": "2500"}
     assert dropped_reasons(report, "patient_list.csv")["NUMBER_OF_PATIENTS is negative"] == \
         (1, ("row 7: Z10007 (-5 patients)",))
     assert dropped_reasons(report, "pcn_workforce.csv")["FTE is negative"] == (1, ("row 7: U90003 Managers FTE -0.4",))
@@ -223,11 +225,14 @@ def test_registered_patients_for_another_tables_period_come_from_the_nearest_lis
     patients = read_output(out, "registered_patients.csv")
     march = patients[patients["period"] == "2020-03-01"].drop(columns="period").reset_index(drop=True)
     january = patients[patients["period"] == "2021-01-01"].drop(columns="period")
-    # 2021-01 is 10 months away, the 2018-19 list 23 months; Z10009, first listed in 2021-01, is left out
-    january = january[january["practice_code"] != "Z10009"].reset_index(drop=True)
-    pd.testing.assert_frame_equal(march, january)
+    # 2021-01 is 10 months away, the 2018-19 list 23 months. Practices first listed after March 2020 (not in
+    # the 2018-19 payments file: Z10002, Z10003, Z10006 in the 2020-09 mapping, Z10009 in 2021-01) are left out
+    january = january[~january["practice_code"].isin(["Z10002", "Z10003", "Z10006", "Z10009"])]
+    pd.testing.assert_frame_equal(march, january.reset_index(drop=True))
     assert report.notes[0].startswith("registered patients for 2020-03-01 taken from the 2021-01 publication, "
-                                      "10 months apart (5 practices; 1 not yet open in 2020-03 left out)")
+                                      "10 months apart (2 practices; 4 not yet open in 2020-03 left out)")
+    opened = read_output(out, "practices.csv").set_index("practice_code")["opened"]
+    assert opened[["Z10002", "Z10003", "Z10006", "Z10009"]].tolist() == ["2020-09-01"] * 3 + ["2021-01-01"]
     manifest = yaml.safe_load((out / "dataset.yaml").read_text())
     assert any("2020-03-01" in source and "2021-01" in source for source in manifest["sources"])
 
@@ -360,7 +365,7 @@ def test_the_report_shows_counts_reasons_and_examples(imported):
     report, _ = imported
     text = format_report(report)
     assert "payments_2018-19.csv\n  format: NHS Digital, NHS Payments to General Practice" in text
-    assert "  -> extended_hours.csv: kept 5, dropped 3 (2 of them for this output only)" in text
+    assert "  -> extended_hours.csv: kept 5, dropped 3 (1 of them for this output only)" in text
     assert "    1 x practice closed before the financial year began\n" \
            "        e.g. row 9: Z30004 (closed 2018-01-15)" in text
     assert "Written\n  practices.csv:" in text
