@@ -70,7 +70,7 @@ ALWAYS_UNAVAILABLE = {
     "workforce": "The imported NHS files do not give GP, nurse and other staff numbers for each practice, "
                  "so this dashboard shows no figure for the practice workforce.",
     "extended_access": "There is no public list of which practices offer appointments from 8am to 8pm, 7 days "
-                       "a week (it was run by borough hubs), so this dashboard shows no figure for it.",
+                       "a week (local hubs ran it), so this dashboard shows no figure for it.",
     "collaboration": "The imported NHS files do not say which practices are in a federation or share records, "
                      "so this dashboard shows no figure for it. Network (PCN) membership is shown from the "
                      "practice mapping.",
