@@ -67,10 +67,11 @@ def find_parents(values: pd.DataFrame, levels: tuple[str, ...]) -> np.ndarray:
         found = np.full(len(rows), -1)
         for parent_level in levels[position + 1:]:
             if parent_level == top:
-                match = top_of_period.reindex(period[rows]).to_numpy(dtype=float)
+                match = np.array(top_of_period.reindex(period[rows]), dtype=float)
             else:
                 codes = values[PARENT_COLUMN[parent_level]].astype(str).to_numpy()[rows]
-                match = positions.reindex(_keys(np.full(len(rows), parent_level), codes, period[rows])).to_numpy(dtype=float)
+                match = np.array(positions.reindex(_keys(np.full(len(rows), parent_level), codes, period[rows])),
+                                 dtype=float)
                 match[codes == ""] = np.nan
             usable = (found < 0) & ~np.isnan(match)
             found[usable] = match[usable].astype(int)
