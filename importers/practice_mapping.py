@@ -52,8 +52,10 @@ def read_practice_mapping(source: SourceFile, ledger: RowLedger, scope: RegionSc
             ledger.drop("STP code is blank", row, example, error_field="STP_CODE")
             continue
         try:
-            period = read_period(values.get("extract_date", ""))
-        except ValueError:
+            period = read_period(values.get("extract_date", "")) if values.get("extract_date") else ""
+        except ValueError as error:
+            ledger.note_error(f"EXTRACT_DATE is not a readable date ({error}); the practice is kept", row,
+                              "EXTRACT_DATE")
             period = ""
         pcn_code = values["pcn_code"].upper()
         pcn_name = " ".join(values.get("pcn_name", "").split())

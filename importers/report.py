@@ -92,7 +92,7 @@ class RowLedger:
         entry[1] += 1
 
     def drop_malformed(self, reason: str, row: int) -> None:
-        """A row the CSV reader could not split into the header's columns: read, and dropped."""
+        """A row the CSV reader could not split into the header's columns (or cut short): read, and dropped."""
         self.rows_read += 1
         self.drop(reason, row)
         self.note_error(reason, row, None)

@@ -353,6 +353,26 @@ def _validate_column(frame: pd.DataFrame, column: str, kind: str, name: str, pro
     return numbers.where(~invalid).astype("float64")
 
 
+PLACEMENT_COLUMNS = {"ccg": "placed by its CCG", "pcn": "placed with its network", "postcode": "placed by postcode"}
+NO_PLACE = "(none: counted in its STP and the region only)"
+
+
+def count_placements(geography: pd.DataFrame) -> pd.DataFrame:
+    """Practices per place (borough) by how the importer placed them (practices.csv's placement_source:
+    ccg, pcn, postcode, none); no rows when the data do not say (e.g. illustrative data)."""
+    placed = geography[geography["placement_source"].isin([*PLACEMENT_COLUMNS, "none"])]
+    columns = ["area", "practices", *PLACEMENT_COLUMNS.values()]
+    if placed.empty:
+        return pd.DataFrame(columns=columns)
+    area = placed["borough_name"].where(placed["borough_code"] != "", NO_PLACE)
+    table = pd.crosstab(area, placed["placement_source"]).reindex(columns=list(PLACEMENT_COLUMNS), fill_value=0)
+    table = table.rename(columns=PLACEMENT_COLUMNS).rename_axis(columns=None)
+    table.insert(0, "practices", area.value_counts())
+    table = table.rename_axis("area").reset_index()
+    last = table["area"] == NO_PLACE
+    return pd.concat([table[~last].sort_values("area"), table[last]], ignore_index=True)[columns]
+
+
 def practices_open_in(geography: pd.DataFrame, period: str) -> pd.DataFrame:
     """The practices open for some of the month starting `period`: opened before the next month began (or
     no date) and not closed by `period` (practices.csv's `opened` and `closed`, ISO dates or blank)."""
