@@ -8,7 +8,6 @@ frame separate). What a page gets to work on (narrowed values, tables) is still 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 from datetime import date
@@ -21,7 +20,7 @@ import streamlit as st
 from components import maps
 from indicators import peers
 from indicators.compute import RESULT_COLUMNS, IndicatorUnavailable, compute_indicator_values
-from indicators.datasets import LoadedData, load_data
+from indicators.datasets import LoadedData, load_data, read_boundaries_file
 from indicators.definitions import AppConfig, load_config
 from indicators.peers import PracticeComparison
 from indicators.views import (
@@ -274,11 +273,8 @@ def get_practice_comparison(code: str, period: str) -> PracticeComparison:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _boundaries(path: str, digest: str) -> dict | None:
-    try:
-        geojson = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return geojson if isinstance(geojson, dict) and geojson.get("features") else None
+    """The features that can be drawn (load_data reports the others on the Data page)."""
+    return read_boundaries_file(Path(path), [])
 
 
 def _boundaries_path() -> Path | None:

@@ -5,25 +5,20 @@ a shared border ends), so two neighbouring boroughs get exactly the same simplif
 no overlaps appear between them. A feature whose shape is not a valid polygon (crossing itself, no area,
 coordinates that are not finite numbers) is left out with its reason; shapely (GEOS) checks the rings.
 """
-import itertools
 import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import shapely
-
 from importers.report import RowLedger
 from importers.sources import ImportFileError, SourceFile
+from indicators.geometry import Point, Ring, find_ring_problems, read_polygons, ring_area
 
 OUTPUT = "london_boroughs.geojson"
 DEFAULT_TOLERANCE_DEGREES = 0.0002  # about 14 m east-west and 22 m north-south in London
 COORDINATE_DECIMALS = 5  # about 1 m
 SIMPLIFY_ATTEMPTS = 12  # each with half the tolerance; then the borders are kept as read (rounded)
 ENGLAND_LONGITUDES, ENGLAND_LATITUDES = (-7.0, 2.5), (49.5, 56.0)  # WGS84 degrees around England
-
-Point = tuple[float, float]
-Ring = list[Point]
 
 
 @dataclass(frozen=True)
@@ -61,7 +56,7 @@ def read_boundaries(source: SourceFile, ledger: RowLedger, borough_names: dict[s
             ledger.drop("borough appears twice (the first feature was kept)", number, example)
             continue
         try:
-            polygons = _read_polygons(feature.get("geometry"))
+            polygons = read_polygons(feature.get("geometry"))
         except ValueError as error:
             ledger.drop(f"geometry cannot be used: {error}", number, example, error_field="geometry")
             continue
@@ -114,57 +109,11 @@ def simplify_polygons(features: list[list[list[Ring]]], tolerance: float) -> lis
             new_rings = []
             for ring in polygon:
                 new_ring = _simplify_ring(ring[:-1], junctions, tolerance, cache)
-                if len(new_ring) < 4 or abs(_ring_area(new_ring)) < 1e-12:
+                if len(new_ring) < 4 or abs(ring_area(new_ring)) < 1e-12:
                     new_ring = _round_ring(ring[:-1])  # too small to simplify: keep every point
                 new_rings.append(new_ring)
             new_polygons.append(new_rings)
         result.append(new_polygons)
-    return result
-
-
-def find_ring_problems(ring: Ring) -> list[str]:
-    """Why a closed ring is not a valid GeoJSON ring: too few points, not closed, coordinates that are not
-    finite, no area, or crossing (or touching) itself."""
-    problems = []
-    if len(ring) < 4:
-        problems.append("fewer than 4 positions")
-    if not all(math.isfinite(v) for point in ring for v in point):
-        return [*problems, "coordinates that are not finite numbers"]
-    if ring[0] != ring[-1]:
-        problems.append("not closed")
-    if problems:
-        return problems
-    if abs(_ring_area(ring)) < 1e-12:
-        problems.append("no area")
-    elif not shapely.LinearRing(ring).is_simple:
-        problems.append("crosses itself")
-    return problems
-
-
-def _read_polygons(geometry: object) -> list[list[Ring]]:
-    """The polygons' rings, each closed; ValueError saying why the geometry cannot be drawn."""
-    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-        raise ValueError("not a Polygon or MultiPolygon")
-    coordinates = geometry.get("coordinates")
-    polygons = [coordinates] if geometry["type"] == "Polygon" else coordinates
-    if not isinstance(polygons, list) or not polygons or not all(isinstance(p, list) and p for p in polygons):
-        raise ValueError("no coordinates")
-    result = []
-    for polygon_number, polygon in enumerate(polygons, start=1):
-        rings = []
-        for ring_number, ring in enumerate(polygon, start=1):
-            try:
-                points = [(float(p[0]), float(p[1])) for p in ring]
-            except (TypeError, IndexError, ValueError):
-                raise ValueError("coordinates are not lists of [longitude, latitude]") from None
-            if points and points[0] != points[-1]:
-                points.append(points[0])
-            problems = find_ring_problems(points)
-            if problems:
-                where = f"ring {ring_number}" + (f" of polygon {polygon_number}" if len(polygons) > 1 else "")
-                raise ValueError(f"{where}: {', '.join(problems)}")
-            rings.append(points)
-        result.append(rings)
     return result
 
 
@@ -256,10 +205,6 @@ def _round_ring(points: list[Point]) -> Ring:
     if len(rounded) > 1 and rounded[0] == rounded[-1]:
         rounded.pop()
     return rounded + rounded[:1]
-
-
-def _ring_area(ring: Ring) -> float:
-    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring)) / 2
 
 
 def _distance_squared(a: Point, b: Point) -> float:

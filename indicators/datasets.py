@@ -1,6 +1,7 @@
 """Reading the CSV inputs: every bad row or field is reported by file, row and field, and the rest kept."""
 import csv
 import io
+import json
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ import pyarrow.compute as pc
 
 from indicators.definitions import AppConfig, TableSpec, read_yaml_file
 from indicators.errors import ConfigError, Problem
+from indicators.geometry import read_polygons
 
 GEOGRAPHY_FILE = "practices.csv"
 MANIFEST_FILE = "dataset.yaml"
@@ -23,6 +25,7 @@ GEOGRAPHY_COLUMNS = (
 REQUIRED_GEOGRAPHY = ("practice_code", "practice_name", "borough_code", "borough_name", "stp_code", "stp_name")
 NEVER_BLANK = ("practice_code", "practice_name", "stp_code", "stp_name")  # a blank borough: in its STP only
 SUPPRESSED_MARKS = frozenset({"*", "-", "..", ":", "x", "NULL", "null"})
+BOUNDARY_SIZE_LIMIT = 50_000_000  # bytes; the simplified London boroughs are 124 KB
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100  # a period outside these years is a typo, not data
 EXAMPLES_PER_KIND = 5  # rows listed one by one per file, column and kind of problem; the rest are counted
 
@@ -74,6 +77,8 @@ def load_data(config: AppConfig, data_dir: str | Path) -> LoadedData:
         table = _load_table(spec, data_dir / spec.file, geography, problems, reports)
         if table is not None:
             tables[spec.name] = table
+    if config.map_boundaries:  # checked here so that its problems are listed with the others
+        read_boundaries_file(data_dir / config.map_boundaries, problems)
     periods = sorted({p for table in tables.values() for p in table["period"].unique()})
     return LoadedData(
         label=str(manifest.get("label", "unlabelled")),
@@ -83,6 +88,44 @@ def load_data(config: AppConfig, data_dir: str | Path) -> LoadedData:
         sources=tuple(str(s) for s in manifest.get("sources") or ()),
         caveats={str(k): str(v) for k, v in (manifest.get("caveats") or {}).items()},
     )
+
+
+def read_boundaries_file(path: Path, problems: list[Problem]) -> dict | None:
+    """The map's GeoJSON with only the features it can draw (a GSS_CODE and valid polygons); None when the
+    file cannot be used at all. Each feature left out is reported with its number and field."""
+    name = path.name
+    try:
+        if path.stat().st_size > BOUNDARY_SIZE_LIMIT:
+            raise ValueError(f"it is larger than {BOUNDARY_SIZE_LIMIT // 1_000_000} MB")
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except RecursionError:
+        problems.append(Problem(name, "The JSON is nested too deeply to read; the map shows squares instead."))
+        return None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        problems.append(Problem(name, f"Not a GeoJSON file the map can use ({error}); it shows squares instead."))
+        return None
+    features = document.get("features") if isinstance(document, dict) else None
+    if not isinstance(features, list):
+        problems.append(Problem(name, "Not a GeoJSON feature collection; the map shows squares instead.",
+                                field="features"))
+        return None
+    kept = []
+    for number, feature in enumerate(features, start=1):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(properties, dict) or not str(properties.get("GSS_CODE") or "").strip():
+            problems.append(Problem(name, "This feature has no GSS_CODE; it is not drawn.", row=number,
+                                    field="properties.GSS_CODE", severity="warning"))
+            continue
+        try:
+            read_polygons(feature.get("geometry"))
+        except ValueError as error:
+            problems.append(Problem(name, f"The geometry cannot be drawn ({error}); this area is not drawn.",
+                                    row=number, field="geometry"))
+            continue
+        kept.append(feature)
+    return {**document, "features": kept} if kept else None
 
 
 def read_manifest(path: Path, problems: list[Problem]) -> dict:

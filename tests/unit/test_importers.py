@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 import yaml
 
-from importers.boundaries import find_ring_problems
 from importers.dataset import import_files, run_import, write_dataset
 from importers.dates import read_period
 from importers.geography import load_place_reference
@@ -24,6 +23,7 @@ from importers.sources import (
 )
 from indicators.datasets import load_data
 from indicators.definitions import load_config
+from indicators.geometry import find_ring_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "import"

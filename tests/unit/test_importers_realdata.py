@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from importers.boundaries import find_ring_problems
 from importers.dataset import import_files, run_import
 from importers.pcn_workforce import name_staff_role
 from indicators.compute import compute_indicator_values
 from indicators.datasets import load_data, practices_open_in
 from indicators.definitions import LEVELS, load_config
+from indicators.geometry import find_ring_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 REALDATA = ROOT.parent / "shared" / "realdata"
