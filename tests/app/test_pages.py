@@ -142,3 +142,17 @@ def test_missing_data_folder_is_explained(tmp_path, monkeypatch):
     assert not at.exception
     problems = at.dataframe[-1].value
     assert "practices.csv" in set(problems["file"])
+
+
+def test_the_data_page_says_what_must_be_said_with_the_data(tmp_path, monkeypatch):
+    from importers.dataset import run_import
+
+    fixtures = ROOT / "tests" / "fixtures" / "import"
+    payments = tmp_path / "payments_2019-20.csv"
+    payments.write_bytes((fixtures / "payments_2018-19.csv").read_bytes())
+    run_import([fixtures / "practice_mapping.csv", payments], tmp_path / "data")
+    monkeypatch.setenv("ATSCALE_DATA_DIR", str(tmp_path / "data"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("app_pages/data_and_indicators.py").run()
+    assert not at.exception
+    assert any("ended on 30 June 2019" in warning.value for warning in at.warning)

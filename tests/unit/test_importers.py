@@ -472,3 +472,27 @@ def test_when_two_files_give_the_same_thing_the_later_one_is_used_and_the_other_
     for file in report.files:
         for tally in file.outputs:
             assert tally.kept + file.dropped_count + sum(d.count for d in tally.dropped) == file.rows_read
+
+
+def test_a_2019_20_payments_file_is_imported_with_a_plain_note_that_the_scheme_ended(tmp_path):
+    later = tmp_path / "payments_2019-20.csv"
+    shutil.copy(PAYMENTS_FILE, later)
+    out = tmp_path / "out"
+    report = run_import([MAPPING, later], out)
+    ended = "The Extended Hours Access scheme (DES) ended on 30 June 2019"
+    assert any(note.startswith(ended) for note in file_report(report, later.name).notes)
+    assert any(ended in note for note in report.notes)
+    manifest = yaml.safe_load((out / "dataset.yaml").read_text())
+    assert manifest["caveats"]["extended_hours"].startswith(ended)
+    assert read_output(out, "extended_hours.csv")["period"].unique().tolist() == ["2019-04-01"]
+    data = load_data(load_config(ROOT / "config.yaml"), out)
+    assert data.caveats["extended_hours"].startswith(ended) and not data.errors
+
+
+def test_a_2020_21_payments_file_gives_no_extended_hours(tmp_path):
+    later = tmp_path / "payments_2020-21.csv"
+    shutil.copy(PAYMENTS_FILE, later)
+    data, report = import_files([MAPPING, later])
+    assert "extended_hours" not in data.tables and not data.caveats
+    assert any("is not imported: the scheme ended on 30 June 2019" in note
+               for note in file_report(report, later.name).notes)

@@ -205,7 +205,7 @@ def test_extended_hours_count_every_practice_open_in_the_year_recoveries_include
 def test_practices_are_counted_only_while_open(imported, raw):
     """Open in a period: from the first list a practice is in (or its published open date) until the first list
     it is missing from (or its published close date). Before, practices.csv counted every practice ever listed:
-    1,326 in London (QWE 197) whatever the period; now 1,229 in January 2021 (QWE 183)."""
+    1,307 in London (QWE 196) whatever the period; now 1,229 in January 2021 (QWE 183)."""
     practices = output(imported[1], "practices.csv")
     lists = {"2018-04-01": set(raw["paid"]["Practice Code"]), "2020-09-01": set(raw["london"]["PRACTICE_CODE"]),
              "2021-01-01": set(raw["listed"]["CODE"])}
