@@ -51,34 +51,36 @@ def find_suppressed(values: pd.DataFrame, levels: tuple[str, ...], threshold: fl
 
 
 def find_parents(values: pd.DataFrame, levels: tuple[str, ...]) -> np.ndarray:
-    """Position of each row's parent in `values` (the nearest higher level with a row for it), -1 for the top."""
-    level_of = values["level"].to_numpy()
-    period = values["period"].astype(str).to_numpy()
-    top = levels[-1]
-    positions = pd.Series(np.arange(len(values)), index=_keys(level_of, values["area_code"].astype(str).to_numpy(),
-                                                              period))
-    positions = positions[~positions.index.duplicated()]
-    top_rows = np.flatnonzero(level_of == top)
-    top_of_period = pd.Series(top_rows, index=period[top_rows])
-    top_of_period = top_of_period[~top_of_period.index.duplicated()]
-    parents = np.full(len(values), -1)
-    for position, level in enumerate(levels[:-1]):
-        rows = np.flatnonzero(level_of == level)
-        found = np.full(len(rows), -1)
-        for parent_level in levels[position + 1:]:
-            if parent_level == top:
-                match = np.array(top_of_period.reindex(period[rows]), dtype=float)
-            else:
-                codes = values[PARENT_COLUMN[parent_level]].astype(str).to_numpy()[rows]
-                match = np.array(positions.reindex(_keys(np.full(len(rows), parent_level), codes, period[rows])),
-                                 dtype=float)
-                match[codes == ""] = np.nan
-            usable = (found < 0) & ~np.isnan(match)
-            found[usable] = match[usable].astype(int)
-        parents[rows] = found
+    """Position of each row's parent in `values` (the nearest higher level with a row for it), -1 for the top.
+
+    Rows are found by whole-number keys (level, code, period), so England's 80,000 rows take milliseconds.
+    """
+    count = len(values)
+    columns = ["area_code", *PARENT_COLUMN.values()]
+    code_ids, codes = pd.factorize(pd.concat([values[column].astype(str) for column in columns], ignore_index=True))
+    code_of = {column: code_ids[i * count:(i + 1) * count] for i, column in enumerate(columns)}
+    blank = np.flatnonzero(codes == "")
+    period_ids, periods = pd.factorize(values["period"].astype(str))
+    level_ids = pd.Categorical(values["level"].astype(str), categories=list(levels)).codes.astype(np.int64)
+
+    def keys(level_id, code_id) -> np.ndarray:
+        return (level_id * len(codes) + code_id) * max(len(periods), 1) + period_ids
+
+    own_keys = pd.Series(np.arange(count), index=keys(level_ids, code_of["area_code"]))
+    own_keys = own_keys[~own_keys.index.duplicated()]  # one row per level, area and period: the first
+    parents = np.full(count, -1)
+    top = len(levels) - 1
+    top_rows = level_ids == top
+    top_of_period = np.full(max(len(periods), 1), -1)
+    top_of_period[period_ids[top_rows][::-1]] = np.flatnonzero(top_rows)[::-1]  # the first top row of each period
+    for parent_level in range(top, 0, -1):  # nearest parent wins: fill from the top down, overwrite upwards
+        below = level_ids < parent_level
+        if parent_level == top:
+            found = top_of_period[period_ids]
+        else:
+            code = code_of[PARENT_COLUMN[levels[parent_level]]]
+            at = own_keys.index.get_indexer(keys(np.full(count, parent_level), code))
+            found = np.where(at >= 0, own_keys.to_numpy()[at], -1)
+            found[np.isin(code, blank)] = -1
+        parents = np.where(below & (found >= 0), found, parents)
     return parents
-
-
-def _keys(level: np.ndarray, code: np.ndarray, period: np.ndarray) -> pd.Index:
-    return pd.Index(np.char.add(np.char.add(np.char.add(np.char.add(level.astype(str), "|"), code.astype(str)), "|"),
-                                period.astype(str)))
