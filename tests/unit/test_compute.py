@@ -253,3 +253,41 @@ def test_every_period_with_data_has_a_london_row():
         assert set(london["period"]) == set(values["period"]), definition.id
         assert list(values.columns) == list(RESULT_COLUMNS)
         assert (values["indicator_id"] == definition.id).all()
+
+
+def test_a_practice_with_no_borough_still_counts_in_its_stp_and_london(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(SMALL, folder)
+    practices = (folder / "practices.csv").read_text().replace(",B2,Borough Two,", ",,,")
+    (folder / "practices.csv").write_text(practices)
+    data = load_data(CONFIG, folder)
+    # only the survey's B2 rows lose their place; practices.csv itself is fine with a blank borough
+    assert {problem.source for problem in data.errors} == {"vision_survey.csv"}
+    values = compute_indicator_values(CONFIG.indicator("coverage"), data)
+    assert "B2" not in set(values.loc[values["level"] == "borough", "area_code"])  # P3 was B2's only practice
+    assert _row(values, "stp", "S1")["denominator"] == 6000  # P1 + P2 + P3, as before
+    assert _row(values, "london", "LDN")["denominator"] == 10000
+    assert _row(values, "practice", "P3")["borough_code"] == ""
+
+
+DEMO = next(d for d in (ROOT / "data" / "illustrative", ROOT / "data") if (d / "practices.csv").exists())
+
+
+def test_a_network_with_no_staff_rows_keeps_its_patients_in_the_rate(tmp_path):
+    """The issue's reproduction: take one PCN's rows out of the demo census; the London rate must fall."""
+    config = load_config(ROOT / "config.yaml")
+    definition = config.indicator("pcn_dpc_fte_per_1000")
+    folder = tmp_path / "demo"
+    shutil.copytree(DEMO, folder)
+    before = compute_indicator_values(definition, load_data(config, folder))
+    staff = pd.read_csv(folder / "pcn_workforce.csv", dtype=str)
+    gone = staff["pcn_code"].iloc[0]
+    staff[staff["pcn_code"] != gone].to_csv(folder / "pcn_workforce.csv", index=False)
+    after = compute_indicator_values(definition, load_data(config, folder))
+    period = staff.loc[staff["pcn_code"] == gone, "period"].max()
+    london_before, london_after = (_row(v, "london", "LDN", period) for v in (before, after))
+    assert london_after["denominator"] == london_before["denominator"]  # its patients still count
+    assert london_after["numerator"] < london_before["numerator"]
+    assert london_after["value"] < london_before["value"]
+    network = _row(after, "pcn", gone, period)
+    assert network["numerator"] == 0 and network["value"] == 0  # a network with no row employs no one
