@@ -20,7 +20,7 @@ import streamlit as st
 from components import maps
 from indicators import peers
 from indicators.compute import RESULT_COLUMNS, IndicatorUnavailable, compute_indicator_values
-from indicators.datasets import LoadedData, load_data, read_boundaries_file
+from indicators.datasets import LoadedData, load_data, practices_open_in, read_boundaries_file
 from indicators.definitions import AppConfig, load_config
 from indicators.peers import PracticeComparison
 from indicators.views import (
@@ -253,7 +253,11 @@ def _practice_comparison(code: str, period: str, path: str, folder: str, digest:
     levels = peers.compute_practice_levels(values, practice)
     sizes, size_period = peers.compute_list_sizes(data.tables.get("registered_patients"), period)
     size_when = date.fromisoformat(size_period).strftime("%B %Y") if size_period else None
-    groups = {group_id: peers.compute_peer_group(data.geography, code, group_id, list_sizes=sizes,
+    # peers are the practices open in the period (and the practice itself, open or not)
+    open_then = practices_open_in(data.geography, period)
+    if code not in set(open_then["practice_code"]):
+        open_then = pd.concat([open_then, data.geography[data.geography["practice_code"] == code]])
+    groups = {group_id: peers.compute_peer_group(open_then, code, group_id, list_sizes=sizes,
                                                  list_size_period=size_when) for group_id in peers.PEER_GROUPS}
     return PracticeComparison(
         list_size=sizes.get(code), list_size_period=size_period, levels=levels,
