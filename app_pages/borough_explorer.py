@@ -28,7 +28,7 @@ if shown_period != period:
     st.info(f"There are no figures for {filters.format_period(period)}; showing "
             f"{filters.format_period(shown_period) if shown_period else 'nothing'}.")
 current = values[values["period"] == shown_period]
-london_value = current.loc[current["level"] == "london", "value"].max()
+region_value = current.loc[current["level"] == "region", "value"].max()
 
 st.subheader("Networks and practices")
 areas = current[current["level"].isin(["borough", "pcn", "practice"])]
@@ -43,11 +43,11 @@ else:
     st.markdown("Each dot is a practice. Dots outside the funnel differ from London by more than chance alone "
                 "would explain (95% and 99.8% limits); bigger practices sit further right.")
     layout.render_chart(
-        cached_data.get_figure(charts.build_funnel_figure, practices, definition, london_value=london_value),
+        cached_data.get_figure(charts.build_funnel_figure, practices, definition, region_value=region_value),
         key="borough_funnel",
-        alt=cached_data.get_computed(charts.describe_funnel, practices, definition, london_value=london_value))
+        alt=cached_data.get_computed(charts.describe_funnel, practices, definition, region_value=region_value))
 
 st.subheader("Trend")
-trend = cached_data.get_view(charts.build_trend_panel, definition.id, levels=("borough", "stp", "london"),
-                             stp_code=borough["stp_code"], areas=(borough_code, borough["stp_code"], "LDN"))
+trend = cached_data.get_view(charts.build_trend_panel, definition.id, levels=("borough", "stp", "region"),
+                             stp_code=borough["stp_code"], areas=(borough_code, borough["stp_code"], data.areas.region.code))
 layout.render_chart_panel(trend, key="borough_trend", file_name=f"atscale-{definition.id}-{borough_code}-trend.csv")

@@ -29,7 +29,7 @@ if st.button("Make the briefing pack (PDF)", key="briefing_make", type="primary"
         progress = st.progress(0.0, text="Gathering figures…")
         pack = briefing.compute_briefing_pack(
             config, data, lambda indicator_id: cached_data.get_indicator_values(
-                indicator_id, levels=("borough", "stp", "london"), stp_code=stp_code),
+                indicator_id, levels=("borough", "stp", "region"), stp_code=stp_code),
             stp_code=stp_code, period=period, made_on=date.today())
         progress.progress(0.1, text=f"Drawing charts: 0 of {len(pack.charts)}…")
         images, problem = figures.render_pngs(

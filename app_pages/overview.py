@@ -18,12 +18,12 @@ st.header("Headlines for London")
 tiles = [column for _ in range(0, len(config.domains), 2) for column in st.columns(2)]
 for tile, domain in zip(tiles, config.domains.values()):
     with tile:
-        render_domain_tile(domain, config.indicators_in(domain.id), period)
+        render_domain_tile(domain, config.indicators_in(domain.id), period, region_code=data.areas.region.code)
 
 definition = config.indicator(filters.selected("indicator"))
 st.header(f"The five STPs: {definition.name}")
 try:
-    stps = cached_data.get_view(charts.build_comparison_panel, definition.id, levels=("stp", "london"),
+    stps = cached_data.get_view(charts.build_comparison_panel, definition.id, levels=("stp", "region"),
                                 period=period)
 except IndicatorUnavailable as reason:
     st.info(f"No figure for this indicator. {reason}")

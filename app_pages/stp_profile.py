@@ -17,7 +17,7 @@ layout.render_page_header(
 definition = config.indicator(filters.selected("indicator"))
 st.header(f"Boroughs compared: {definition.name}")
 try:
-    boroughs = cached_data.get_view(charts.build_comparison_panel, definition.id, levels=("borough", "stp", "london"),
+    boroughs = cached_data.get_view(charts.build_comparison_panel, definition.id, levels=("borough", "stp", "region"),
                                     stp_code=stp_code, period=period)
     no_figure = "" if boroughs else "No figure for this indicator in these data."
 except IndicatorUnavailable as reason:
@@ -34,8 +34,8 @@ domain_id = st.selectbox("Area of work", list(config.domains), format_func=lambd
                          key="stp_profile_domain")
 for trend_definition in config.indicators_in(domain_id):
     try:
-        trend = cached_data.get_view(charts.build_trend_panel, trend_definition.id, levels=("stp", "london"),
-                                     stp_code=stp_code, areas=(stp_code, "LDN"))
+        trend = cached_data.get_view(charts.build_trend_panel, trend_definition.id, levels=("stp", "region"),
+                                     stp_code=stp_code, areas=(stp_code, data.areas.region.code))
     except IndicatorUnavailable as reason:
         st.info(f"{trend_definition.name}: no figure. {reason}")
         continue
@@ -46,7 +46,7 @@ for group in dict.fromkeys(d.mix_group for d in config.indicators if d.mix_group
     st.header(group)
     parts = tuple(d.id for d in config.indicators if d.mix_group == group)
     try:
-        mix = cached_data.get_view(charts.build_mix_panel, parts, levels=("borough", "stp", "london"),
+        mix = cached_data.get_view(charts.build_mix_panel, parts, levels=("borough", "stp", "region"),
                                    stp_code=stp_code, period=period)
     except IndicatorUnavailable as reason:
         st.info(f"No figure. {reason}")

@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # imported where used: SQLAlchemy and textstat add about a se
     from indicators.plain_language import SummarySection
 
 ROOT = Path(__file__).resolve().parents[1]
-AREA_LEVELS = ("borough", "stp", "london")
+AREA_LEVELS = ("borough", "stp", "region")
 _digests: dict[tuple[str, int, int], str] = {}
 
 
@@ -161,7 +161,7 @@ def _selected_values(indicator_id: str, levels: tuple[str, ...], period: str | N
     return _expanded(values.loc[keep].reset_index(drop=True)), ""
 
 
-def get_indicator_values(indicator_id: str, *, levels: tuple[str, ...] = ("practice", "pcn", "borough", "stp", "london"),
+def get_indicator_values(indicator_id: str, *, levels: tuple[str, ...] = ("practice", "pcn", "borough", "stp", "region"),
                          period: str | None = None, stp_code: str | None = None,
                          borough_code: str | None = None) -> pd.DataFrame:
     """Tidy values of one indicator, narrowed to the levels and areas a page shows.
@@ -335,7 +335,7 @@ def _area_summary(area_level: str, area_code: str, period: str, illustrative: bo
     config, data = _load_config(path, digest), _load_data(path, folder, digest)
     values, unavailable = {}, dict(data.unavailable)
     for definition in config.indicators:
-        selected, reason = _selected_values(definition.id, ("borough", "stp", "london"), None, None, None,
+        selected, reason = _selected_values(definition.id, ("borough", "stp", "region"), None, None, None,
                                             path, folder, digest)
         if selected is None:
             unavailable.setdefault(definition.id, reason)

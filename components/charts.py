@@ -31,9 +31,9 @@ LEVEL_NAMES = {
     "pcn": ("Primary Care Network", "Primary Care Networks"),
     "borough": ("borough", "boroughs"),
     "stp": ("STP", "STPs"),
-    "london": ("London", "London"),
+    "region": ("London", "London"),
 }
-LEVEL_ORDER = ("practice", "pcn", "borough", "stp", "london")
+LEVEL_ORDER = ("practice", "pcn", "borough", "stp", "region")
 STAFF_GROUP_ORDER = ("GP", "Nurses", "Other direct patient care", "Admin")
 MATURITY_DOMAIN_ORDER = (
     "Leadership, planning and partnerships",
@@ -252,7 +252,7 @@ def _interval_note(shown: pd.DataFrame, definition, benchmark_label: str) -> str
 
 def build_area_comparison_figure(values: pd.DataFrame, definition, *, benchmark_value: float | None,
                                  benchmark_label: str = "London", title: str | None = None,
-                                 status_column: str = "vs_london",
+                                 status_column: str = "vs_region",
                                  plain_language: bool = False) -> go.Figure:
     """Dot-and-whisker chart of areas (value and 95% CI) against a benchmark and any target.
 
@@ -295,7 +295,7 @@ def build_area_comparison_figure(values: pd.DataFrame, definition, *, benchmark_
 
 
 def describe_area_comparison(values: pd.DataFrame, definition, benchmark_value: float | None, *,
-                             benchmark_label: str = "London", status_column: str = "vs_london",
+                             benchmark_label: str = "London", status_column: str = "vs_region",
                              plain_language: bool = False) -> str:
     """One sentence saying what build_area_comparison_figure shows, for alt text."""
     rows, period = _latest_period_rows(values)
@@ -368,7 +368,7 @@ def build_trend_figure(values: pd.DataFrame, definition, *, areas: Sequence[str]
     """Lines over time, one per area, with the first area's 95% CI band and any target.
 
     `values`: tidy indicator rows (period, area_code, area_name, value, lower_95, upper_95,
-    suppressed). `areas`: area codes (or names) in legend order, e.g. [borough, its STP, "LDN"];
+    suppressed). `areas`: area codes (or names) in legend order, e.g. [borough, its STP, the region];
     None draws every area in `values`. Suppressed periods are gaps in the line.
     """
     label = _indicator_label(definition, plain_language)
@@ -451,11 +451,11 @@ def build_comparison_panel(values: pd.DataFrame, definition, *, period: str) -> 
     if shown is None:
         return None
     current = values[values["period"] == shown]
-    london = current.loc[current["level"] == "london", "value"]
-    london_value = float(london.iloc[0]) if len(london) else float("nan")
-    areas = current[current["level"] != "london"]
-    return ChartPanel(build_area_comparison_figure(areas, definition, benchmark_value=london_value),
-                      describe_area_comparison(areas, definition, london_value),
+    london = current.loc[current["level"] == "region", "value"]
+    region_value = float(london.iloc[0]) if len(london) else float("nan")
+    areas = current[current["level"] != "region"]
+    return ChartPanel(build_area_comparison_figure(areas, definition, benchmark_value=region_value),
+                      describe_area_comparison(areas, definition, region_value),
                       compute_display_table(current, definition), period=shown)
 
 
@@ -489,11 +489,11 @@ def _denominator_title(definition) -> str:
     return "Denominator"
 
 
-def build_funnel_figure(practices: pd.DataFrame, definition, *, london_value: float | None,
+def build_funnel_figure(practices: pd.DataFrame, definition, *, region_value: float | None,
                         benchmark_label: str = "London", title: str | None = None) -> go.Figure:
     """Funnel plot: each area's value against its denominator, with control limits around London.
 
-    `practices`: tidy rows (area_name, denominator, value, suppressed, vs_london, period); only the
+    `practices`: tidy rows (area_name, denominator, value, suppressed, vs_region, period); only the
     latest period is drawn. Limits at 95% and 99.8% for comparison "wilson" (proportion) and "byar"
     (Poisson rate); "tolerance" and "none" have no sampling error, so only the benchmark line (and
     for tolerance the +/- tolerance_percent band) is drawn and the title says so.
@@ -516,11 +516,11 @@ def build_funnel_figure(practices: pd.DataFrame, definition, *, london_value: fl
     if hidden:
         notes.append(f"{_count_phrase(hidden, singular, plural)} not shown: {NOT_SHOWN_REASON}.")
     figure = go.Figure()
-    has_benchmark = london_value is not None and not pd.isna(london_value)
+    has_benchmark = region_value is not None and not pd.isna(region_value)
     multiplier = float(getattr(definition, "multiplier", 1) or 1)
     if has_benchmark:  # each point is labelled by the same limits the lines are drawn from
         shown = shown.assign(funnel_status=funnel_comparison(
-            shown["value"], shown["denominator"], float(london_value), multiplier=multiplier, comparison=comparison,
+            shown["value"], shown["denominator"], float(region_value), multiplier=multiplier, comparison=comparison,
             direction=str(getattr(definition, "direction", "neither")),
             tolerance_percent=float(getattr(definition, "tolerance_percent", 10) or 10)))
     if has_benchmark and comparison not in NO_LIMITS_TEXT and not shown.empty:
@@ -528,7 +528,7 @@ def build_funnel_figure(practices: pd.DataFrame, definition, *, london_value: fl
         grid = np.geomspace(low, high, 200) if high > low else np.array([low])
         grid = np.union1d(grid, shown["denominator"].to_numpy())  # the lines pass exactly through every point's x
         for (level, z), dash in zip(FUNNEL_LEVELS, ("dash", "dot")):
-            lower, upper = funnel_limits(float(london_value), grid, multiplier=multiplier,
+            lower, upper = funnel_limits(float(region_value), grid, multiplier=multiplier,
                                          comparison=comparison, z=z)
             figure.add_trace(go.Scatter(
                 x=np.concatenate([grid, [np.nan], grid]), y=np.concatenate([lower, [np.nan], upper]),
@@ -538,8 +538,8 @@ def build_funnel_figure(practices: pd.DataFrame, definition, *, london_value: fl
     tolerance = getattr(definition, "tolerance_percent", None)
     if has_benchmark and comparison == "tolerance" and tolerance:
         for sign in (-1, 1):
-            figure.add_shape(type="line", y0=float(london_value) * (1 + sign * tolerance / 100),
-                             y1=float(london_value) * (1 + sign * tolerance / 100), x0=0, x1=1,
+            figure.add_shape(type="line", y0=float(region_value) * (1 + sign * tolerance / 100),
+                             y1=float(region_value) * (1 + sign * tolerance / 100), x0=0, x1=1,
                              xref="paper", line={"color": palette.LIMIT_COLOR, "width": 2, "dash": "dot"},
                              name=f"Within {tolerance:g}% of {benchmark_label} (similar)",
                              showlegend=sign == 1)
@@ -549,15 +549,15 @@ def build_funnel_figure(practices: pd.DataFrame, definition, *, london_value: fl
                                 extra_hover="<br>Denominator %{x:,.0f}"):
         figure.add_trace(trace)
     if has_benchmark:
-        _add_reference_line(figure, float(london_value), orientation="horizontal",
-                            name=f"{benchmark_label} {format_value(london_value, definition)}")
+        _add_reference_line(figure, float(region_value), orientation="horizontal",
+                            name=f"{benchmark_label} {format_value(region_value, definition)}")
     figure.update_xaxes(title_text=_denominator_title(definition), rangemode="tozero")
     figure.update_yaxes(title_text=_value_axis_title(definition))
     figure.update_layout(height=500)
     return _apply_layout(figure, base_title, " ".join(notes) or None)
 
 
-def describe_funnel(practices: pd.DataFrame, definition, *, london_value: float | None,
+def describe_funnel(practices: pd.DataFrame, definition, *, region_value: float | None,
                     benchmark_label: str = "London") -> str:
     """One sentence saying what build_funnel_figure shows: how many sit outside the 99.8% limits."""
     rows, period = _latest_period_rows(practices)
@@ -568,18 +568,18 @@ def describe_funnel(practices: pd.DataFrame, definition, *, london_value: float 
     shown = rows
     if not rows.empty:
         shown = rows[_is_shown(rows) & pd.to_numeric(rows["denominator"], errors="coerce").gt(0)]
-    if shown.empty or london_value is None or pd.isna(london_value):
+    if shown.empty or region_value is None or pd.isna(region_value):
         return f"Funnel plot of {label}{when}: no figures to compare."
     value = shown["value"].astype(float).to_numpy()
     parts = [(f"Funnel plot of {label} for {_count_phrase(len(shown), singular, plural)}{when} "
-             f"against {benchmark_label} {format_value(london_value, definition)}")]
+             f"against {benchmark_label} {format_value(region_value, definition)}")]
     if comparison in NO_LIMITS_TEXT:
-        above = int((value > float(london_value)).sum())
+        above = int((value > float(region_value)).sum())
         parts.append(f"{NO_LIMITS_TEXT[comparison]}; {above} above {benchmark_label}, "
                      f"{len(value) - above} at or below")
     else:
         multiplier = float(getattr(definition, "multiplier", 1) or 1)
-        lower, upper = funnel_limits(float(london_value), shown["denominator"].astype(float).to_numpy(),
+        lower, upper = funnel_limits(float(region_value), shown["denominator"].astype(float).to_numpy(),
                                      multiplier=multiplier, comparison=comparison, z=Z_998)
         above, below = int((value > upper).sum()), int((value < lower).sum())
         parts.append(f"{above} above the upper 99.8% limit, {below} below the lower 99.8% limit, "
@@ -719,21 +719,21 @@ def describe_maturity_heatmap(scores: pd.DataFrame) -> str:
 
 def _spine_rows(rows: pd.DataFrame, definition_lookup: Mapping[str, object]) -> tuple[pd.DataFrame, str, list[str]]:
     """Rows scaled to London (ratio), the focus level, and indicators that could not be scaled."""
-    status_column = "vs_london" if "vs_london" in rows.columns else "comparison"
+    status_column = "vs_region" if "vs_region" in rows.columns else "comparison"
     present = [level for level in LEVEL_ORDER if level in set(rows["level"])]
-    focus = next((level for level in present if level != "london"), "london")
+    focus = next((level for level in present if level != "region"), "region")
     scaled, skipped = [], []
     for indicator_id in dict.fromkeys(rows["indicator_id"]):
         if indicator_id not in definition_lookup:
             skipped.append(str(indicator_id))
             continue
         group = rows[rows["indicator_id"] == indicator_id]
-        london = pd.to_numeric(group.loc[group["level"] == "london", "value"], errors="coerce").dropna()
+        london = pd.to_numeric(group.loc[group["level"] == "region", "value"], errors="coerce").dropna()
         if london.empty or not math.isfinite(london.iloc[0]) or london.iloc[0] == 0:
             skipped.append(str(indicator_id))
             continue
         group = group.assign(
-            london_value=float(london.iloc[0]),
+            region_value=float(london.iloc[0]),
             ratio=pd.to_numeric(group["value"], errors="coerce") / float(london.iloc[0]),
             lower_ratio=_numeric_column(group, "lower_95") / float(london.iloc[0]),
             upper_ratio=_numeric_column(group, "upper_95") / float(london.iloc[0]),
@@ -752,7 +752,7 @@ def build_spine_figure(rows: pd.DataFrame, definition_lookup: Mapping[str, objec
                        title: str | None = None) -> go.Figure:
     """One row per indicator: the area's value and 95% CI relative to London (London = 1).
 
-    `rows`: indicator_id, level, value, lower_95, upper_95, vs_london (or `comparison`), and
+    `rows`: indicator_id, level, value, lower_95, upper_95, vs_region (or `comparison`), and
     optionally area_name and suppressed; one row per indicator and level for one area and its
     parents. The lowest level present (usually `practice`) is the focus, drawn with its CI and a
     status marker; PCN, borough and STP are neutral open markers. Each row's words

@@ -238,11 +238,11 @@ def _view_for(boundaries: dict | None) -> pdk.ViewState:
 
 
 def build_borough_map(borough_values: pd.DataFrame, definition, *, boundaries: dict | None = None,
-                      status_column: str = "vs_london") -> pdk.Deck:
+                      status_column: str = "vs_region") -> pdk.Deck:
     """A map of one indicator by borough, coloured by value (grey: suppressed or no figure).
 
     `borough_values`: tidy indicator rows at borough level (area_code = ONS E09 code, area_name,
-    value, suppressed, vs_london, period: the latest is drawn). With `boundaries` (GeoJSON whose
+    value, suppressed, vs_region, period: the latest is drawn). With `boundaries` (GeoJSON whose
     features have properties.GSS_CODE) the real shapes are drawn; without, one labelled square per
     borough on the London squares grid. No basemap is fetched: the style is inline.
     """

@@ -52,7 +52,7 @@ STATUS_ORDER = tuple(STATUS_STYLES)
 
 
 def style_for_status(status: object) -> StatusStyle:
-    """The style of a vs_london / vs_stp value; anything unknown or blank is "not compared"."""
+    """The style of a vs_region / vs_stp value; anything unknown or blank is "not compared"."""
     return STATUS_STYLES.get(str(status).strip().lower(), STATUS_STYLES["not compared"])
 
 

@@ -14,8 +14,6 @@ from indicators.datasets import LoadedData
 from indicators.definitions import AppConfig
 from indicators.errors import ConfigError
 from indicators.slides import (
-    LONDON_CODE,
-    LONDON_NAME,
     NAME_FIELDS,
     Deck,
     MissingFact,
@@ -130,7 +128,7 @@ def _latest_period(data: LoadedData) -> str:
 def _area(slide: Slide, data: LoadedData) -> tuple[str, str]:
     if slide.stp:
         return slide.stp, cached_data.get_area_names("stp")[slide.stp]
-    return LONDON_CODE, LONDON_NAME
+    return data.areas.region.code, data.areas.region.name
 
 
 def _render_headline(slide: Slide, config: AppConfig, data: LoadedData, *, compare_level: str = "stp",
@@ -146,7 +144,7 @@ def _render_headline(slide: Slide, config: AppConfig, data: LoadedData, *, compa
     if slide.indicator:
         definition = config.indicator(slide.indicator)
         try:
-            values = cached_data.get_indicator_values(definition.id, levels=(compare_level, "london"))
+            values = cached_data.get_indicator_values(definition.id, levels=(compare_level, "region"))
         except IndicatorUnavailable as unavailable:
             reason = str(unavailable)
         else:
@@ -216,7 +214,7 @@ def _render_tiles(tiles: list[tuple[str, SlideTile | None, str]], *, columns: in
 
 def _compute_tiles(definitions, slide: Slide, data: LoadedData, headings: list[str]):
     area_code, _ = _area(slide, data)
-    levels = ("stp", "london") if slide.stp else ("london",)
+    levels = ("stp", "region") if slide.stp else ("region",)
     tiles = []
     for heading, definition in zip(headings, definitions):
         try:
@@ -238,7 +236,7 @@ def _render_domain_tiles(slide: Slide, config: AppConfig, data: LoadedData) -> N
     _render_numbers(compute_tile_table([tile for _, tile, _ in tiles if tile]), slide=slide, name="headlines")
 
 
-def render_london_headlines(slide: Slide, config: AppConfig, data: LoadedData) -> None:
+def render_region_headlines(slide: Slide, config: AppConfig, data: LoadedData) -> None:
     _render_headline(slide, config, data, fallback="General practice at scale in London")
     _render_domain_tiles(slide, config, data)
 
@@ -267,7 +265,7 @@ def render_stp_comparison(slide: Slide, config: AppConfig, data: LoadedData) -> 
     definition = config.indicator(slide.indicator)
     _render_headline(slide, config, data, fallback=f"{definition.name}: the five STPs")
     try:
-        stps = cached_data.get_view(build_slide_comparison_panel, definition.id, levels=("stp", "london"),
+        stps = cached_data.get_view(build_slide_comparison_panel, definition.id, levels=("stp", "region"),
                                     period=_latest_period(data))
     except IndicatorUnavailable:
         return  # the headline has said why
@@ -283,10 +281,11 @@ def render_trend(slide: Slide, config: AppConfig, data: LoadedData) -> None:
     area_code, area_name = _area(slide, data)
     _render_headline(slide, config, data, fallback=f"{definition.name} over time: {area_name}")
     try:
-        values = cached_data.get_indicator_values(definition.id, levels=("stp", "london"), stp_code=slide.stp)
+        values = cached_data.get_indicator_values(definition.id, levels=("stp", "region"), stp_code=slide.stp)
     except IndicatorUnavailable:
         return
-    areas = [area_code, LONDON_CODE] if slide.stp else [LONDON_CODE]
+    region = data.areas.region.code
+    areas = [area_code, region] if slide.stp else [region]
     values = values[values["area_code"].isin(areas)]
     figure = cached_data.get_figure(build_slide_figure, charts.build_trend_figure, values, definition, areas=areas)
     layout.render_chart(figure, key=f"presenter_chart_{slide.number}",
@@ -337,7 +336,7 @@ def render_forum_plenary(slide: Slide, config: AppConfig, data: LoadedData) -> N
 
 
 VIEW_RENDERERS = {
-    "london_headlines": render_london_headlines,
+    "region_headlines": render_region_headlines,
     "stp_comparison": render_stp_comparison,
     "stp_profile": render_stp_profile,
     "domain": render_domain,

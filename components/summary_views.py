@@ -16,7 +16,7 @@ from indicators.plain_language import (
 )
 
 SUMMARY_LEVELS = {"stp": "A part of London (STP)", "borough": "A borough"}
-CHART_LEVELS = ("borough", "stp", "london")
+CHART_LEVELS = ("borough", "stp", "region")
 CHART_TITLE_WIDTH = 30  # characters per title line: a 375 px phone shows about this many at the title's size
 PLAIN_DATA_LABELS = {
     "illustrative": ("Made-up figures.", "The figures on this page are made up to show how it works. They are not real."),
@@ -69,7 +69,7 @@ def render_summary(sections: list[SummarySection], *, area_level: str, area_code
 def compute_chart_rows(values: pd.DataFrame, *, area_level: str, area_code: str, period: str) -> pd.DataFrame:
     """The area's and London's rows up to `period`: what the summary chart draws."""
     area = (values["level"] == area_level) & (values["area_code"] == area_code)
-    return values[(area | (values["level"] == "london")) & (values["period"] <= period)].reset_index(drop=True)
+    return values[(area | (values["level"] == "region")) & (values["period"] <= period)].reset_index(drop=True)
 
 
 def _has_figures(rows: pd.DataFrame, area_code: str) -> bool:
@@ -106,7 +106,7 @@ def build_summary_panel(values: pd.DataFrame, definition, *, area_level: str, ar
 
 def build_summary_chart(rows: pd.DataFrame, definition, *, area_code: str):
     """The trend chart in plain words, sized for a phone: a short wrapped title and a few date labels."""
-    london_codes = rows.loc[rows["level"] == "london", "area_code"].unique().tolist()
+    london_codes = rows.loc[rows["level"] == "region", "area_code"].unique().tolist()
     title_lines = textwrap.wrap(definition.plain_name, CHART_TITLE_WIDTH) or [definition.plain_name]
     figure = charts.build_trend_figure(rows, definition, areas=[area_code, *london_codes], plain_language=True)
     figure.update_layout(title={"text": "<br>".join(title_lines), "font": {"size": 17}},
@@ -118,7 +118,7 @@ def build_summary_chart(rows: pd.DataFrame, definition, *, area_code: str):
 
 def compute_chart_table(rows: pd.DataFrame, definition, *, area_code: str) -> pd.DataFrame:
     """The numbers behind the summary chart: month, area, the figure (with its unit) and the figure in words."""
-    ordered = rows.assign(london=rows["area_code"] != area_code).sort_values(["london", "period"], kind="stable")
+    ordered = rows.assign(region=rows["area_code"] != area_code).sort_values(["region", "period"], kind="stable")
     hidden = ordered["suppressed"].astype(bool) | ordered["value"].isna()
     figures = ordered["value"].where(~hidden)
     unit = definition.unit.strip()

@@ -7,8 +7,9 @@ from indicators.definitions import Domain, IndicatorDefinition
 from indicators.views import compute_latest_headline
 
 
-def render_domain_tile(domain: Domain, definitions: tuple[IndicatorDefinition, ...], period: str | None) -> None:
-    """The domain's first indicator for London in a bordered tile; a plain reason when there is no figure."""
+def render_domain_tile(domain: Domain, definitions: tuple[IndicatorDefinition, ...], period: str | None, *,
+                       region_code: str) -> None:
+    """The domain's first indicator for the region in a bordered tile; a plain reason when there is no figure."""
     with st.container(border=True):
         st.subheader(domain.name)
         if not definitions:
@@ -16,8 +17,8 @@ def render_domain_tile(domain: Domain, definitions: tuple[IndicatorDefinition, .
             return
         definition = definitions[0]
         try:
-            latest = cached_data.get_view(compute_latest_headline, definition.id, levels=("london",),
-                                          area_code="LDN", period=period) if period else None
+            latest = cached_data.get_view(compute_latest_headline, definition.id, levels=("region",),
+                                          area_code=region_code, period=period) if period else None
         except IndicatorUnavailable as reason:
             st.write(f"**No figure.** {reason}")
             return

@@ -5,6 +5,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from indicators.areas import Area
 from indicators.datasets import LoadedData
 from indicators.definitions import LEVELS, IndicatorDefinition, Measure
 from indicators.statistics import compare_with_benchmark, confidence_interval
@@ -13,12 +14,11 @@ from indicators.suppression import find_suppressed
 LEVEL_CODE = {"practice": "practice_code", "pcn": "pcn_code", "borough": "borough_code", "stp": "stp_code"}
 LEVEL_NAME = {"practice": "practice_name", "pcn": "pcn_name", "borough": "borough_name", "stp": "stp_name"}
 KEY_LEVEL = {"practice_code": "practice", "pcn_code": "pcn", "borough_code": "borough", "stp_code": "stp"}
-LONDON_CODE, LONDON_NAME = "LDN", "London"
-TOP_LEVEL = LEVELS[-1]
+TOP_LEVEL = LEVELS[-1]  # the region
 PARENT_COLUMNS = ("pcn_code", "borough_code", "stp_code")
 RESULT_COLUMNS = (
     "indicator_id", "period", "level", "area_code", "area_name", *PARENT_COLUMNS, "numerator", "denominator",
-    "value", "lower_95", "upper_95", "suppressed", "vs_london", "vs_stp",
+    "value", "lower_95", "upper_95", "suppressed", "vs_region", "vs_stp",
 )
 
 
@@ -30,9 +30,10 @@ def compute_indicator_values(definition: IndicatorDefinition, data: LoadedData, 
                              levels: tuple[str, ...] | None = None) -> pd.DataFrame:
     """One row per period and area at every level the data allow, in the columns RESULT_COLUMNS.
 
-    `levels` keeps only those levels (the same rows, worked out with less effort: e.g. ("london",) skips the
+    `levels` keeps only those levels (the same rows, worked out with less effort: e.g. ("region",) skips the
     statistics of every practice); every level is still summed, so that what is withheld is the same whatever
-    is asked for (indicators/suppression.py). STP and the top level are always worked out: the benchmarks.
+    is asked for (indicators/suppression.py). STP and the region are always worked out: the benchmarks. The
+    region's code and name are the data's (data.areas.region).
     Raises IndicatorUnavailable when a table or column it needs was not loaded.
     """
     # From one table, a row missing either figure is left out of both (e.g. a survey row with its
@@ -45,10 +46,12 @@ def compute_indicator_values(definition: IndicatorDefinition, data: LoadedData, 
     base_level = _coarser(numerator.attrs["level"], denominator.attrs["level"])
     shown = LEVELS[max(LEVELS.index(base_level), LEVELS.index(definition.lowest_level)):]
     if definition.numerator.no_row_means_zero and not same_table:
-        frames = [_census_at_level(numerator, denominator, level, data.geography) for level in shown]
+        frames = [_census_at_level(numerator, denominator, level, data.geography, data.areas.region)
+                  for level in shown]
     else:
         units = _pair_at_base(numerator, denominator, base_level, data.geography)
-        frames = [_aggregate_to_level(units, base_level, level, data.geography) for level in shown]
+        frames = [_aggregate_to_level(units, base_level, level, data.geography, data.areas.region)
+                  for level in shown]
     values = pd.concat(frames, ignore_index=True)
     values.insert(0, "indicator_id", definition.id)
     suppressed = find_suppressed(values, shown, definition.suppress_below)
@@ -72,7 +75,7 @@ def _pair_at_base(numerator: pd.DataFrame, denominator: pd.DataFrame, base_level
 
 
 def _census_at_level(numerator: pd.DataFrame, denominator: pd.DataFrame, level: str,
-                     geography: pd.DataFrame) -> pd.DataFrame:
+                     geography: pd.DataFrame, region: Area) -> pd.DataFrame:
     """A census numerator (no row means zero): every area with a denominator, in the periods the census covers,
     each side summed on its own; an area with no census row has a numerator of 0."""
     census_periods = numerator["period"].unique()
@@ -80,7 +83,8 @@ def _census_at_level(numerator: pd.DataFrame, denominator: pd.DataFrame, level: 
     totals = _roll_up(denominator, level, geography).rename(columns={"amount": "denominator"})
     counted = _roll_up(numerator, level, geography).rename(columns={"amount": "numerator"})
     units = totals.merge(counted, on=["area_code", "period"], how="left").fillna({"numerator": 0.0})
-    return _aggregate_to_level(units[["area_code", "period", "numerator", "denominator"]], level, level, geography)
+    return _aggregate_to_level(units[["area_code", "period", "numerator", "denominator"]], level, level, geography,
+                               region)
 
 
 def _measure_by_key(measure: Measure, data: LoadedData, also_needs: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -123,18 +127,19 @@ def _roll_up(summed: pd.DataFrame, to_level: str, geography: pd.DataFrame) -> pd
     if from_level == to_level:
         return summed
     if to_level == TOP_LEVEL:
-        return summed.groupby("period", as_index=False)["amount"].sum().assign(area_code=LONDON_CODE)
+        return summed.groupby("period", as_index=False)["amount"].sum().assign(area_code="")
     lookup = geography.drop_duplicates(LEVEL_CODE[from_level]).set_index(LEVEL_CODE[from_level])[LEVEL_CODE[to_level]]
     rolled = summed.assign(area_code=_map_codes(summed["area_code"], lookup))
     rolled = rolled[rolled["area_code"].fillna("") != ""]
     return rolled.groupby(["area_code", "period"], as_index=False)["amount"].sum()
 
 
-def _aggregate_to_level(units: pd.DataFrame, base_level: str, level: str, geography: pd.DataFrame) -> pd.DataFrame:
+def _aggregate_to_level(units: pd.DataFrame, base_level: str, level: str, geography: pd.DataFrame,
+                        region: Area) -> pd.DataFrame:
     """Ratio of sums: numerators and denominators are added up, never the rates."""
     if level == TOP_LEVEL:
         grouped = units.groupby("period", as_index=False)[["numerator", "denominator"]].sum()
-        return grouped.assign(level=level, area_code=LONDON_CODE, area_name=LONDON_NAME,
+        return grouped.assign(level=level, area_code=region.code, area_name=region.name,
                               pcn_code="", borough_code="", stp_code="")
     level_code = LEVEL_CODE[level]
     if level == base_level:
@@ -188,18 +193,18 @@ def _add_statistics(values: pd.DataFrame, definition: IndicatorDefinition, suppr
     # them away by subtraction: indicators/suppression.py).
     values.loc[suppressed, ["numerator", "denominator"]] = np.nan
 
-    london = values.loc[values["level"] == "london"].set_index("period")["value"]
+    region = values.loc[values["level"] == TOP_LEVEL].set_index("period")["value"]
     stp = values.loc[values["level"] == "stp"].set_index(["stp_code", "period"])["value"]
-    london_benchmark = values["period"].map(london)
+    region_benchmark = values["period"].map(region)
     stp_benchmark = pd.Series(
         stp.reindex(pd.MultiIndex.from_frame(values[["stp_code", "period"]])).to_numpy(), index=values.index)
     compare = {"direction": definition.direction, "comparison": definition.comparison,
                "tolerance_percent": definition.tolerance_percent}
-    values["vs_london"] = compare_with_benchmark(values["value"], values["lower_95"], values["upper_95"],
-                                                 london_benchmark, **compare)
+    values["vs_region"] = compare_with_benchmark(values["value"], values["lower_95"], values["upper_95"],
+                                                 region_benchmark, **compare)
     values["vs_stp"] = compare_with_benchmark(values["value"], values["lower_95"], values["upper_95"],
                                               stp_benchmark, **compare)
-    values.loc[values["level"] == "london", "vs_london"] = "not compared"
-    values.loc[values["level"].isin(["stp", "london"]), "vs_stp"] = "not compared"
+    values.loc[values["level"] == TOP_LEVEL, "vs_region"] = "not compared"
+    values.loc[values["level"].isin(["stp", TOP_LEVEL]), "vs_stp"] = "not compared"
     values["area_name"] = values["area_name"].fillna(values["area_code"])
     return values[list(RESULT_COLUMNS)].sort_values(["level", "area_code", "period"], ignore_index=True)

@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from indicators.areas import AreaModel, build_area_model, read_area_settings
 from indicators.definitions import AppConfig, TableSpec, read_yaml_file
 from indicators.errors import ConfigError, Problem
 from indicators.geometry import read_polygons
@@ -51,6 +52,7 @@ class LoadedData:
     unavailable: dict[str, str] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
     caveats: dict[str, str] = field(default_factory=dict)  # table -> what must be said with its figures
+    areas: AreaModel = field(default_factory=AreaModel)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -66,6 +68,8 @@ def load_data(config: AppConfig, data_dir: str | Path) -> LoadedData:
     unavailable = {str(k): str(v) for k, v in (manifest.get("unavailable") or {}).items()}
 
     geography = _load_geography(data_dir / GEOGRAPHY_FILE, problems, reports)
+    # Without a dataset.yaml its absence is reported once, not again for each section it would have had.
+    region, level_names = read_area_settings(manifest.get("areas"), MANIFEST_FILE, problems if manifest else [])
     tables: dict[str, pd.DataFrame] = {}
     for spec in config.tables.values():
         if spec.optional and not (data_dir / spec.file).exists():
@@ -87,6 +91,7 @@ def load_data(config: AppConfig, data_dir: str | Path) -> LoadedData:
         periods=tuple(periods), unavailable=unavailable,
         sources=tuple(str(s) for s in manifest.get("sources") or ()),
         caveats={str(k): str(v) for k, v in (manifest.get("caveats") or {}).items()},
+        areas=build_area_model(geography, region, level_names),
     )
 
 

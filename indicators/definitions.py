@@ -6,18 +6,19 @@ from typing import Any
 
 import yaml
 
+from indicators.areas import LEVELS
 from indicators.errors import ConfigError, Problem
 
 # safe_load's loader, in its C build where PyYAML has one (config.yaml parses about ten times faster).
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAML_SIZE_LIMIT = 2_000_000  # bytes; config.yaml is about 20 KB
 YAML_DEPTH_LIMIT = 100  # nested lists and mappings: libyaml's C composer recurses without a limit and crashes Python
+YAML_VALUE_LIMIT = 1_000_000  # values once aliases are expanded; config.yaml has about 1,500
 DIRECTIONS = ("higher_is_better", "lower_is_better", "neither")
 COMPARISONS = ("wilson", "byar", "tolerance", "none")
 COLUMN_TYPES = ("number", "count", "flag", "text")
 TABLE_KEYS = ("practice_code", "pcn_code", "borough_code", "stp_code")
 AGGREGATES = ("sum", "count")
-LEVELS = ("practice", "pcn", "borough", "stp", "london")
 
 INDICATOR_FIELDS = {
     "id": str, "name": str, "plain_name": str, "description": str, "plain_description": str,
@@ -133,7 +134,7 @@ class AppConfig:
 
 
 class YamlRefused(yaml.YAMLError):
-    """YAML this project will not expand: aliases, a huge file or nesting deeper than Python can follow."""
+    """YAML this project will not expand: an alias bomb, a huge file or nesting deeper than Python can follow."""
 
     def __init__(self, problem: str, mark: Any = None):
         super().__init__(problem)
@@ -142,23 +143,36 @@ class YamlRefused(yaml.YAMLError):
 
 
 def load_yaml_text(text: str) -> Any:
-    """yaml.safe_load, refusing aliases (a few lines of '&a [*a, *a, ...]' nest into billions of items once
-    walked), text over YAML_SIZE_LIMIT and nesting over YAML_DEPTH_LIMIT. Raises yaml.YAMLError.
+    """yaml.safe_load, refusing text over YAML_SIZE_LIMIT, nesting over YAML_DEPTH_LIMIT and aliases that expand
+    to more than YAML_VALUE_LIMIT values (an alias bomb: a few lines of '&a [*a, *a, ...]' that nest into
+    billions of items once walked). Raises yaml.YAMLError.
 
-    The events are checked first, in one pass of the C parser (about half the time of the load itself).
+    The events are checked first, in one pass of the C parser (about half the time of the load itself),
+    counting each alias as the values it stands for.
     """
     if len(text) > YAML_SIZE_LIMIT:
         raise YamlRefused(f"it is larger than {YAML_SIZE_LIMIT // 1_000_000} MB")
-    depth = 0
+    sizes: dict[str, int] = {}  # anchor -> the values its node stands for
+    open_nodes: list[list] = [[None, 0]]  # [anchor, values so far] of each list or mapping being read
     for event in yaml.parse(text, Loader=SAFE_LOADER):
-        if isinstance(event, yaml.AliasEvent):
-            raise YamlRefused("aliases (*name) are not accepted; write the value out in full", event.start_mark)
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            depth += 1
-            if depth > YAML_DEPTH_LIMIT:
+            open_nodes.append([event.anchor, 1])
+            if len(open_nodes) > YAML_DEPTH_LIMIT + 1:
                 raise YamlRefused(f"lists and mappings are nested more than {YAML_DEPTH_LIMIT} deep", event.start_mark)
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            depth -= 1
+            continue
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            anchor, values = open_nodes.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, values = event.anchor, 1
+        elif isinstance(event, yaml.AliasEvent):
+            anchor, values = None, sizes.get(event.anchor, 1)
+        else:
+            continue
+        if anchor:
+            sizes[anchor] = values
+        open_nodes[-1][1] += values
+        if open_nodes[-1][1] > YAML_VALUE_LIMIT:
+            raise YamlRefused(f"its aliases (*name) stand for more than {YAML_VALUE_LIMIT:,} values", event.start_mark)
     return yaml.load(text, Loader=SAFE_LOADER)
 
 

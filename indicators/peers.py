@@ -19,13 +19,13 @@ PEER_GROUPS = {
     "stp": "Practices in the same STP",
     "list_size": "Practices of a similar size (list within 25%)",
     "deprivation": "Practices in similarly deprived areas (same or next decile)",
-    "london": "All practices in London",
+    "region": "All practices in London",
 }
 LIST_SIZE_TOLERANCE = 0.25
 MIN_RANKED = 5
 KEY_LEVELS = {"practice_code": "practice", "pcn_code": "pcn", "borough_code": "borough", "stp_code": "stp"}
 LEVEL_WORDS = {"practice": "This practice", "pcn": "Its PCN", "borough": "Its borough", "stp": "Its STP",
-               "london": "London"}
+               "region": "London"}
 STATUS_WORDS = {
     "better": "Better than London", "worse": "Worse than London", "similar": "Similar to London",
     "higher": "Higher than London", "lower": "Lower than London", "not compared": "Not compared",
@@ -170,7 +170,7 @@ def compute_peer_group(practices: pd.DataFrame, practice_code: str, group_id: st
     label = PEER_GROUPS[group_id]
     practice = practices[practices["practice_code"] == practice_code].iloc[0]
     everyone = practices["practice_code"].astype(str)
-    if group_id == "london":
+    if group_id == "region":
         return PeerGroup(group_id, label, "Every practice in London.", tuple(everyone))
     if group_id == "stp":
         same = practices["stp_code"] == practice["stp_code"]
@@ -311,15 +311,15 @@ def compute_missing_practice_figures(values: pd.DataFrame, definitions: Sequence
 
 
 def _level_noun(level: str) -> str:
-    return {"pcn": "Primary Care Network (PCN)", "borough": "borough", "stp": "STP", "london": "London"}.get(level, level)
+    return {"pcn": "Primary Care Network (PCN)", "borough": "borough", "stp": "STP", "region": "London"}.get(level, level)
 
 
 LEVEL_COLUMNS = ["indicator_id", "period", "level", "area_code", "area_name", "value", "lower_95", "upper_95",
-                 "suppressed", "vs_london", "vs_stp", "numerator", "denominator"]
+                 "suppressed", "vs_region", "vs_stp", "numerator", "denominator"]
 
 
 def compute_practice_levels(values: pd.DataFrame, practice: Mapping) -> pd.DataFrame:
-    """Tidy rows of the practice, its PCN, borough, STP and London for each indicator with practice figures.
+    """Tidy rows of the practice, its PCN, borough, STP and region for each indicator with practice figures.
 
     `values`: tidy rows of many indicators, one period each. The result (the spine chart's input) has
     LEVEL_COLUMNS, ordered by indicator then level; a practice with no row of its own for an indicator
@@ -329,16 +329,17 @@ def compute_practice_levels(values: pd.DataFrame, practice: Mapping) -> pd.DataF
     if not ids:
         return pd.DataFrame(columns=LEVEL_COLUMNS)
     codes = {"practice": practice["practice_code"], "pcn": practice.get("pcn_code", ""),
-             "borough": practice["borough_code"], "stp": practice["stp_code"], "london": "LDN"}
-    rows = values[values["area_code"].isin([code for code in codes.values() if code])]
-    rows = rows[(rows["area_code"] == rows["level"].map(codes)) & rows["indicator_id"].isin(ids)]
+             "borough": practice["borough_code"], "stp": practice["stp_code"]}
+    rows = values[values["area_code"].isin([code for code in codes.values() if code]) | (values["level"] == "region")]
+    rows = rows[((rows["area_code"] == rows["level"].map(codes)) | (rows["level"] == "region"))
+                & rows["indicator_id"].isin(ids)]
     without = [i for i in ids if i not in set(rows.loc[rows["level"] == "practice", "indicator_id"])]
     if without:
         periods = _periods(values)
         rows = pd.concat([rows, pd.DataFrame({
             "indicator_id": without, "period": [periods[i] for i in without], "level": "practice",
             "area_code": practice["practice_code"], "area_name": practice["practice_name"], "value": np.nan,
-            "suppressed": True, "vs_london": "not compared", "vs_stp": "not compared"})])
+            "suppressed": True, "vs_region": "not compared", "vs_stp": "not compared"})])
     order = rows["indicator_id"].map(ids.index) * len(LEVELS) + rows["level"].map(LEVELS.index)
     return rows.assign(_order=order.to_numpy()).sort_values("_order").reindex(columns=LEVEL_COLUMNS).reset_index(
         drop=True)
@@ -380,13 +381,13 @@ def compute_practice_levels_table(levels: pd.DataFrame, definitions: Mapping[str
             "Unit": definition.unit,
             "This practice": _rounded(practice["value"], definition.decimals),
             "95% confidence interval": _interval(practice["lower_95"], practice["upper_95"], definition.decimals),
-            "Compared with London": (STATUS_WORDS.get(practice["vs_london"], "Not compared") if shown
+            "Compared with London": (STATUS_WORDS.get(practice["vs_region"], "Not compared") if shown
                                      else "Not compared: too few to show"),
             "Compared with its STP": (STP_STATUS_WORDS.get(practice["vs_stp"], "Not compared") if shown
                                       else "Not compared: too few to show"),
             "Which way is better": DIRECTION_WORDS.get(definition.direction, ""),
         }
-        for level in ("pcn", "borough", "stp", "london"):
+        for level in ("pcn", "borough", "stp", "region"):
             value = by_level.loc[level, "value"] if level in by_level.index else np.nan
             row[LEVEL_WORDS[level]] = _rounded(value, definition.decimals)
         rows.append(row)

@@ -14,7 +14,7 @@ from indicators.readability import find_decimal_numbers, find_unexplained_acrony
 RATE_BASES = (1_000, 10_000, 100_000)
 SMALLEST_COUNT_SHOWN = 5  # a rate is put per 1,000, 10,000 or 100,000 people so its count is at least this
 MAX_SENTENCE_WORDS = 25
-LONDON_LEVEL = "london"
+REGION_LEVEL = "region"
 NO_FIGURE_YET = "There is no figure for this yet."
 NO_PUBLIC_FIGURE = "We have no figures for this, so we cannot say how this area is doing."
 _FILE_NAME = re.compile(r"\w_\w|\b[\w-]+\.(?:csv|ya?ml|json|geojson|txt|xlsx?)\b", re.IGNORECASE)
@@ -194,7 +194,7 @@ def compute_chart_description(definition, table: pd.DataFrame, *, area_code: str
                               period: str) -> str:
     """Plain sentences saying what a chart of one area and London over time shows (up to `period`)."""
     area = _shown_rows(_area_rows(table, area_code, area_level), period)
-    london = _shown_rows(_area_rows(table, LONDON_LEVEL, LONDON_LEVEL), period)
+    london = _shown_rows(_area_rows(table, REGION_LEVEL, REGION_LEVEL), period)
     place = _place_name(_find_area_name({definition.id: table}, area_code, area_level))
     if area.empty and london.empty:
         return "The chart has no figures to show yet."
@@ -208,7 +208,7 @@ def compute_chart_description(definition, table: pd.DataFrame, *, area_code: str
     scale = _Scale(definition, [*area["value"], *london["value"]])
     for where, rows in ((place, area), ("London as a whole", london)):
         sentences.append(_describe_line(scale, where, rows))
-    if area_level != LONDON_LEVEL and not area.empty and area["lower_95"].notna().any():
+    if area_level != REGION_LEVEL and not area.empty and area["lower_95"].notna().any():
         sentences.append(f"The shaded band shows the range where the true figure for {place} most likely lies.")
     if definition.target is not None:
         sentences.append("The dashed line shows the aim.")
@@ -307,8 +307,8 @@ def _is_plain_reason(reason: str, introduction: str) -> bool:
 
 
 def _area_rows(table: pd.DataFrame, area_code: str, area_level: str) -> pd.DataFrame:
-    if area_level == LONDON_LEVEL:
-        return table[table["level"] == LONDON_LEVEL]
+    if area_level == REGION_LEVEL:
+        return table[table["level"] == REGION_LEVEL]
     return table[(table["level"] == area_level) & (table["area_code"] == area_code)]
 
 
@@ -329,15 +329,15 @@ def _describe_indicator(definition, table, area_code, area_level, place, period)
         return [f"There is no figure for {place} yet."], None
     if not _has_value(row):
         return [f"In {place}, the numbers are too small to give a reliable figure."], None
-    london = _latest_row(_area_rows(table, LONDON_LEVEL, LONDON_LEVEL), row["period"])
-    london = london if _has_value(london) and area_level != LONDON_LEVEL else None
+    london = _latest_row(_area_rows(table, REGION_LEVEL, REGION_LEVEL), row["period"])
+    london = london if _has_value(london) and area_level != REGION_LEVEL else None
     scale = _Scale(definition, [row["value"], london["value"] if london is not None else math.nan,
                                 definition.target.value if definition.target else math.nan])
     sentences = list(wording.context)
     sentences.append(_fit_sentence(wording.template, place, scale.words(row["value"]), scale.base))
     if row["period"] != period:
         sentences.append(f"This figure is from {compute_month_in_words(row['period'])}.")
-    if area_level != LONDON_LEVEL:
+    if area_level != REGION_LEVEL:
         sentences.append(_describe_comparison(definition, wording, scale, row, london))
     if definition.target is not None:
         sentences.extend(_describe_target(definition, scale, row["value"]))
@@ -444,7 +444,7 @@ def _fit_sentence(template: str, place: str, amount: str, base: int | None = Non
 
 
 def _describe_comparison(definition, wording: _Wording, scale: _Scale, row, london) -> str:
-    label = str(row.get("vs_london", "not compared") or "not compared")
+    label = str(row.get("vs_region", "not compared") or "not compared")
     if label == "similar":
         return "This is about the same as in London as a whole."
     higher = {("better", "higher_is_better"): True, ("worse", "higher_is_better"): False,

@@ -17,7 +17,6 @@ from indicators.definitions import AppConfig, IndicatorDefinition, read_yaml_fil
 from indicators.errors import ConfigError
 from indicators.views import latest_period_with_values
 
-LONDON_CODE, LONDON_NAME = "LDN", "London"
 SLIDE_FIELDS = ("view", "headline", "indicator", "stp", "domain", "event")
 DECK_FIELDS = ("slides",)
 
@@ -33,7 +32,7 @@ class ViewSpec:
 
 
 VIEWS = {
-    "london_headlines": ViewSpec("London headlines", "London's headline figure for each of the four domains.",
+    "region_headlines": ViewSpec("London headlines", "London's headline figure for each of the four domains.",
                                  allows=("indicator",)),
     "stp_comparison": ViewSpec("STPs compared", "One indicator across the five STPs, with London.",
                                requires=("indicator",), allows=("stp",)),
@@ -51,7 +50,7 @@ VIEWS = {
 AREA_FIELDS = ("area_name", "period")
 STP_FIELDS = ("stp_name",)
 DOMAIN_FIELDS = ("domain_name",)
-INDICATOR_FIELDS = ("indicator_name", "plain_name", "value", "number", "london_value", "target", "first_period",
+INDICATOR_FIELDS = ("indicator_name", "plain_name", "value", "number", "region_value", "target", "first_period",
                     "first_value", "highest_area", "highest_value", "lowest_area", "lowest_value")
 HEADLINE_FIELDS = {
     "area_name": "London, or the slide's STP",
@@ -62,7 +61,7 @@ HEADLINE_FIELDS = {
     "plain_name": "the indicator's plain-language name",
     "value": "the area's figure with its unit, e.g. 97.9%",
     "number": "the area's figure without its unit, e.g. 0.56",
-    "london_value": "London's figure",
+    "region_value": "London's figure",
     "target": "the indicator's target, e.g. 97%",
     "first_period": "the first month with a figure for the area",
     "first_value": "the area's figure in that first month",
@@ -165,7 +164,7 @@ def _read_slide(number: int, entry: Any, source: str, config: AppConfig, stp_nam
 
 def _check_slide(number: int, entry: Any, config: AppConfig, stp_names: Mapping[str, str]) -> Slide:
     if not isinstance(entry, dict):
-        raise _SlideError(None, "Each slide must be a mapping of fields, e.g. 'view: london_headlines'.")
+        raise _SlideError(None, "Each slide must be a mapping of fields, e.g. 'view: region_headlines'.")
     unknown = sorted(set(map(str, entry)) - set(SLIDE_FIELDS))
     if unknown:
         raise _SlideError(unknown[0], f"This field is not known; use {', '.join(SLIDE_FIELDS)}.")
@@ -278,7 +277,7 @@ def format_period(period: str | None) -> str | None:
 
 def compute_indicator_facts(values: pd.DataFrame, definition: IndicatorDefinition, *, area_code: str,
                             compare_level: str = "stp") -> dict[str, str | None]:
-    """The headline fields about one indicator for one area (LDN for London) from its tidy values.
+    """The headline fields about one indicator for one area (the region's code for the region) from its tidy values.
 
     `values`: rows of the area, London and the `compare_level` areas (highest / lowest are among those).
     The period is the latest in which the area has a figure. A missing figure is None, never "nan".
@@ -296,7 +295,7 @@ def compute_indicator_facts(values: pd.DataFrame, definition: IndicatorDefinitio
     now = shown[shown["period"] == period]
     facts["value"] = _value_of(now, area_code, definition)
     facts["number"] = _value_of(now, area_code, definition, with_unit=False)
-    facts["london_value"] = _value_of(now, LONDON_CODE, definition)
+    facts["region_value"] = _value_of(now[now["level"] == "region"], None, definition)
     first = shown[shown["area_code"] == area_code].sort_values("period")
     if len(first):
         facts["first_period"] = format_period(first["period"].iloc[0])
@@ -310,9 +309,10 @@ def compute_indicator_facts(values: pd.DataFrame, definition: IndicatorDefinitio
     return facts
 
 
-def _value_of(rows: pd.DataFrame, area_code: str, definition: IndicatorDefinition, *,
+def _value_of(rows: pd.DataFrame, area_code: str | None, definition: IndicatorDefinition, *,
               with_unit: bool = True) -> str | None:
-    match = rows.loc[rows["area_code"] == area_code, "value"]
+    """The area's formatted value among rows (area_code None: the rows' first value)."""
+    match = rows["value"] if area_code is None else rows.loc[rows["area_code"] == area_code, "value"]
     return definition.format_value(float(match.iloc[0]), with_unit=with_unit) if len(match) else None
 
 
@@ -354,7 +354,7 @@ def compute_slide_tile(values: pd.DataFrame, definition: IndicatorDefinition, *,
         met = value >= definition.target.value if definition.direction != "lower_is_better" \
             else value <= definition.target.value
         target_text = f"Target {definition.format_value(definition.target.value)}: {'met ✓' if met else 'not met ✗'}"
-    status_text = "" if area_code == LONDON_CODE else STATUS_WORDS.get(str(row["vs_london"]),
+    status_text = "" if row["level"] == "region" else STATUS_WORDS.get(str(row["vs_region"]),
                                                                        STATUS_WORDS["not compared"])
     return SlideTile(heading, definition.name, value_text, status_text, target_text, period, str(row["area_name"]),
                      float(row["numerator"]), float(row["denominator"]))

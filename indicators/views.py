@@ -72,7 +72,7 @@ def compute_display_table(values: pd.DataFrame, definition: IndicatorDefinition)
         "Period": values["period"].to_numpy(),
         definition.name: values["value"].round(definition.decimals).to_numpy(),
         "95% confidence interval": values.apply(interval, axis=1).to_numpy() if len(values) else [],
-        "Compared with London": values["vs_london"].map(STATUS_WORDS).to_numpy(),
+        "Compared with London": values["vs_region"].map(STATUS_WORDS).to_numpy(),
         "Compared with its STP": values["vs_stp"].map(STATUS_WORDS).to_numpy(),
         "Numerator": values["numerator"].to_numpy(),
         "Denominator": values["denominator"].to_numpy(),
@@ -82,7 +82,7 @@ def compute_display_table(values: pd.DataFrame, definition: IndicatorDefinition)
 
 
 LEVEL_WORDS = {"practice": "Practice", "pcn": "Primary Care Network", "borough": "Borough", "stp": "STP",
-               "london": "London"}
+               "region": "London"}
 
 
 def compute_mix(values_by_indicator: dict[str, pd.DataFrame], definitions: list[IndicatorDefinition]) -> pd.DataFrame:

@@ -159,7 +159,7 @@ def compute_briefing_pack(config, data, get_values: Callable[[str], pd.DataFrame
 
 
 def _rows_for_stp(values: pd.DataFrame, stp_code: str) -> pd.DataFrame:
-    keep = ((values["level"] == "london") | ((values["level"] == "stp") & (values["area_code"] == stp_code))
+    keep = ((values["level"] == "region") | ((values["level"] == "stp") & (values["area_code"] == stp_code))
             | ((values["level"] == "borough") & (values["stp_code"] == stp_code)))
     return values.loc[keep].reset_index(drop=True)
 
@@ -175,11 +175,11 @@ def _compute_domain_section(heading: str, description: str, definition, values: 
     if shown_period is None or shown_period > period:
         return BriefingSection(heading, (description, f"{definition.name}: there is no figure for this STP yet."),
                                None, ())
-    london_rows = values[values["level"] == "london"]
+    london_rows = values[values["level"] == "region"]
     london_code = str(london_rows["area_code"].iloc[0]) if len(london_rows) else ""
     area = compute_headline(values, definition, area_code=stp_code, period=shown_period)
     london = compute_headline(values, definition, area_code=london_code, period=shown_period)
-    status = stp_rows.loc[stp_rows["period"] == shown_period, "vs_london"]
+    status = stp_rows.loc[stp_rows["period"] == shown_period, "vs_region"]
     headline = BriefingHeadline(
         domain_name=heading, indicator_name=definition.name, area_text=area.text, london_text=london.text,
         comparison_text=STATUS_WORDS.get(str(status.iloc[0]) if len(status) else "", "Not compared"),
@@ -187,19 +187,19 @@ def _compute_domain_section(heading: str, description: str, definition, values: 
         change_text=re.sub(r"since (\d{4}-\d{2})$", lambda m: f"since {compute_month_in_words(m[1] + '-01')}",
                            area.change_text))
     current = values[values["period"] == shown_period]
-    london_value = current.loc[current["level"] == "london", "value"].max()
-    areas = current[current["level"] != "london"]
+    region_value = current.loc[current["level"] == "region", "value"].max()
+    areas = current[current["level"] != "region"]
     display = compute_display_table(current, definition)
     chart = BriefingChart(
         f"{definition.id}_areas",
-        charts.build_area_comparison_figure(areas, definition, benchmark_value=london_value),
-        charts.describe_area_comparison(areas, definition, london_value),
+        charts.build_area_comparison_figure(areas, definition, benchmark_value=region_value),
+        charts.describe_area_comparison(areas, definition, region_value),
         display[["Area", "Level", definition.name, "95% confidence interval", "Compared with London"]])
     return BriefingSection(heading, (description,), headline, (chart,))
 
 
 def _compute_trend_section(definition, values: pd.DataFrame, period: str) -> BriefingSection:
-    rows = values[values["level"].isin(["stp", "london"]) & (values["period"] <= period)]
+    rows = values[values["level"].isin(["stp", "region"]) & (values["period"] <= period)]
     table = rows.pivot_table(index="period", columns="area_name", values="value", aggfunc="first", sort=True)
     table = table.map(lambda value: definition.format_value(value, with_unit=False))
     table.index = [compute_month_in_words(p) for p in table.index]

@@ -88,6 +88,8 @@ PCN_ROLES = (
     ("Other Admin/Non-clinical staff", "Managers", PCN_START + 1, 0.45, 0.6),
 )
 
+STP_LEVEL_NAMES = {"name": "STP", "plural": "STPs", "plain_name": "local health and care partnership",
+                   "plain_plural": "local health and care partnerships"}
 STP_NAMES = {
     "QMJ": "North Central London",
     "QMF": "North East London",
@@ -210,6 +212,8 @@ class Scale:
     name: str
     title: str
     source_note: str
+    region: dict[str, str]  # dataset.yaml's areas.region: the top area's code and name
+    level_names: dict[str, dict[str, str]]  # dataset.yaml's areas.levels: what systems and places are called
     areas: tuple[Area, ...]
     two_federation_boroughs: tuple[str, ...]
     pcn_band_shares: tuple[float, float, float]  # share of PCNs aimed under 30k, at 30-50k, over 50k
@@ -226,7 +230,11 @@ def build_london_scale() -> Scale:
         for code, borough, ccg, ccg_name, stp, count, patients, decile, districts in LONDON_AREAS
     )
     return Scale(name="london", title="Illustrative London general practice at scale (generated demo data)",
-                 source_note="", areas=areas, two_federation_boroughs=TWO_FEDERATION_BOROUGHS,
+                 source_note="", region={"code": "E40000003", "name": "London"},
+                 level_names={"stp": STP_LEVEL_NAMES,
+                              "borough": {"name": "borough", "plural": "boroughs", "plain_name": "borough",
+                                          "plain_plural": "boroughs"}},
+                 areas=areas, two_federation_boroughs=TWO_FEDERATION_BOROUGHS,
                  pcn_band_shares=(0.12, 0.76, 0.12), practice_code_width=4, pcn_code_width=3,
                  late_openers=4, early_closers=5, workforce_gaps=12)
 
@@ -258,7 +266,11 @@ def build_england_scale(rng: np.random.Generator, practice_count: int = ENGLAND_
         ))
     return Scale(name="england",
                  title="Illustrative England-scale general practice (generated demo data, invented places)",
-                 source_note=" --scale england", areas=tuple(areas),
+                 source_note=" --scale england", region={"code": "E92000001", "name": "England"},
+                 level_names={"stp": STP_LEVEL_NAMES,
+                              "borough": {"name": "CCG area", "plural": "CCG areas", "plain_name": "local NHS area",
+                                          "plain_plural": "local NHS areas"}},
+                 areas=tuple(areas),
                  two_federation_boroughs=tuple(a.borough_code for a in areas[::25]),
                  pcn_band_shares=(0.05, 0.5, 0.45), practice_code_width=4, pcn_code_width=4,
                  late_openers=20, early_closers=25, workforce_gaps=60)
@@ -711,6 +723,7 @@ def build_manifest(spec: Scale, seed: int) -> str:
         "created": CREATED,
         "sources": [source],
         "unavailable": {},
+        "areas": {"region": spec.region, "levels": spec.level_names},
     }
     return yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=1000)
 

@@ -177,7 +177,7 @@ def test_trend_and_map_slides_draw_one_chart_with_alt_text(tmp_path, monkeypatch
 
 def test_a_broken_slide_names_file_slide_and_field_and_the_other_slides_still_show(tmp_path, monkeypatch):
     write_deck(tmp_path, monkeypatch, [
-        {"view": "london_headlines", "headline": "London"},
+        {"view": "region_headlines", "headline": "London"},
         {"view": "pie_chart", "headline": "Pie"},
         {"view": "stp_profile", "stp": "XYZ", "headline": "Nowhere"},
         {"view": "stp_comparison", "indicator": "no_such_indicator", "headline": "Nothing"},

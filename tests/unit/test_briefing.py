@@ -133,7 +133,7 @@ def test_the_headline_figures_are_the_stps_own_values(demo, north_central):
     period = data.periods[-1]
     coverage = stp_row(values, "extended_access_coverage", "QMJ", period)
     london = values["extended_access_coverage"]
-    london = london[(london["level"] == "london") & (london["period"] == period)].iloc[0]
+    london = london[(london["level"] == "region") & (london["period"] == period)].iloc[0]
     shown = f"{coverage['value']:.1f}%"
     assert f"Extended access Patients with extended access (8am to 8pm, 7 days) North Central London {shown} " \
            f"London: {london['value']:.1f}%" in texts[0]

@@ -47,12 +47,12 @@ def stp_values() -> pd.DataFrame:
     frame = pd.DataFrame([
         {"indicator_id": "extended_access_coverage", "period": "2021-01-01", "level": "stp", "area_code": code,
          "area_name": name, "value": value, "lower_95": value - 0.3, "upper_95": value + 0.4,
-         "suppressed": False, "vs_london": status, "vs_stp": "not compared"}
+         "suppressed": False, "vs_region": status, "vs_stp": "not compared"}
         for code, name, value, status in rows
     ])
     hidden = {"indicator_id": "extended_access_coverage", "period": "2021-01-01", "level": "stp",
               "area_code": "QXX", "area_name": "Tiny STP", "value": np.nan, "lower_95": np.nan,
-              "upper_95": np.nan, "suppressed": True, "vs_london": "not compared", "vs_stp": "not compared"}
+              "upper_95": np.nan, "suppressed": True, "vs_region": "not compared", "vs_stp": "not compared"}
     older = frame.assign(period="2020-10-01", value=50.0)
     return pd.concat([older, frame, pd.DataFrame([hidden])], ignore_index=True)
 
@@ -175,7 +175,7 @@ def test_describe_area_comparison_is_one_sentence_with_the_numbers():
 def trend_values(with_ci: bool = True) -> pd.DataFrame:
     periods = ["2020-01-01", "2020-04-01", "2020-07-01", "2020-10-01"]
     rows = []
-    areas = [("E09000012", "Hackney", 80.0), ("QMF", "North East London", 85.0), ("LDN", "London", 90.0)]
+    areas = [("E09000012", "Hackney", 80.0), ("QMF", "North East London", 85.0), ("E40000003", "London", 90.0)]
     for code, name, start in areas:
         for step, period in enumerate(periods):
             value = start + step
@@ -186,7 +186,7 @@ def trend_values(with_ci: bool = True) -> pd.DataFrame:
 
 
 def test_trend_has_one_line_per_area_in_order_with_gaps_for_suppressed_periods():
-    figure = charts.build_trend_figure(trend_values(), COVERAGE, areas=["LDN", "E09000012", "QMF"])
+    figure = charts.build_trend_figure(trend_values(), COVERAGE, areas=["E40000003", "E09000012", "QMF"])
     lines = [trace for trace in figure.data if trace.mode == "lines+markers"]
     assert [trace.name for trace in lines] == ["London", "Hackney", "North East London"]
     hackney = trace_named(figure, "Hackney")
@@ -197,7 +197,7 @@ def test_trend_has_one_line_per_area_in_order_with_gaps_for_suppressed_periods()
 
 
 def test_trend_band_is_for_the_first_area_only_and_target_is_dashed():
-    figure = charts.build_trend_figure(trend_values(), COVERAGE, areas=["E09000012", "QMF", "LDN"])
+    figure = charts.build_trend_figure(trend_values(), COVERAGE, areas=["E09000012", "QMF", "E40000003"])
     bands = [trace for trace in figure.data if trace.fill == "toself"]
     assert [band.name for band in bands] == ["95% confidence interval, Hackney"]
     # the suppressed period splits the band into two closed shapes
@@ -211,13 +211,13 @@ def test_trend_band_is_for_the_first_area_only_and_target_is_dashed():
 
 
 def test_trend_without_intervals_has_no_band_and_accepts_area_names():
-    figure = charts.build_trend_figure(trend_values(with_ci=False), GP_FTE, areas=["Hackney", "LDN", "nowhere"])
+    figure = charts.build_trend_figure(trend_values(with_ci=False), GP_FTE, areas=["Hackney", "E40000003", "nowhere"])
     assert [trace.name for trace in figure.data] == ["Hackney", "London"]
     assert not figure.layout.shapes
 
 
 def test_describe_trend():
-    text = charts.describe_trend(trend_values(), COVERAGE, areas=["E09000012", "LDN"])
+    text = charts.describe_trend(trend_values(), COVERAGE, areas=["E09000012", "E40000003"])
     assert text == ("Line chart of patients with extended access from January 2020 to October 2020: "
                     "Hackney went from 80.0% to 83.0%; London went from 90.0% to 93.0%.")
 
@@ -231,13 +231,13 @@ def practices(values, denominators, statuses=None, **extra) -> pd.DataFrame:
         "period": "2021-01-01", "level": "practice", "area_code": [f"F{i}" for i in range(count)],
         "area_name": [f"Practice {i}" for i in range(count)], "value": values, "denominator": denominators,
         "suppressed": extra.get("suppressed", [False] * count),
-        "vs_london": statuses or ["similar"] * count,
+        "vs_region": statuses or ["similar"] * count,
     })
 
 
 def test_funnel_wilson_limits_match_hand_computed_values():
     # p = 0.5, n = 100, exact binomial (test_statistics.py works them out): 39.68 / 59.32; at 99.8%: 34.12 / 64.88
-    figure = charts.build_funnel_figure(practices([45.0, 52.0], [100, 100]), COVERAGE, london_value=50.0)
+    figure = charts.build_funnel_figure(practices([45.0, 52.0], [100, 100]), COVERAGE, region_value=50.0)
     limits95 = trace_named(figure, "95% control limits")
     assert limits95.y[0] == pytest.approx(39.68, abs=0.01)
     assert np.isnan(limits95.y[1])
@@ -250,7 +250,7 @@ def test_funnel_wilson_limits_match_hand_computed_values():
 def test_funnel_points_are_denominator_against_value_and_suppressed_ones_are_counted():
     frame = practices([45.0, 60.0, np.nan], [100, 400, 3], ["similar", "better", "not compared"],
                       suppressed=[False, False, True])
-    figure = charts.build_funnel_figure(frame, COVERAGE, london_value=50.0)
+    figure = charts.build_funnel_figure(frame, COVERAGE, region_value=50.0)
     similar = trace_named(figure, "Similar to London")
     better = trace_named(figure, "Better than London")
     assert (list(similar.x), list(similar.y)) == ([100.0], [45.0])
@@ -265,7 +265,7 @@ def test_funnel_points_are_denominator_against_value_and_suppressed_ones_are_cou
 
 def test_funnel_byar_limits_come_from_the_statistics_module():
     denominators = [1_000, 25_000]
-    figure = charts.build_funnel_figure(practices([4.0, 3.0], denominators), APPOINTMENTS, london_value=4.0)
+    figure = charts.build_funnel_figure(practices([4.0, 3.0], denominators), APPOINTMENTS, region_value=4.0)
     limits = trace_named(figure, "95% control limits")
     grid = np.asarray(limits.x[:200], dtype=float)
     assert grid[0] == pytest.approx(1_000) and grid[-1] == pytest.approx(25_000)
@@ -280,7 +280,7 @@ def test_funnel_byar_limits_come_from_the_statistics_module():
 
 def test_funnel_for_staff_counts_has_no_limits_and_says_why():
     frame = practices([0.5, 0.7, 0.62], [2_000, 5_000, 8_000], ["lower", "higher", "similar"])
-    figure = charts.build_funnel_figure(frame, GP_FTE, london_value=0.6)
+    figure = charts.build_funnel_figure(frame, GP_FTE, region_value=0.6)
     assert not [trace for trace in figure.data if "control limits" in (trace.name or "")]
     assert "no control limits: no sampling error for staff counts" in plain(figure.layout.title.subtitle.text).lower()
     band = [shape for shape in figure.layout.shapes if (shape.name or "").startswith("Within 10%")]
@@ -291,7 +291,7 @@ def test_funnel_for_staff_counts_has_no_limits_and_says_why():
 
 def test_describe_funnel_counts_areas_outside_the_limits():
     frame = practices([45.0, 80.0, 20.0], [100, 100, 100], ["similar", "better", "worse"])
-    text = charts.describe_funnel(frame, COVERAGE, london_value=50.0)
+    text = charts.describe_funnel(frame, COVERAGE, region_value=50.0)
     assert text == ("Funnel plot of patients with extended access for 3 practices in January 2021 against London "
                     "50.0%; 1 above the upper 99.8% limit, 1 below the lower 99.8% limit, 1 within.")
 
@@ -376,10 +376,10 @@ def spine_rows() -> pd.DataFrame:
                                                          ("gp_fte_per_1000", 0.5, 0.5, "similar"),
                                                          ("appointments", np.nan, 3.0, "not compared")]:
         for level, value in [("practice", practice_value), ("pcn", london * 1.02), ("borough", london * 0.98),
-                             ("stp", london), ("london", london)]:
+                             ("stp", london), ("region", london)]:
             rows.append({"indicator_id": indicator_id, "level": level, "area_name": f"The {level}",
                          "value": value, "lower_95": value * 0.9, "upper_95": value * 1.1,
-                         "vs_london": status if level == "practice" else "not compared"})
+                         "vs_region": status if level == "practice" else "not compared"})
     return pd.DataFrame(rows)
 
 
@@ -415,7 +415,7 @@ def all_figures() -> list[go.Figure]:
     return [
         charts.build_area_comparison_figure(stp_values(), COVERAGE, benchmark_value=97.8),
         charts.build_trend_figure(trend_values(), COVERAGE),
-        charts.build_funnel_figure(practices([45.0, 52.0], [100, 200]), COVERAGE, london_value=50.0),
+        charts.build_funnel_figure(practices([45.0, 52.0], [100, 200]), COVERAGE, region_value=50.0),
         charts.build_workforce_mix_figure(workforce_mix()),
         charts.build_maturity_heatmap(maturity_scores()),
         charts.build_spine_figure(spine_rows(), LOOKUP),

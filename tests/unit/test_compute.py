@@ -41,11 +41,10 @@ def test_clinical_fte_per_1000_matches_a_hand_computed_table():
     # London 9.0 / 10,000 = 0.9; S1 5.5 / 6,000 = 0.91667; S2 3.5 / 4,000 = 0.875.
     # Tolerance 10%: vs London "similar" within 0.81-0.99; vs S1 within 0.825-1.00833; vs S2 within 0.7875-0.9625.
     rows = [
-        # level, code, name, pcn, borough, stp, numerator, denominator, vs_london, vs_stp
+        # level, code, name, pcn, borough, stp, numerator, denominator, vs_region, vs_stp
         ("borough", "B1", "Borough One", "", "B1", "S1", 4.0, 4000.0, "higher", "similar"),
         ("borough", "B2", "Borough Two", "", "B2", "S1", 1.5, 2000.0, "lower", "lower"),
         ("borough", "B3", "Borough Three", "", "B3", "S2", 3.5, 4000.0, "similar", "similar"),
-        ("london", "LDN", "London", "", "", "", 9.0, 10000.0, "not compared", "not compared"),
         ("pcn", "N1", "North One PCN", "N1", "B1", "S1", 4.0, 4000.0, "higher", "similar"),
         ("pcn", "N2", "North Two PCN", "N2", "B2", "S1", 1.5, 2000.0, "lower", "lower"),
         ("pcn", "N3", "North Three PCN", "N3", "B3", "S2", 3.5, 4000.0, "similar", "similar"),
@@ -53,14 +52,15 @@ def test_clinical_fte_per_1000_matches_a_hand_computed_table():
         ("practice", "P2", "Beta Surgery", "N1", "B1", "S1", 3.0, 3000.0, "higher", "similar"),
         ("practice", "P3", "Gamma Surgery", "N2", "B2", "S1", 1.5, 2000.0, "lower", "lower"),
         ("practice", "P4", "Delta Surgery", "N3", "B3", "S2", 3.5, 4000.0, "similar", "similar"),
+        ("region", "E40000003", "London", "", "", "", 9.0, 10000.0, "not compared", "not compared"),
         ("stp", "S1", "STP One", "", "", "S1", 5.5, 6000.0, "similar", "not compared"),
         ("stp", "S2", "STP Two", "", "", "S2", 3.5, 4000.0, "similar", "not compared"),
     ]
     expected = pd.DataFrame(rows, columns=["level", "area_code", "area_name", "pcn_code", "borough_code", "stp_code",
-                                           "numerator", "denominator", "vs_london", "vs_stp"])
+                                           "numerator", "denominator", "vs_region", "vs_stp"])
     expected.insert(0, "indicator_id", "clinical_fte_per_1000")
     expected.insert(1, "period", "2020-01-01")
-    expected["value"] = [1.0, 0.75, 0.875, 0.9, 1.0, 0.75, 0.875, 1.0, 1.0, 0.75, 0.875, 5.5 / 6, 0.875]
+    expected["value"] = [1.0, 0.75, 0.875, 1.0, 0.75, 0.875, 1.0, 1.0, 0.75, 0.875, 0.9, 5.5 / 6, 0.875]
     expected["lower_95"] = np.nan  # tolerance comparisons have no sampling error
     expected["upper_95"] = np.nan
     expected["suppressed"] = False
@@ -78,7 +78,7 @@ def test_coverage_is_a_ratio_of_sums_at_every_level():
     assert _row(values, "pcn", "N1")["value"] == pytest.approx(62.5)  # 2500/4000
     assert _row(values, "borough", "B1")["value"] == pytest.approx(62.5)
     assert _row(values, "stp", "S1")["value"] == pytest.approx(75.0)  # 4500/6000, not (100+50+100)/3
-    london = _row(values, "london", "LDN")
+    london = _row(values, "region", "E40000003")
     assert (london["numerator"], london["denominator"]) == (8500, 10000)
     assert london["value"] == pytest.approx(85.0)  # not the mean of practice rates, 87.5
     assert (london["area_name"], london["pcn_code"], london["stp_code"]) == ("London", "", "")
@@ -89,7 +89,7 @@ def test_a_suppressed_figure_drops_that_practice_period_from_numerator_and_denom
     values = _values("coverage")
     stp = _row(values, "stp", "S1", "2020-04-01")
     assert (stp["numerator"], stp["denominator"]) == (4000, 4000)  # P1 + P2 only, not 4000/6000
-    london = _row(values, "london", "LDN", "2020-04-01")
+    london = _row(values, "region", "E40000003", "2020-04-01")
     assert (london["numerator"], london["denominator"], london["value"]) == (8000, 8000, 100)
     assert _areas(values, "practice", "2020-04-01") == ["P1", "P2", "P4"]
     assert _areas(values, "borough", "2020-04-01") == ["B1", "B3"]
@@ -109,7 +109,7 @@ def test_a_row_with_a_suppressed_denominator_is_dropped_from_the_numerator_too(t
     values = compute_indicator_values(everyone, data)
     b1 = _row(values, "borough", "B1")
     assert (b1["numerator"], b1["denominator"]) == (5, 20)
-    london = _row(values, "london", "LDN")
+    london = _row(values, "region", "E40000003")
     assert (london["numerator"], london["denominator"]) == (20, 60)  # 5+6+9 of 20+10+30
 
 
@@ -125,7 +125,7 @@ def test_a_filter_counts_only_matching_rows():
     values = _values("gps_aware")
     assert _row(values, "borough", "B1")["value"] == pytest.approx(25.0)
     assert _row(values, "stp", "S1")["value"] == pytest.approx(100 * 11 / 30)
-    london = _row(values, "london", "LDN")
+    london = _row(values, "region", "E40000003")
     assert (london["numerator"], london["denominator"]) == (20, 60)
 
 
@@ -136,13 +136,13 @@ def test_maturity_counts_scores_of_4_or_5_and_the_rest_as_zero():
         == [(1, 2), (1, 1), (0, 1)]
     assert _row(values, "pcn", "N3")["value"] == 0
     assert _row(values, "stp", "S1")["value"] == pytest.approx(100 * 2 / 3)
-    assert _row(values, "london", "LDN")["value"] == pytest.approx(50.0)
+    assert _row(values, "region", "E40000003")["value"] == pytest.approx(50.0)
 
 
 @pytest.mark.parametrize(("indicator_id", "levels"), [
-    ("gps_aware", ["borough", "london", "stp"]),  # keyed by borough: no PCN or practice rows
-    ("maturity_embedded", ["borough", "london", "pcn", "stp"]),  # keyed by PCN: no practice rows
-    ("coverage", ["borough", "london", "pcn", "practice", "stp"]),
+    ("gps_aware", ["borough", "region", "stp"]),  # keyed by borough: no PCN or practice rows
+    ("maturity_embedded", ["borough", "pcn", "region", "stp"]),  # keyed by PCN: no practice rows
+    ("coverage", ["borough", "pcn", "practice", "region", "stp"]),
 ])
 def test_tables_roll_up_but_never_down(indicator_id, levels):
     assert sorted(set(_values(indicator_id)["level"])) == levels
@@ -163,7 +163,7 @@ def test_small_denominators_are_suppressed_but_still_count_in_their_parents():
     assert b2["suppressed"]
     assert np.isnan(b2["value"]) and np.isnan(b2["lower_95"]) and np.isnan(b2["upper_95"])
     assert np.isnan(b2["numerator"]) and np.isnan(b2["denominator"])  # the counts are withheld too
-    assert (b2["vs_london"], b2["vs_stp"]) == ("not compared", "not compared")
+    assert (b2["vs_region"], b2["vs_stp"]) == ("not compared", "not compared")
     # B1 (20 respondents) would give B2 away as S1 - B1, so it is withheld too (its STP's only other borough)
     b1 = _row(values, "borough", "B1")
     assert b1["suppressed"] and np.isnan(b1["numerator"]) and np.isnan(b1["denominator"])
@@ -184,30 +184,30 @@ def test_wilson_intervals_and_labels_against_london_and_the_stp():
     values = _values("coverage")
     p2 = _row(values, "practice", "P2")
     assert (p2["lower_95"], p2["upper_95"]) == (pytest.approx(48.21, abs=0.01), pytest.approx(51.79, abs=0.01))
-    assert (p2["vs_london"], p2["vs_stp"]) == ("worse", "worse")
+    assert (p2["vs_region"], p2["vs_stp"]) == ("worse", "worse")
     p1 = _row(values, "practice", "P1")
     assert p1["lower_95"] == pytest.approx(100 / (1 + 1.96**2 / 1000), abs=0.01)
-    assert (p1["vs_london"], p1["vs_stp"]) == ("better", "better")
-    assert (_row(values, "practice", "P4")["vs_london"], _row(values, "practice", "P4")["vs_stp"]) == ("better", "similar")
-    assert (_row(values, "stp", "S1")["vs_london"], _row(values, "stp", "S1")["vs_stp"]) == ("worse", "not compared")
-    assert _row(values, "stp", "S2")["vs_london"] == "better"
+    assert (p1["vs_region"], p1["vs_stp"]) == ("better", "better")
+    assert (_row(values, "practice", "P4")["vs_region"], _row(values, "practice", "P4")["vs_stp"]) == ("better", "similar")
+    assert (_row(values, "stp", "S1")["vs_region"], _row(values, "stp", "S1")["vs_stp"]) == ("worse", "not compared")
+    assert _row(values, "stp", "S2")["vs_region"] == "better"
 
 
 def test_lower_is_better_turns_the_labels_round():
     values = _values("coverage", direction="lower_is_better")
-    assert (_row(values, "practice", "P2")["vs_london"], _row(values, "practice", "P1")["vs_london"]) == ("better", "worse")
+    assert (_row(values, "practice", "P2")["vs_region"], _row(values, "practice", "P1")["vs_region"]) == ("better", "worse")
 
 
 def test_direction_neither_says_higher_or_lower():
     values = _values("coverage", direction="neither")
-    assert (_row(values, "practice", "P2")["vs_london"], _row(values, "practice", "P1")["vs_london"]) == ("lower", "higher")
+    assert (_row(values, "practice", "P2")["vs_region"], _row(values, "practice", "P1")["vs_region"]) == ("lower", "higher")
 
 
 def test_comparison_none_never_compares():
     values = _values("coverage", comparison="none")
-    assert set(values["vs_london"]) == {"not compared"} and set(values["vs_stp"]) == {"not compared"}
+    assert set(values["vs_region"]) == {"not compared"} and set(values["vs_stp"]) == {"not compared"}
     assert values["lower_95"].isna().all()
-    assert _row(values, "london", "LDN")["value"] == pytest.approx(85.0)
+    assert _row(values, "region", "E40000003")["value"] == pytest.approx(85.0)
 
 
 def test_byar_intervals_for_a_rate():
@@ -215,12 +215,12 @@ def test_byar_intervals_for_a_rate():
     # 36 * (1 - 1/324 - 1.96/18)^3 = 25.21; 37 * (1 - 1/333 + 1.96/(3*sqrt(37)))^3 = 49.84 -> /10
     # P1: 3 events, exact: chi2(0.025, 6)/2 = 0.6187, chi2(0.975, 8)/2 = 8.7673 per 1,000 patients
     values = _values("appointments_per_1000")
-    london = _row(values, "london", "LDN")
+    london = _row(values, "region", "E40000003")
     assert london["value"] == pytest.approx(3.6)
     assert (london["lower_95"], london["upper_95"]) == (pytest.approx(2.521, abs=1e-3), pytest.approx(4.984, abs=1e-3))
     p1 = _row(values, "practice", "P1")
     assert (p1["lower_95"], p1["upper_95"]) == (pytest.approx(0.6187, abs=1e-3), pytest.approx(8.767, abs=1e-3))
-    assert p1["vs_london"] == "similar"
+    assert p1["vs_region"] == "similar"
 
 
 def test_missing_table_makes_the_indicator_unavailable():
@@ -235,21 +235,21 @@ def test_a_bad_number_leaves_out_only_that_practice_period():
     # N1 = P1 alone = 1000/1000; London = (1000 + 2000 + 4000) / (1000 + 2000 + 4000)
     values = compute_indicator_values(CONFIG.indicator("coverage"), load_data(CONFIG, BROKEN / "text_in_number"))
     assert (_row(values, "pcn", "N1")["numerator"], _row(values, "pcn", "N1")["denominator"]) == (1000, 1000)
-    assert _row(values, "london", "LDN")["denominator"] == 7000
+    assert _row(values, "region", "E40000003")["denominator"] == 7000
     assert _row(values, "practice", "P2", "2020-04-01")["value"] == pytest.approx(100.0)
 
 
 def test_practice_left_out_of_the_geography_is_left_out_of_london():
     # no_stp: P4 has no STP, so London on 2020-01-01 is P1-P3 only: 4500/6000
     values = compute_indicator_values(CONFIG.indicator("coverage"), load_data(CONFIG, BROKEN / "no_stp"))
-    assert _row(values, "london", "LDN")["value"] == pytest.approx(75.0)
+    assert _row(values, "region", "E40000003")["value"] == pytest.approx(75.0)
     assert "S2" not in set(values["stp_code"])
 
 
 def test_every_period_with_data_has_a_london_row():
     for definition in CONFIG.indicators:
         values = compute_indicator_values(definition, DATA)
-        london = values.loc[values["level"] == "london"]
+        london = values.loc[values["level"] == "region"]
         assert set(london["period"]) == set(values["period"]), definition.id
         assert list(values.columns) == list(RESULT_COLUMNS)
         assert (values["indicator_id"] == definition.id).all()
@@ -266,7 +266,7 @@ def test_a_practice_with_no_borough_still_counts_in_its_stp_and_london(tmp_path)
     values = compute_indicator_values(CONFIG.indicator("coverage"), data)
     assert "B2" not in set(values.loc[values["level"] == "borough", "area_code"])  # P3 was B2's only practice
     assert _row(values, "stp", "S1")["denominator"] == 6000  # P1 + P2 + P3, as before
-    assert _row(values, "london", "LDN")["denominator"] == 10000
+    assert _row(values, "region", "E40000003")["denominator"] == 10000
     assert _row(values, "practice", "P3")["borough_code"] == ""
 
 
@@ -285,7 +285,7 @@ def test_a_network_with_no_staff_rows_keeps_its_patients_in_the_rate(tmp_path):
     staff[staff["pcn_code"] != gone].to_csv(folder / "pcn_workforce.csv", index=False)
     after = compute_indicator_values(definition, load_data(config, folder))
     period = staff.loc[staff["pcn_code"] == gone, "period"].max()
-    london_before, london_after = (_row(v, "london", "LDN", period) for v in (before, after))
+    london_before, london_after = (v[(v["level"] == "region") & (v["period"] == period)].iloc[0] for v in (before, after))
     assert london_after["denominator"] == london_before["denominator"]  # its patients still count
     assert london_after["numerator"] < london_before["numerator"]
     assert london_after["value"] < london_before["value"]

@@ -49,12 +49,12 @@ REQUIRED_INDICATORS = [d for d in CONFIG.indicators if not any(CONFIG.tables[t].
 
 
 @pytest.mark.parametrize("definition", REQUIRED_INDICATORS, ids=lambda definition: definition.id)
-def test_every_indicator_computes_with_london_values_for_every_period(definition, data):
+def test_every_indicator_computes_with_region_values_for_every_period(definition, data):
     values = compute_indicator_values(definition, data)  # raises IndicatorUnavailable if a table is missing
     assert list(values.columns) == list(RESULT_COLUMNS)
     assert not values.empty
     assert set(values["level"]) <= set(LEVELS)
-    london = values.loc[values["level"] == "london"].set_index("period")
+    london = values.loc[values["level"] == "region"].set_index("period")
     assert sorted(london.index) == sorted(set(values["period"]))
     # a period whose London denominator is 0 has no data (e.g. no PCNs before July 2019): no value then
     with_data = london["denominator"] > 0

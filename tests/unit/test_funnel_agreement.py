@@ -25,7 +25,7 @@ def check_every_point_against_the_lines(values, definition, level: str) -> int:
     """The number of points checked; fails on the first point whose label disagrees with the lines."""
     benchmark = values.loc[values["level"] == LEVELS[-1], "value"].iloc[0]
     points = values[values["level"] == level]
-    figure = charts.build_funnel_figure(points, definition, london_value=benchmark)
+    figure = charts.build_funnel_figure(points, definition, region_value=benchmark)
     limits = next(trace for trace in figure.data if trace.name == "95% control limits")
     x, y = np.asarray(limits.x, dtype=float), np.asarray(limits.y, dtype=float)
     half = len(x) // 2

@@ -30,7 +30,7 @@ def borough_values() -> pd.DataFrame:
         "period": "2021-01-01", "level": "borough", "area_code": codes,
         "area_name": [maps.BOROUGH_TILES[code][0] for code in codes], "value": [values[code] for code in codes],
         "suppressed": [code == "E09000033" for code in codes],
-        "vs_london": ["worse" if code == "E09000012" else "similar" for code in codes],
+        "vs_region": ["worse" if code == "E09000012" else "similar" for code in codes],
     })
     older = frame.assign(period="2020-10-01", value=10.0, suppressed=False)
     return pd.concat([older, frame], ignore_index=True)

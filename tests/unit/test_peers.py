@@ -107,7 +107,7 @@ def group(code: str, group_id: str) -> peers.PeerGroup:
 def test_same_stp_and_all_london():
     assert group("G85111", "stp").practice_codes == ("G85029", "G85020", "G85111")
     assert "South East London" in group("G85111", "stp").rule
-    assert len(group("G85111", "london").practice_codes) == 6
+    assert len(group("G85111", "region").practice_codes) == 6
 
 
 def test_similar_list_size_is_within_25_percent_both_ends_included():
@@ -194,7 +194,7 @@ DEFINITIONS = {d.id: d for d in (definition("rate"), definition("staff", "neithe
 
 
 def tidy(indicator_id: str, rows: list[tuple], period: str = "2021-01-01") -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["level", "area_code", "value", "vs_london", "vs_stp"])
+    frame = pd.DataFrame(rows, columns=["level", "area_code", "value", "vs_region", "vs_stp"])
     return frame.assign(
         indicator_id=indicator_id, period=period, area_name=frame["area_code"].map(lambda code: f"Area {code}"),
         lower_95=frame["value"] - 1, upper_95=frame["value"] + 1, suppressed=frame["value"].isna(),
@@ -206,13 +206,13 @@ def values() -> pd.DataFrame:
         ("G85029", 60.0, "better"), ("G85020", 50.0, "similar"), ("G85111", 50.0, "similar"),
         ("F84001", 40.0, "worse"), ("F84002", np.nan, "not compared"), ("F84003", 30.0, "worse")]]
     areas = [("pcn", "P1", 55.0, "similar", "similar"), ("borough", "B1", 52.0, "similar", "similar"),
-             ("stp", "S1", 51.0, "similar", "not compared"), ("london", "LDN", 50.0, "not compared", "not compared")]
+             ("stp", "S1", 51.0, "similar", "not compared"), ("region", "E40000003", 50.0, "not compared", "not compared")]
     staff = [("practice", "G85029", 1.234, "higher", "higher"), ("practice", "G85020", 0.9, "lower", "lower"),
-             ("stp", "S1", 1.0, "similar", "not compared"), ("london", "LDN", 1.0, "not compared", "not compared")]
-    survey = [("borough", "B1", 70.0, "similar", "similar"), ("london", "LDN", 71.0, "not compared", "not compared")]
-    flag = [("pcn", "P1", 100.0, "better", "better"), ("london", "LDN", 90.0, "not compared", "not compared")]
+             ("stp", "S1", 1.0, "similar", "not compared"), ("region", "E40000003", 1.0, "not compared", "not compared")]
+    survey = [("borough", "B1", 70.0, "similar", "similar"), ("region", "E40000003", 71.0, "not compared", "not compared")]
+    flag = [("pcn", "P1", 100.0, "better", "better"), ("region", "E40000003", 90.0, "not compared", "not compared")]
     tiny = [("practice", "G85029", np.nan, "not compared", "not compared"),
-            ("london", "LDN", 20.0, "not compared", "not compared")]
+            ("region", "E40000003", 20.0, "not compared", "not compared")]
     return pd.concat([tidy("rate", practice_rows + areas), tidy("staff", staff, "2020-10-01"), tidy("survey", survey),
                       tidy("flag", flag), tidy("tiny", tiny)], ignore_index=True)
 
@@ -229,10 +229,10 @@ def test_only_indicators_with_a_practice_figure_are_compared():
 def test_practice_levels_are_the_practice_its_pcn_borough_stp_and_london():
     levels = peers.compute_practice_levels(values(), the_practice())
     rate = levels[levels["indicator_id"] == "rate"]
-    assert list(rate["level"]) == ["practice", "pcn", "borough", "stp", "london"]
-    assert list(rate["area_code"]) == ["G85029", "P1", "B1", "S1", "LDN"]
+    assert list(rate["level"]) == ["practice", "pcn", "borough", "stp", "region"]
+    assert list(rate["area_code"]) == ["G85029", "P1", "B1", "S1", "E40000003"]
     staff = levels[levels["indicator_id"] == "staff"]
-    assert list(staff["level"]) == ["practice", "stp", "london"]
+    assert list(staff["level"]) == ["practice", "stp", "region"]
     assert list(levels.columns) == peers.LEVEL_COLUMNS
 
 

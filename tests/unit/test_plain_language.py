@@ -94,30 +94,30 @@ EXTENDED_HOURS = make_definition(
 
 def tidy(definition, rows):
     """A tidy indicator table (docs/data-contract.md) from rows of
-    (period, level, area_code, area_name, stp_code, value, vs_london); value None means suppressed."""
+    (period, level, area_code, area_name, stp_code, value, vs_region); value None means suppressed."""
     records = []
-    for period, level, code, name, stp_code, value, vs_london in rows:
+    for period, level, code, name, stp_code, value, vs_region in rows:
         suppressed = value is None
         records.append({
             "indicator_id": definition.id, "period": period, "level": level, "area_code": code,
             "area_name": name, "pcn_code": "", "borough_code": code if level == "borough" else "",
             "stp_code": stp_code, "numerator": 1.0, "denominator": 100.0,
             "value": math.nan if suppressed else value, "lower_95": math.nan, "upper_95": math.nan,
-            "suppressed": suppressed, "vs_london": "not compared" if suppressed else vs_london,
+            "suppressed": suppressed, "vs_region": "not compared" if suppressed else vs_region,
             "vs_stp": "not compared"})
     return pd.DataFrame(records)
 
 
 def london(period, value):
-    return (period, "london", "LDN", "London", "", value, "not compared")
+    return (period, "region", "E40000003", "London", "", value, "not compared")
 
 
-def stp(period, value, vs_london="similar"):
-    return (period, "stp", "QKK", "South East London", "QKK", value, vs_london)
+def stp(period, value, vs_region="similar"):
+    return (period, "stp", "QKK", "South East London", "QKK", value, vs_region)
 
 
-def borough(period, value, vs_london="similar", code="E09000022", name="Lambeth"):
-    return (period, "borough", code, name, "QKK", value, vs_london)
+def borough(period, value, vs_region="similar", code="E09000022", name="Lambeth"):
+    return (period, "borough", code, name, "QKK", value, vs_region)
 
 
 def summarise(values_by_indicator, definitions, *, area_code="QKK", area_level="stp", period="2021-01-01",

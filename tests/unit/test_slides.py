@@ -27,7 +27,7 @@ from indicators.slides import (
 ROOT = Path(__file__).resolve().parents[2]
 STP_NAMES = {"QMJ": "North Central London", "QMF": "North East London", "QRV": "North West London",
              "QKK": "South East London", "QWE": "South West London"}
-GOOD_SLIDE = "  - view: london_headlines\n    headline: London today\n"
+GOOD_SLIDE = "  - view: region_headlines\n    headline: London today\n"
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def demo(config):
 def coverage(config, demo):
     """Extended-access coverage for the STPs and London (demo data, 2021-01-01 is the latest period)."""
     values = compute_indicator_values(config.indicator("extended_access_coverage"), demo)
-    return values[values["level"].isin(["stp", "london"])].reset_index(drop=True)
+    return values[values["level"].isin(["stp", "region"])].reset_index(drop=True)
 
 
 def write_deck(tmp_path, slides: str) -> Path:
@@ -56,7 +56,7 @@ def write_deck(tmp_path, slides: str) -> Path:
 def test_the_default_deck_walks_london_the_five_stps_the_four_domains_then_the_forum(config):
     deck = load_deck(ROOT / "slides.yaml", config, STP_NAMES)
     assert deck.problems == ()
-    assert [s.view for s in deck.slides] == (["london_headlines", "stp_comparison"] + ["stp_profile"] * 5
+    assert [s.view for s in deck.slides] == (["region_headlines", "stp_comparison"] + ["stp_profile"] * 5
                                              + ["domain"] * 4 + ["forum_plenary"])
     assert [s.stp for s in deck.slides if s.view == "stp_profile"] == ["QMJ", "QMF", "QRV", "QKK", "QWE"]
     assert [s.domain for s in deck.slides if s.view == "domain"] == ["vision", "collaboration", "access", "workforce"]
@@ -73,21 +73,21 @@ def test_the_default_deck_uses_every_view_except_trend_and_map_and_the_yaml_head
 
 
 @pytest.mark.parametrize("slide, field, words", [
-    ("  - view: pie_chart\n    headline: Pie\n", "view", "Unknown view 'pie_chart'; use one of london_headlines"),
+    ("  - view: pie_chart\n    headline: Pie\n", "view", "Unknown view 'pie_chart'; use one of region_headlines"),
     ("  - view: stp_comparison\n    indicator: not_an_indicator\n    headline: X\n", "indicator",
      "Unknown indicator id 'not_an_indicator'"),
     ("  - view: stp_profile\n    stp: XYZ\n    headline: X\n", "stp", "Unknown STP code 'XYZ'; use one of QMJ"),
     ("  - view: stp_profile\n    stp: QMJ\n", "headline", "Every slide needs a headline"),
     ("  - view: stp_profile\n    stp: QMJ\n    headline: '   '\n", "headline", "Every slide needs a headline"),
     ("  - view: stp_profile\n    headline: X\n", "stp", "A stp_profile slide needs 'stp'"),
-    ("  - view: london_headlines\n    stp: QMJ\n    headline: X\n", "stp", "does not take 'stp'"),
+    ("  - view: region_headlines\n    stp: QMJ\n    headline: X\n", "stp", "does not take 'stp'"),
     ("  - view: domain\n    domain: cooking\n    headline: X\n", "domain", "Unknown domain 'cooking'"),
     ("  - view: domain\n    domain: vision\n    indicator: gp_fte_per_1000\n    headline: X\n", "indicator",
      "not in the vision domain"),
     ("  - view: forum_plenary\n    event: first\n    headline: X\n", "event", "forum event number"),
-    ("  - view: london_headlines\n    colour: red\n    headline: X\n", "colour", "not known"),
-    ("  - view: london_headlines\n    headline: '{stp_name} today'\n", "headline",
-     "{stp_name} cannot be filled on a london_headlines slide"),
+    ("  - view: region_headlines\n    colour: red\n    headline: X\n", "colour", "not known"),
+    ("  - view: region_headlines\n    headline: '{stp_name} today'\n", "headline",
+     "{stp_name} cannot be filled on a region_headlines slide"),
     ("  - view: stp_comparison\n    indicator: gp_fte_per_1000\n    headline: '{mood}'\n", "headline",
      "{mood} is not a headline field"),
     ("  - view: stp_comparison\n    indicator: gp_fte_per_1000\n    headline: '{value.__class__}'\n", "headline",
@@ -122,7 +122,7 @@ def test_unknown_top_level_sections_are_reported_without_losing_the_slides(tmp_p
 
 @pytest.mark.parametrize("text, words", [
     ("slides: [this is: not: valid", "slides.yaml could not be read at line 1"),
-    ("- view: london_headlines\n", "must have a 'slides:' list"),
+    ("- view: region_headlines\n", "must have a 'slides:' list"),
     ("slides: []\n", "has no slides"),
 ])
 def test_an_unusable_slide_file_raises_one_clear_error(tmp_path, config, text, words):
@@ -145,7 +145,7 @@ def test_a_domain_slide_defaults_to_its_first_indicator(tmp_path, config):
 
 
 def test_allowed_fields_follow_what_the_slide_names():
-    london = Slide(1, "london_headlines", "x")
+    london = Slide(1, "region_headlines", "x")
     assert compute_allowed_fields(london) == ("area_name", "period")
     profile = Slide(2, "stp_profile", "x", stp="QMJ", indicator="gp_fte_per_1000")
     assert {"stp_name", "value", "highest_area"} <= set(compute_allowed_fields(profile))
@@ -154,7 +154,7 @@ def test_allowed_fields_follow_what_the_slide_names():
 
 def test_the_london_extended_access_headline_is_filled_from_the_demo_data(config, coverage):
     # by hand from the demo CSVs, January 2021: 9,049,227 covered / 9,246,375 registered = 97.868%
-    facts = compute_indicator_facts(coverage, config.indicator("extended_access_coverage"), area_code="LDN")
+    facts = compute_indicator_facts(coverage, config.indicator("extended_access_coverage"), area_code="E40000003")
     assert facts["value"] == "97.9%"
     assert facts["number"] == "97.9"
     assert facts["period"] == "January 2021"
@@ -172,7 +172,7 @@ def test_the_london_extended_access_headline_is_filled_from_the_demo_data(config
 def test_an_stp_headline_is_filled_from_the_demo_data(config, coverage):
     facts = compute_indicator_facts(coverage, config.indicator("extended_access_coverage"), area_code="QMJ")
     facts = {**facts, "stp_name": "North Central London"}
-    assert facts["london_value"] == "97.9%"
+    assert facts["region_value"] == "97.9%"
     template = "{stp_name}: {value} of patients can get an evening or weekend appointment"
     assert compute_headline_text(template, facts) == (
         "North Central London: 98.8% of patients can get an evening or weekend appointment")
@@ -221,7 +221,7 @@ def test_a_tile_says_the_figure_and_its_comparison_in_words(config, coverage):
                               latest_period="2021-01-01")
     assert (tile.value_text, tile.status_text, tile.target_text) == (
         "96.6%", "▼ Worse than London", "Target 97.0%: not met ✗")
-    london = compute_slide_tile(coverage, definition, heading="Extended access", area_code="LDN",
+    london = compute_slide_tile(coverage, definition, heading="Extended access", area_code="E40000003",
                                 latest_period="2021-01-01")
     assert (london.value_text, london.status_text, london.target_text) == ("97.9%", "", "Target 97.0%: met ✓")
     table = compute_tile_table([london, tile])
@@ -237,7 +237,7 @@ def test_a_tile_says_the_figure_and_its_comparison_in_words(config, coverage):
 
 def test_a_tile_without_any_figure_is_none(config, coverage):
     definition = config.indicator("extended_access_coverage")
-    assert compute_slide_tile(coverage.iloc[0:0], definition, heading="x", area_code="LDN",
+    assert compute_slide_tile(coverage.iloc[0:0], definition, heading="x", area_code="E40000003",
                               latest_period="2021-01-01") is None
 
 

@@ -81,7 +81,7 @@ HIERARCHY = [
     ("pcn", "N1", "N1", "B1", "S1", 103), ("pcn", "N2", "N2", "B1", "S1", 50), ("pcn", "N3", "N3", "B2", "S1", 80),
     ("pcn", "N4", "N4", "B3", "S2", 90),
     ("borough", "B1", "", "B1", "S1", 153), ("borough", "B2", "", "B2", "S1", 140), ("borough", "B3", "", "B3", "S2", 90),
-    ("stp", "S1", "", "", "S1", 293), ("stp", "S2", "", "", "S2", 90), ("london", "LDN", "", "", "", 383),
+    ("stp", "S1", "", "", "S1", 293), ("stp", "S2", "", "", "S2", 90), ("region", "R", "", "", "", 383),
 ]
 
 
@@ -90,7 +90,7 @@ def test_the_parents_of_each_row():
     parents = find_parents(values, LEVELS)
     named = {values["area_code"][i]: (values["area_code"][p] if p >= 0 else None) for i, p in enumerate(parents)}
     assert named == {"P1": "N1", "P2": "N1", "P3": "N2", "P4": "N3", "P5": "B2", "P6": "N4", "N1": "B1", "N2": "B1",
-                     "N3": "B2", "N4": "B3", "B1": "S1", "B2": "S1", "B3": "S2", "S1": "LDN", "S2": "LDN", "LDN": None}
+                     "N3": "B2", "N4": "B3", "B1": "S1", "B2": "S1", "B3": "S2", "S1": "R", "S2": "R", "R": None}
 
 
 def test_one_small_practice_takes_its_smallest_sibling_with_it():
@@ -155,8 +155,8 @@ def test_the_same_figures_are_withheld_whichever_levels_are_asked_for():
     data = load_data(CONFIG, DEMO)
     definition = replace(CONFIG.indicator("extended_access_coverage"), suppress_below=30_000)
     every = compute_indicator_values(definition, data)
-    areas = compute_indicator_values(definition, data, levels=("borough", "stp", "london"))
-    every = every[every["level"].isin(["borough", "stp", "london"])].reset_index(drop=True)
+    areas = compute_indicator_values(definition, data, levels=("borough", "stp", "region"))
+    every = every[every["level"].isin(["borough", "stp", "region"])].reset_index(drop=True)
     pd.testing.assert_frame_equal(every, areas)
     assert every["suppressed"].any()
 
