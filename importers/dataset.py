@@ -212,7 +212,7 @@ def import_files(paths: Iterable[str | Path], *, region: str = DEFAULT_REGION, p
     tables = {name: build(assembly, read) for name, build in TABLE_BUILDERS.items()}
     tables["registered_patients"] = _align_patient_periods(
         assembly, tables["registered_patients"], {r["period"] for r in tables["pcn_workforce"]})
-    _keep_mapped_practices(assembly, read)
+    _keep_mapped_practices(assembly)
     _note_opened_and_closed(assembly, read)
     _note_placements(assembly, read)
     boundaries = _choose_boundaries(assembly, read[BOUNDARIES])
@@ -333,7 +333,7 @@ def _admit(assembly: _Assembly, ledger: RowLedger, code: str, row: int, output: 
     return True
 
 
-def _keep_mapped_practices(assembly: _Assembly, read: dict[str, list]) -> None:
+def _keep_mapped_practices(assembly: _Assembly) -> None:
     """Every practice of the (latest) mapping is written, with or without rows in the tables."""
     for code, evidence in assembly.evidence.items():
         if not evidence.origin and code in assembly.candidates:
