@@ -1,4 +1,6 @@
 """Data and indicators: the catalogue read from config.yaml, the files loaded, and every problem found."""
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -17,6 +19,15 @@ except AtscaleError as error:
 data = cached_data.get_data()
 layout.render_data_label(data.label, data.title)
 
+st.header("Areas")
+areas = data.areas
+st.markdown(layout.escape_markdown(
+    f"{areas.region.name} ({areas.region.code}): {areas.count('stp'):,} {areas.system.plural}, "
+    f"{areas.count('borough'):,} {areas.place.plural}, {data.geography['pcn_code'].replace('', None).nunique():,} "
+    f"Primary Care Networks and {len(data.geography):,} practices.")
+    + " The top area and what each level is called come from `dataset.yaml` (`areas`); the areas themselves "
+      "from `practices.csv`.")
+
 st.header("Indicators")
 catalogue = pd.DataFrame([{
     "id": d.id, "domain": config.domains[d.domain].name, "name": d.name, "plain name": d.plain_name,
@@ -32,8 +43,9 @@ catalogue = pd.DataFrame([{
 layout.render_table(catalogue, key="catalogue", file_name="atscale-indicators.csv")
 
 st.header("Files loaded")
-st.markdown(f"Config: `{config.path}`. Data folder: `{cached_data.data_dir()}`.")
-files = pd.DataFrame([vars(f) for f in data.files], columns=["name", "path", "rows_read", "rows_kept", "status"])
+# Names only: this page is public, and server paths are not for the public (ATSCALE_CONFIG / ATSCALE_DATA_DIR say them).
+st.markdown(f"Config: `{Path(config.path).name}`. Data folder: `{cached_data.data_dir().name}`.")
+files = pd.DataFrame([vars(f) for f in data.files], columns=["name", "rows_read", "rows_kept", "status"])
 layout.render_table(files, key="files", file_name="atscale-files.csv")
 if data.sources:
     st.markdown("**Sources**")

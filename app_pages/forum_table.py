@@ -1,4 +1,5 @@
-"""Forum, your table: each STP table sends its journey scores, vision counts, barriers and next steps."""
+"""Forum, your table: a table opened from its own link sends its journey scores, vision counts, barriers and next
+steps, always to that link's event and table."""
 import streamlit as st
 
 from components import forum_views
@@ -7,10 +8,6 @@ st.title("Forum: your table")
 st.write("Answer the forum's questions for your table. Your answers show in the room within seconds. "
          "What you type is kept exactly as you typed it.")
 store = forum_views.get_forum_store_or_stop()
-event = forum_views.render_event_picker(store.list_events(), key=forum_views.TABLE_EVENT_KEY,
-                                        on_change=forum_views.start_new_answer)
-stp_code = forum_views.render_stp_picker()
-if event and stp_code:
-    forum_views.render_table_form(store, event, stp_code)
-elif event:
-    st.info("Choose your table's STP to see the questions.", icon="👆")
+link, event = forum_views.render_table_link_or_stop(store)
+forum_views.render_table_heading(link, event)
+forum_views.render_table_form(store, link)

@@ -1,4 +1,4 @@
-"""In plain English: short sentences about one part of London or one borough, for patients and the public."""
+"""In plain English: short sentences about one system or place in the region, for patients and the public."""
 import streamlit as st
 
 from components import cached_data, filters, layout, summary_views
@@ -6,10 +6,10 @@ from indicators.plain_language import compute_summary_text
 
 config, data = layout.require_inputs()
 st.title("In plain English")
-st.markdown("Short, plain sentences about family doctor services in one part of London, written from the "
-            "figures. Choose an area to read about.")
+st.markdown(f"Short, plain sentences about family doctor services in one part of {data.areas.region.name}, "
+            "written from the figures. Choose an area to read about.")
 label_sentence = summary_views.render_plain_data_label(data.label)
-level, area_code, area_name = summary_views.render_area_choice()
+level, area_code, area_name = summary_views.render_area_choice(data.areas)
 st.page_link("app_pages/glossary.py", label="What the words mean (glossary)", icon="📖")
 if area_code is None:
     st.info("There are no areas to choose from in these data.")

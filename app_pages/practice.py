@@ -1,9 +1,10 @@
-"""Practice view (the GP's page): one practice against its PCN, borough, STP and London, and its rank among peers."""
+"""Practice view (the GP's page): one practice against its PCN, place, system and region, and its rank among peers."""
 from dataclasses import replace
 
 import streamlit as st
 
-from components import cached_data, charts, filters, layout, practice_views
+from components import cached_data, filters, layout, practice_views
+from figures import spine
 from indicators.datasets import practices_open_in
 
 config, data = layout.require_inputs()
@@ -15,21 +16,22 @@ code = practice_views.render_practice_picker(
     default_code=in_borough["practice_code"].iloc[0] if len(in_borough) else None)
 practice = geography[geography["practice_code"] == code].iloc[0]
 with header:
-    layout.render_page_header(f"Practice view: {layout.escape_markdown(practice['practice_name'])}",
-                              practice_views.INTRO, data)
+    layout.render_page_header(f"Practice view: {practice['practice_name']}",
+                              practice_views.compute_intro(data.areas), data)
 comparison = cached_data.get_practice_comparison(code, period)
-practice_views.render_practice_facts(practice, comparison.list_size, comparison.list_size_period)
+practice_views.render_practice_facts(practice, comparison.list_size, comparison.list_size_period, data.areas)
 levels = comparison.levels
 
-st.header("This practice beside its areas and London")
+st.header(f"This practice beside its areas and {data.areas.region.name}")
 if levels.empty:
     st.info("No indicator in this data has a figure for a single practice, so there is nothing to compare. "
             "The indicators and why are listed below.")
 else:
-    st.markdown(practice_views.SPINE_NOTE)
+    st.markdown(practice_views.compute_spine_note(data.areas))
     lookup = {d.id: replace(d, short_name="") for d in config.indicators}  # full names, not legend labels
-    layout.render_chart(cached_data.get_figure(charts.build_spine_figure, levels, lookup), key="practice_spine",
-                        alt=cached_data.get_computed(charts.describe_spine, levels, lookup))
+    layout.render_chart(cached_data.get_figure(spine.build_spine_figure, levels, lookup, data.areas),
+                        key="practice_spine", alt=cached_data.get_computed(spine.describe_spine, levels, lookup,
+                                                                           data.areas))
     layout.render_table(comparison.levels_table, key="practice_levels",
                         file_name=f"atscale-practice-{code}-{period}.csv")
 missing = comparison.missing

@@ -10,27 +10,26 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from components import maps
+from figures import maps
 from indicators import peers
-from indicators.compute import RESULT_COLUMNS, IndicatorUnavailable, compute_indicator_values
+from indicators.areas import AreaModel
+from indicators.compute import RESULT_COLUMNS, compute_indicator_values
 from indicators.datasets import LoadedData, load_data, practices_open_in, read_boundaries_file
 from indicators.definitions import AppConfig, load_config
+from indicators.errors import IndicatorUnavailable
+from indicators.formatting import format_period
 from indicators.peers import PracticeComparison
-from indicators.views import (
-    compute_area_names,
-    compute_display_table,
-    compute_maturity_grid,
-    latest_period_with_values,
-)
+from indicators.views import compute_display_table, compute_maturity_grid, latest_period_with_values
 
 if TYPE_CHECKING:  # imported where used: SQLAlchemy and textstat add about a second to every cold start
+    from forum.aggregation import PlenarySummary
+    from forum.models import Event
     from forum.store import ForumStore
     from indicators.plain_language import SummarySection
 
@@ -99,15 +98,10 @@ def get_data() -> LoadedData:
     return _load_data(str(config_path()), str(data_dir()), _inputs_digest())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _area_names(level: str, stp_code: str | None, path: str, folder: str, digest: str) -> dict[str, str]:
-    return compute_area_names(_load_data(path, folder, digest).geography, level, stp_code=stp_code)
-
-
-def get_area_names(level: str, *, stp_code: str | None = None) -> dict[str, str]:
-    """Code -> name of every STP or borough ("stp" / "borough"), sorted by name (views.compute_area_names);
-    the sidebar asks on every rerun, so it is worked out once."""
-    return _area_names(level, stp_code, str(config_path()), str(data_dir()), _inputs_digest())
+def get_areas() -> AreaModel:
+    """The data's area model (indicators.areas): the region, what each level is called, every system and place.
+    The only source of area names and counts for pages, slides, plain text, forum choices, charts and reports."""
+    return get_data().areas
 
 
 def _compact(values: pd.DataFrame) -> pd.DataFrame:
@@ -134,7 +128,7 @@ def _indicator_values(indicator_id: str, path: str, folder: str, digest: str) ->
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _area_values(indicator_id: str, path: str, folder: str, digest: str) -> tuple[pd.DataFrame | None, str]:
-    """Like _indicator_values for boroughs, STPs and London only: a third of the work at England scale."""
+    """Like _indicator_values for boroughs, STPs and the region only: a third of the work at England scale."""
     config = _load_config(path, digest)
     try:
         values = compute_indicator_values(config.indicator(indicator_id), _load_data(path, folder, digest),
@@ -176,7 +170,11 @@ def get_indicator_values(indicator_id: str, *, levels: tuple[str, ...] = ("pract
     return values
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
+def _area_model_key(areas: AreaModel) -> str:
+    return areas.fingerprint  # Streamlit's own hashing of every area would take ~8 ms a call at England scale
+
+
+@st.cache_resource(show_spinner=False, max_entries=512, hash_funcs={AreaModel: _area_model_key})
 def _view(build_name: str, indicator_ids: str | tuple[str, ...], levels: tuple[str, ...], stp_code: str | None,
           selection: tuple, path: str, folder: str, digest: str, _build) -> tuple[object, str]:
     config, values = _load_config(path, digest), {}
@@ -192,7 +190,7 @@ def _view(build_name: str, indicator_ids: str | tuple[str, ...], levels: tuple[s
 
 def get_view(build, indicator_ids: str | tuple[str, ...], *, levels: tuple[str, ...], stp_code: str | None = None,
              **selection):
-    """What a page shows for one selection (a charts.ChartPanel, a headline; None when there is nothing to show),
+    """What a page shows for one selection (a figures.panels.ChartPanel, a headline; None when nothing to show),
     built from values as get_indicator_values(indicator_id, levels=levels, stp_code=stp_code) gives them: for one
     indicator build(values, definition, **selection), for several build({id: values}, [definitions],
     **selection). Built once per selection, looked up by the selection (no hashing of frames) and shared by
@@ -245,24 +243,26 @@ def get_practice_choices(query: str) -> dict[str, str]:
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _practice_comparison(code: str, period: str, path: str, folder: str, digest: str) -> PracticeComparison:
     config, data = _load_config(path, digest), _load_data(path, folder, digest)
-    reasons = peers.compute_no_practice_reasons(config.indicators, config.tables, data.tables, data.unavailable)
+    reasons = peers.compute_no_practice_reasons(config.indicators, config.tables, data.tables, data.unavailable,
+                                                data.areas)
     ids = tuple(d.id for d in config.indicators if d.id not in reasons)
     values, unavailable = _period_values(period, ids, path, folder, digest)
     definitions = {d.id: d for d in config.indicators}
     practice = data.geography[data.geography["practice_code"] == code].iloc[0]
     levels = peers.compute_practice_levels(values, practice)
     sizes, size_period = peers.compute_list_sizes(data.tables.get("registered_patients"), period)
-    size_when = date.fromisoformat(size_period).strftime("%B %Y") if size_period else None
+    size_when = format_period(size_period) if size_period else None
     # peers are the practices open in the period (and the practice itself, open or not)
     open_then = practices_open_in(data.geography, period)
     if code not in set(open_then["practice_code"]):
         open_then = pd.concat([open_then, data.geography[data.geography["practice_code"] == code]])
-    groups = {group_id: peers.compute_peer_group(open_then, code, group_id, list_sizes=sizes,
+    groups = {group_id: peers.compute_peer_group(open_then, code, group_id, data.areas, list_sizes=sizes,
                                                  list_size_period=size_when) for group_id in peers.PEER_GROUPS}
     return PracticeComparison(
         list_size=sizes.get(code), list_size_period=size_period, levels=levels,
-        levels_table=peers.compute_practice_levels_table(levels, definitions),
-        missing=peers.compute_missing_practice_figures(values, config.indicators, {**reasons, **unavailable}),
+        levels_table=peers.compute_practice_levels_table(levels, definitions, data.areas),
+        missing=peers.compute_missing_practice_figures(values, config.indicators, {**reasons, **unavailable},
+                                                       data.areas),
         groups=groups,
         ranks={group_id: peers.compute_peer_ranks(values, definitions, code, group.practice_codes)
                for group_id, group in groups.items() if not group.unavailable},
@@ -294,20 +294,24 @@ def get_boundaries() -> dict | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _borough_map(key: str, boundaries_file: str, _borough_values: pd.DataFrame, _definition,
-                 _boundaries: dict | None):
-    return maps.build_borough_map(_borough_values, _definition, boundaries=_boundaries)
+def _borough_map(key: str, boundaries_file: str, _borough_values: pd.DataFrame, _definition, _areas: AreaModel,
+                 _tiles: dict, _boundaries: dict | None):
+    return maps.build_borough_map(_borough_values, _definition, _areas, tile_layout=_tiles, boundaries=_boundaries)
 
 
 def get_borough_map(borough_values: pd.DataFrame, definition):
-    """maps.build_borough_map with the boundaries named in config.yaml, built once per distinct values and
-    shared by every session (never change it); keyed on the boundary file's digest, not its contents."""
+    """maps.build_borough_map with the data's places, and the boundaries or tile layout named in config.yaml,
+    built once per distinct values and shared by every session (never change it); keyed on the boundary
+    file's digest, not its contents."""
     path = _boundaries_path()
     boundaries_file = f"{path}:{_file_digest(path)}" if path else ""
-    key = _content_key(maps.build_borough_map, (borough_values, definition), {})
+    data = get_data()
+    areas, tiles = data.areas, data.map_tiles
+    key = _content_key(maps.build_borough_map, (borough_values, definition, areas, tiles), {})
     if key is None:
-        return maps.build_borough_map(borough_values, definition, boundaries=get_boundaries())
-    return _borough_map(key, boundaries_file, borough_values, definition, get_boundaries())
+        return maps.build_borough_map(borough_values, definition, areas, tile_layout=tiles,
+                                      boundaries=get_boundaries())
+    return _borough_map(key, boundaries_file, borough_values, definition, areas, tiles, get_boundaries())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -322,7 +326,7 @@ def _maturity_grid(stp_code: str, period: str, path: str, folder: str,
 
 
 def get_maturity_grid(stp_code: str, period: str) -> tuple[pd.DataFrame, str | None] | None:
-    """The STP's PCN maturity scores (views.compute_maturity_grid) in the latest assessment up to `period`, and
+    """The system's PCN maturity scores (views.compute_maturity_grid) in the latest assessment up to `period`, and
     that assessment's period; None when no maturity table was loaded."""
     return _maturity_grid(stp_code, period, str(config_path()), str(data_dir()), _inputs_digest())
 
@@ -335,13 +339,13 @@ def _area_summary(area_level: str, area_code: str, period: str, illustrative: bo
     config, data = _load_config(path, digest), _load_data(path, folder, digest)
     values, unavailable = {}, dict(data.unavailable)
     for definition in config.indicators:
-        selected, reason = _selected_values(definition.id, ("borough", "stp", "region"), None, None, None,
+        selected, reason = _selected_values(definition.id, AREA_LEVELS, None, None, None,
                                             path, folder, digest)
         if selected is None:
             unavailable.setdefault(definition.id, reason)
         else:
             values[definition.id] = selected
-    return compute_area_summary(values, config.indicators, config.domains, area_code=area_code,
+    return compute_area_summary(values, config.indicators, config.domains, data.areas, area_code=area_code,
                                 area_level=area_level, period=period, unavailable=unavailable,
                                 illustrative=illustrative)
 
@@ -365,6 +369,8 @@ def _canonical(value):
         return type(value).__name__, [_canonical(item) for item in value]
     if isinstance(value, dict):
         return "dict", [(key, _canonical(item)) for key, item in value.items()]
+    if isinstance(value, AreaModel):
+        return "areas", value.fingerprint
     return value
 
 
@@ -410,9 +416,9 @@ def get_computed(compute, *args, **kwargs):
 
 
 def get_display_table(values: pd.DataFrame, definition) -> pd.DataFrame:
-    """views.compute_display_table(values, definition), worked out once per distinct values (it formats the
-    interval row by row)."""
-    return get_computed(compute_display_table, values, definition)
+    """views.compute_display_table(values, definition, the data's areas), worked out once per distinct values (it
+    formats the interval row by row)."""
+    return get_computed(compute_display_table, values, definition, get_areas())
 
 
 @st.cache_resource(show_spinner=False)
@@ -428,3 +434,19 @@ def get_forum_store() -> ForumStore:
     from forum.store import read_database_url
 
     return _forum_store(read_database_url())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _plenary_summary(url: str, event_id: int, created_at: str, version: tuple[int, int]) -> PlenarySummary:
+    return _forum_store(url).read_plenary_summary(event_id)
+
+
+def get_plenary_summary(event: Event) -> PlenarySummary:
+    """The event's plenary sums, worked out by the database once per new answer and shared by every session that
+    shows the plenary (a refresh with nothing new costs one small query). Keyed on the event's creation time too,
+    so an event number used again after a deletion never shows the old event's sums. Read-only: never change it."""
+    from forum.store import read_database_url
+
+    url = read_database_url()
+    return _plenary_summary(url, event.id, event.created_at.isoformat(),
+                            _forum_store(url).read_plenary_version(event.id))

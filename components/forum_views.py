@@ -1,57 +1,65 @@
-"""Forum pieces for the three forum pages and presenter mode: pickers, the table form, the gate and the plenary.
+"""Forum pieces for the table page, the plenary and presenter mode: the link a page was opened from, the table's
+form and the plenary. The facilitator's page has its own module (forum_facilitator_views).
 
-Free text typed at the tables is only ever shown with st.text or st.dataframe, never as markdown or HTML.
+A table's page opens only from its own link (?table=<token>): the event and the STP table are the link's, so no
+event is ever chosen for an answer. The plenary opens from the event's plenary link (?plenary=<token>) or in the
+facilitator's own session. Free text typed at the tables, event names and table labels are only ever shown with
+st.text or st.dataframe, never as markdown or HTML.
 """
-import datetime as dt
 import os
-from urllib.parse import urlencode, urlsplit, urlunsplit
+import secrets
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import cached_data, palette
-from components.charts import CHART_TEMPLATE
+from components import cached_data, url_params
 from components.layout import escape_markdown, render_chart, render_table
-from forum.access import HOW_TO_SET_PASSCODE, check_passcode, read_facilitator_passcode
+from figures import palette
+from figures.chart_style import CHART_TEMPLATE
+from forum.access import read_facilitator_passcode
 from forum.aggregation import (
+    FREE_TEXT_FIELDS,
+    PREVIEW_CHARS,
+    PREVIEW_COUNT,
     compute_barrier_counts,
-    compute_barrier_notes,
-    compute_next_steps,
     compute_scores_by_stp,
+    compute_text_preview_table,
     compute_vision_by_role,
-    compute_vision_survey_rows,
 )
-from forum.errors import ForumError
-from forum.export import VISION_SURVEY_FILE_NAME, write_vision_survey_csv
+from forum.errors import ForumError, LinkNotFoundError, PasscodeError
+from forum.export import compute_event_export, write_spreadsheet_csv
+from forum.links import PLENARY_PARAM, TABLE_PARAM
 from forum.models import (
     BARRIER_LABELS,
     COUNT_MEASURES,
     MATURITY_DOMAINS,
     MAX_FREE_TEXT_CHARS,
     MAX_PEOPLE_PER_ROLE,
-    MAX_TABLE_LABEL_CHARS,
     ROLES,
     SCORE_LABELS,
-    STP_NAMES,
     Event,
+    FacilitatorCredentials,
     RoleCount,
     TableAnswer,
+    TableLink,
 )
 from forum.store import ForumStore, new_submission_token
+from indicators.errors import AtscaleError
 
-TABLE_PAGE_PATH = "forum_table"  # the participant page's URL path under st.navigation
-EVENT_PARAM = "event"
-# Not "stp": the shared sidebar filter always puts an STP there (the first one by default), so a table could not
-# tell its link's STP from that default. A table's STP comes from its own link or its own choice, never a default.
-STP_PARAM = "stp_code"
 PLENARY_REFRESH_SECONDS = 5
+OLD_LINK_PARAMS = ("event", "stp_code")  # what table links carried before they had tokens
 TABLE_KEY_PREFIX = "forum_table_"
-TABLE_EVENT_KEY = "forum_table_event"
-TABLE_STP_KEY = "forum_table_stp"
+TABLE_LINK_KEY = "forum_table_link"  # the token this session's form belongs to
+OPENED_KEY = "forum_table_opened"  # (link, event) as last opened, to keep the form when the link stops working
 TOKEN_KEY = "forum_table_token"
 SAVED_KEY = "forum_table_saved"
+FACILITATOR_PASSCODE_KEY = "forum_facilitator_passcode"  # set only once the store has accepted it
+SESSION_ID_KEY = "forum_session_id"
 COUNT_MEASURE_LABELS = {"present": "At the table", "know": "Know the vision", "own": "Own the vision"}
+NO_STORE = ("The forum's answers cannot be reached just now. Please try again in a minute; if it goes on, tell the "
+            "facilitator.")
 
 
 def get_forum_store() -> ForumStore:
@@ -60,60 +68,101 @@ def get_forum_store() -> ForumStore:
 
 
 def get_forum_store_or_stop() -> ForumStore:
-    """The store, or a plain error and a stopped page when the database cannot be opened."""
+    """The store, or a plain error (no address or path: those are in the server's log) and a stopped page."""
     try:
         return get_forum_store()
     except ForumError as error:
-        st.error(f"The forum answers cannot be reached: {escape_markdown(str(error))}", icon="🚫")
+        st.error(f"{NO_STORE} ({escape_markdown(str(error))})", icon="🚫")
         st.stop()
+
+
+def get_stp_names() -> dict[str, str]:
+    """The STPs in the data (code -> name), the only STPs a forum offers; empty when the data cannot be loaded."""
+    try:
+        return cached_data.get_areas().names("stp")
+    except (AtscaleError, KeyError, ValueError):
+        return {}
 
 
 def read_configured_passcode() -> str | None:
     """ATSCALE_FACILITATOR_PASSCODE from the environment, else from .streamlit/secrets.toml when that exists."""
     # load_if_toml_exists never raises: a missing or unreadable secrets.toml just means "no secrets".
-    secrets = {key: st.secrets[key] for key in st.secrets} if st.secrets.load_if_toml_exists() else {}
-    return read_facilitator_passcode(os.environ, secrets)
+    secrets_file = {key: st.secrets[key] for key in st.secrets} if st.secrets.load_if_toml_exists() else {}
+    return read_facilitator_passcode(os.environ, secrets_file)
+
+
+def get_session_id() -> str:
+    """This browser session's random id: the key of its own passcode backoff in the database."""
+    return st.session_state.setdefault(SESSION_ID_KEY, secrets.token_hex(16))
+
+
+def get_facilitator_credentials(passcode: str | None = None) -> FacilitatorCredentials:
+    """The passcode this session unlocked with (or `passcode`), with the configured one, for the store to check."""
+    given = passcode if passcode is not None else st.session_state.get(FACILITATOR_PASSCODE_KEY)
+    return FacilitatorCredentials(given, read_configured_passcode(), get_session_id())
+
+
+def is_facilitator(store: ForumStore) -> bool:
+    """True when this session unlocked the facilitator page and the store still accepts its passcode."""
+    if not st.session_state.get(FACILITATOR_PASSCODE_KEY):
+        return False
+    try:
+        store.authorise(get_facilitator_credentials())
+    except PasscodeError:
+        st.session_state.pop(FACILITATOR_PASSCODE_KEY, None)
+        return False
+    except ForumError:
+        return False
+    return True
 
 
 def format_event(event: Event) -> str:
     return f"{event.name} ({event.date:%d %B %Y})"
 
 
-def render_event_picker(events: tuple[Event, ...], *, key: str, on_change=None) -> Event | None:
-    """Choose a forum event; `?event=<id>` in the link preselects it, else the most recent one."""
-    if not events:
-        st.info("No forum event has been created yet. The facilitator creates one on the Forum: facilitator page.",
-                icon="ℹ️")
-        return None
-    by_id = {event.id: event for event in events}
-    wanted = str(st.query_params.get(EVENT_PARAM, ""))
-    preselect = wanted.isdigit() and int(wanted) in by_id and key not in st.session_state
-    event_id = st.selectbox("Forum event", list(by_id), index=list(by_id).index(int(wanted)) if preselect else 0,
-                            key=key, format_func=lambda chosen: format_event(by_id[chosen]), on_change=on_change)
-    st.query_params[EVENT_PARAM] = str(event_id)
-    return by_id[event_id]
+# --- the table's page ------------------------------------------------------------------------------------------
 
-
-def render_stp_picker(*, key: str = TABLE_STP_KEY) -> str | None:
-    """Choose the table's STP; `?stp_code=QKK` in the link preselects it. Nothing is chosen by default."""
-    wanted = str(st.query_params.get(STP_PARAM, "")).upper()
-    codes = list(STP_NAMES)
-    stp_code = st.selectbox(
-        "Your table's STP", codes, index=codes.index(wanted) if wanted in STP_NAMES else None, key=key,
-        format_func=lambda code: f"{STP_NAMES[code]} ({code})", placeholder="Choose your STP",
-        help="STP: Sustainability and Transformation Partnership, one of London's five health and care areas.",
-        on_change=start_new_answer,
-    )
-    if stp_code:
-        st.query_params[STP_PARAM] = stp_code
-    return stp_code
+def render_table_link_or_stop(store: ForumStore) -> tuple[TableLink, Event]:
+    """The table link this page was opened from, and its event; else a plain notice, no form, and a stopped page."""
+    token = url_params.read_url_text(TABLE_PARAM)
+    if token is None:
+        if any(url_params.read_url_text(name) for name in OLD_LINK_PARAMS):
+            st.warning("This is an old kind of forum link: it does not say which table it is for, so it cannot take "
+                       "answers. Ask the facilitator for your table's own link or QR code.", icon="🔗")
+        else:
+            st.info("Open this page from your table's own link or QR code: the facilitator gives one to each table. "
+                    "It says which event and which table your answers are for.", icon="🔗")
+        st.stop()
+    if st.session_state.get(TABLE_LINK_KEY) != token:  # another table's link in the same browser tab: a new form
+        start_new_answer()
+        st.session_state[TABLE_LINK_KEY] = token
+    opened = st.session_state.get(OPENED_KEY)
+    try:
+        st.session_state[OPENED_KEY] = store.open_table_link(token)
+        return st.session_state[OPENED_KEY]
+    except LinkNotFoundError as error:  # unknown, withdrawn, or its event deleted
+        problem = escape_markdown(str(error))
+    except ForumError:
+        problem = NO_STORE
+    if opened is not None and opened[0].token == token:
+        # The link stopped working while the form was open: keep the form and what was typed, and say so.
+        st.error(f"{problem} Nothing more can be saved through this link; what you typed stays in the form below "
+                 "so that you can copy it.", icon="🚫")
+        return opened
+    st.error(problem, icon="🚫")
+    st.stop()
 
 
 def start_new_answer() -> None:
     """Forget the saved answer and its token, and reset the form's fields: the next submit is a new answer."""
     for key in [key for key in st.session_state if str(key).startswith(TABLE_KEY_PREFIX)]:
-        if key not in (TABLE_EVENT_KEY, TABLE_STP_KEY):
+        if key != TABLE_LINK_KEY:
             del st.session_state[key]
+
+
+def render_table_heading(link: TableLink, event: Event) -> None:
+    """Which event and which table the answers go to (typed by the facilitator: plain text)."""
+    st.text(f"Event: {format_event(event)}\nYour table: {link.table_name}")
 
 
 def _render_score_inputs() -> dict[str, int | None]:
@@ -144,19 +193,18 @@ def _render_vision_inputs() -> dict[str, RoleCount]:
     return vision
 
 
-def render_table_form(store: ForumStore, event: Event, stp_code: str) -> None:
-    """The participant form; a submit is stored once per token, and the result is said in plain words."""
+def render_table_form(store: ForumStore, link: TableLink) -> None:
+    """The participant form. A submit is saved once per form token, in the link's event and table, and the result
+    is said in plain words. The form keeps what was typed until the table has seen "saved" and asks for a new one."""
     token = st.session_state.setdefault(TOKEN_KEY, new_submission_token())
     with st.form("forum_table_form", enter_to_submit=False):
-        # No max_chars on these boxes: Streamlit would cut longer text off without a word (the browser on paste,
-        # the server on receipt). The store refuses over-long text with a message and the text stays in the box.
-        table_label = st.text_input(f"Table name or number (optional, up to {MAX_TABLE_LABEL_CHARS} characters)",
-                                    key=f"{TABLE_KEY_PREFIX}label")
         scores = _render_score_inputs()
         vision = _render_vision_inputs()
         st.header("3. What are the main barriers?")
         barriers = st.multiselect("Barriers your table named", list(BARRIER_LABELS), format_func=BARRIER_LABELS.get,
                                   key=f"{TABLE_KEY_PREFIX}barriers", placeholder="Choose any that apply")
+        # No max_chars on these boxes: Streamlit would cut longer text off without a word (the browser on paste,
+        # the server on receipt). The store refuses over-long text with a message and the text stays in the box.
         barrier_text = st.text_area(f"Other barriers, in your own words (up to {MAX_FREE_TEXT_CHARS:,} characters)",
                                     key=f"{TABLE_KEY_PREFIX}barrier_text")
         st.header("4. What are the next steps?")
@@ -164,120 +212,52 @@ def render_table_form(store: ForumStore, event: Event, stp_code: str) -> None:
                                   key=f"{TABLE_KEY_PREFIX}next_steps")
         submitted = st.form_submit_button("Send our answers", type="primary", key=f"{TABLE_KEY_PREFIX}submit")
     if submitted:
-        answer = TableAnswer(stp_code=stp_code, scores=scores, vision=vision, barriers=tuple(barriers),
-                             barrier_text=barrier_text or "", next_steps=next_steps or "",
-                             table_label=table_label or "")
+        answer = TableAnswer(scores=scores, vision=vision, barriers=tuple(barriers), barrier_text=barrier_text or "",
+                             next_steps=next_steps or "")
         try:
-            result = store.add_submission(event.id, answer, token)
+            result = store.add_submission(link.token, answer, token)
         except ForumError as error:
-            st.error(f"Not saved yet: {escape_markdown(str(error))}", icon="🚫")
+            message = str(error) if str(error).startswith("Not saved") else f"Not saved yet: {error}"
+            st.error(escape_markdown(message), icon="🚫")
         else:
             st.session_state[SAVED_KEY] = result.submission_id
             if result.created:
-                st.success(f"Thank you. Your table's answers for {STP_NAMES[stp_code]} are saved and now "
-                           "show in the plenary.", icon="✅")
+                st.success("Saved. Thank you: your table's answers are in and now show in the plenary.", icon="✅")
             else:
-                st.info("These answers were already saved, so they are counted once. To send a new or corrected "
-                        "answer, press 'Start a new answer' first.", icon="ℹ️")
+                st.info("Saved already: these answers were sent before, so they are counted once. To send a new or "
+                        "corrected answer, press 'Start a new answer' first.", icon="✅")
     if SAVED_KEY in st.session_state:
         st.button("Start a new answer", on_click=start_new_answer, key="forum_start_new_answer",
                   help="Clears the form. Your saved answers stay saved.")
 
 
-def render_passcode_gate(expected_passcode: str | None) -> bool:
-    """The facilitator passcode box; True once the right passcode is typed."""
-    if not expected_passcode:
-        st.warning(HOW_TO_SET_PASSCODE, icon="🔒")
-        return False
-    given = st.text_input("Facilitator passcode", type="password", key="forum_passcode")
-    if not given:
-        st.info("Type the facilitator passcode to create, export or delete forum events.", icon="🔒")
-        return False
-    if not check_passcode(given, expected_passcode):
-        st.error("That passcode is not right.", icon="🚫")
-        return False
-    return True
+# --- the plenary -----------------------------------------------------------------------------------------------
 
-
-def render_create_event_form(store: ForumStore) -> None:
-    with st.form("forum_create_event", clear_on_submit=True):
-        st.header("Create a forum event")
-        name = st.text_input("Event name", key="forum_event_name", placeholder="Clinical Senate forum, March 2019")
-        date = st.date_input("Event date", value=dt.date.today(), key="forum_event_date", format="DD/MM/YYYY")
-        if st.form_submit_button("Create event", key="forum_create_event_submit"):
-            try:
-                event = store.create_event(name, date)
-            except ForumError as error:
-                st.error(f"Not created: {escape_markdown(str(error))}", icon="🚫")
-            else:
-                st.session_state["forum_facilitator_event"] = event.id
-                st.success("Event created:", icon="✅")
-                st.text(format_event(event))
-
-
-def build_table_link(page_url: str | None, event_id: int, stp_code: str) -> str:
-    """The link a table opens: the participant page with its event and STP preselected."""
-    # "stp" too, so the shared sidebar filter shows the same STP as the table's form.
-    query = urlencode({EVENT_PARAM: event_id, STP_PARAM: stp_code, "stp": stp_code})
-    if not page_url:
-        return f"/{TABLE_PAGE_PATH}?{query}"
-    parts = urlsplit(page_url)
-    folder = parts.path.rsplit("/", 1)[0]
-    return urlunsplit((parts.scheme, parts.netloc, f"{folder}/{TABLE_PAGE_PATH}", query, ""))
-
-
-def compute_table_links(page_url: str | None, event_id: int) -> pd.DataFrame:
-    return pd.DataFrame({"STP": list(STP_NAMES.values()),
-                         "Link for the table": [build_table_link(page_url, event_id, code) for code in STP_NAMES]})
-
-
-def render_use_in_dashboard(store: ForumStore, event: Event) -> None:
-    """Save the vision answers into the data folder, where config.yaml's forum_vision table reads them."""
-    quarter_start = event.date.replace(month=(event.date.month - 1) // 3 * 3 + 1, day=1)
-    if st.button("Use these vision answers in the dashboard", key="forum_use_in_dashboard",
-                 help="Saves them as forum_vision_survey.csv in the data folder; the vision indicators "
-                      "built on it then show the forum's own answers, dated the quarter of the event."):
-        survey = compute_vision_survey_rows(store.read_submissions(event.id), event, period=quarter_start.isoformat())
+def find_plenary_event(store: ForumStore, *, wanted_event_id: int | None = None) -> tuple[Event | None, str | None]:
+    """The event whose plenary to show, or a notice saying why none: the plenary link in the URL decides; in the
+    facilitator's session, `wanted_event_id` or the most recent event. Nobody else can browse events."""
+    token = url_params.read_url_text(PLENARY_PARAM)
+    if token is not None:
         try:
-            path = write_vision_survey_csv(survey, cached_data.data_dir() / VISION_SURVEY_FILE_NAME)
-        except OSError as error:
-            st.error(f"Could not save the answers: {escape_markdown(str(error))}", icon="🚫")
-        else:
-            st.success(f"Saved {len(survey)} rows to {escape_markdown(str(path))}. The Vision awareness "
-                       "indicators now include the forum's answers.", icon="✅")
+            return store.open_plenary(token), None
+        except LinkNotFoundError as error:
+            return None, str(error)
+        except ForumError:
+            return None, NO_STORE
+    if not is_facilitator(store):
+        return None, ("The plenary opens from its own link, which the facilitator shows on the Forum: facilitator "
+                      "page (or from that page itself).")
+    events = store.list_events(credentials=get_facilitator_credentials())
+    if wanted_event_id is not None:
+        chosen = next((event for event in events if event.id == wanted_event_id), None)
+        return chosen, None if chosen else f"There is no forum event number {wanted_event_id}."
+    return (events[0], None) if events else (None, "No forum event exists yet.")
 
 
-def render_event_tools(store: ForumStore, event: Event, expected_passcode: str) -> None:
-    """Links for the tables, the CSV exports and deleting the event."""
-    st.metric("Answers received", store.count_submissions(event.id))
-    st.page_link("app_pages/forum_plenary.py", label="Show the plenary for this event", icon="📊",
-                 query_params={EVENT_PARAM: event.id})
-    st.header("Links for the tables")
-    st.write("Give each STP table its own link (or QR code); it opens the form with the event and STP chosen.")
-    st.dataframe(compute_table_links(st.context.url, event.id), hide_index=True, key="forum_table_links",
-                 column_config={"Link for the table": st.column_config.LinkColumn()})
-    st.header("Export")
-    slug = f"forum-event-{event.id}"
-    st.download_button("Download every answer (CSV)", store.export_event_csv(event.id).encode("utf-8"),
-                       file_name=f"{slug}.csv", mime="text/csv", key="forum_export_csv")
-    survey = compute_vision_survey_rows(store.read_submissions(event.id), event)
-    st.download_button(f"Download vision answers as {VISION_SURVEY_FILE_NAME}",
-                       survey.to_csv(index=False).encode("utf-8"), file_name=VISION_SURVEY_FILE_NAME,
-                       mime="text/csv", key="forum_export_vision",
-                       help="Counts by STP and role, shaped like vision_survey.csv, for the vision indicators.")
-    render_use_in_dashboard(store, event)
-    st.header("Delete this event")
-    confirmed = st.checkbox("I understand this deletes the event and all its answers for good.",
-                            key="forum_delete_confirm")
-    if st.button("Delete this event", disabled=not confirmed, key="forum_delete_event"):
-        try:
-            removed = store.delete_event(event.id, passcode=st.session_state.get("forum_passcode"),
-                                         expected_passcode=expected_passcode)
-        except ForumError as error:
-            st.error(f"Not deleted: {escape_markdown(str(error))}", icon="🚫")
-        else:
-            st.session_state.pop("forum_delete_confirm", None)
-            st.success(f"Deleted the event and its {removed} answer{'' if removed == 1 else 's'}.", icon="✅")
+def build_full_answers_csv(store: ForumStore, event: Event) -> bytes:
+    """Every answer of the event in full (a download, made when its button is pressed)."""
+    return write_spreadsheet_csv(compute_event_export(store.read_submissions(event.id), event, get_stp_names())
+                                 ).encode("utf-8")
 
 
 def build_score_heatmap(scores: pd.DataFrame) -> go.Figure:
@@ -285,7 +265,7 @@ def build_score_heatmap(scores: pd.DataFrame) -> go.Figure:
     table = scores.pivot(index="stp_name", columns="maturity_domain", values="mean_score")
     counts = scores.pivot(index="stp_name", columns="maturity_domain", values="n")
     domains = [domain.label for domain in MATURITY_DOMAINS if domain.label in table.columns]
-    stps = [name for name in STP_NAMES.values() if name in table.index]
+    stps = list(dict.fromkeys(scores["stp_name"]))
     table, counts = table.loc[stps, domains], counts.loc[stps, domains]
     steps = len(palette.SEQUENTIAL_COLORS) - 1
     figure = go.Figure(go.Heatmap(
@@ -352,47 +332,63 @@ def describe_barriers(counts: pd.DataFrame) -> str:
     return f"Answers naming each barrier, most named first: {listed}."
 
 
-def _render_free_text_list(entries: pd.DataFrame, column: str, empty: str) -> None:
-    if entries.empty:
-        st.write(empty)
+def _render_text_previews(summary, stp_names: dict[str, str], field: str, heading: str, key: str) -> None:
+    preview = summary.texts[field]
+    if not preview.written:
+        st.write(f"No {heading.lower()} written yet.")
         return
-    for entry in entries.itertuples():
-        source = entry.stp_name + (f", {entry.table_label}" if entry.table_label.strip() else "")
-        st.text(f"{source}: {getattr(entry, column)}")
+    which = "It is" if preview.written == 1 else "All are" if preview.written <= PREVIEW_COUNT else (
+        f"The {PREVIEW_COUNT} most recent are")
+    st.write(f"{preview.written} answer{'' if preview.written == 1 else 's'} wrote something here. {which} shown "
+             f"below, newest first, each cut to {PREVIEW_CHARS} characters; every answer in full is in the download "
+             "below.")
+    # One answer per row, with who sent it: a line break typed in an answer stays inside its own cell.
+    st.dataframe(compute_text_preview_table(preview, stp_names, summary.stp_names, heading), hide_index=True,
+                 key=key, column_config={heading: st.column_config.TextColumn(width="large")})
 
 
 @st.fragment(run_every=PLENARY_REFRESH_SECONDS)
-def render_plenary(event_id: int) -> None:
-    """Everything the room said, refreshed every few seconds without rerunning the page (also used by presenter mode)."""
+def render_plenary(event: Event) -> None:
+    """The room's answers, summed by the database and refreshed every few seconds without rerunning the page
+    (also used by presenter mode). A refresh sends summaries and short previews, never every answer in full."""
     try:
         store = get_forum_store()
-        submissions = store.read_submissions(event_id)
-    except ForumError as error:
-        st.error(f"The answers cannot be shown just now: {escape_markdown(str(error))}", icon="🚫")
+        summary = cached_data.get_plenary_summary(event)
+    except ForumError:
+        st.error(NO_STORE, icon="🚫")
         return
-    stps_answered = submissions["stp_code"].nunique()
-    st.metric("Answers received", len(submissions), help=f"From {stps_answered} of the 5 STPs.")
+    stp_names = get_stp_names()
+    stps_answered = summary.scores["stp_code"].nunique()
+    st.metric("Answers received", summary.answers, help=f"From {stps_answered} of the {len(stp_names)} STPs.")
     st.write(f"This view updates by itself every {PLENARY_REFRESH_SECONDS} seconds.")
-    if submissions.empty:
+    if not summary.answers:
         st.info("No answers yet. They appear here within seconds of a table pressing 'Send our answers'.", icon="⏳")
         return
     st.header("How far along the journey")
-    scores = compute_scores_by_stp(submissions)
-    render_chart(build_score_heatmap(scores), key="forum_plenary_scores", alt=describe_scores(scores))
+    scores = compute_scores_by_stp(summary, stp_names)
+    render_chart(cached_data.get_figure(build_score_heatmap, scores), key="forum_plenary_scores",
+                 alt=describe_scores(scores))
     score_table = (scores.pivot(index="stp_name", columns="maturity_domain", values="mean_score").round(1)
-                   .reindex(columns=[domain.label for domain in MATURITY_DOMAINS]).rename_axis(index="STP", columns=None)
-                   .reset_index())
+                   .reindex(index=list(dict.fromkeys(scores["stp_name"])),
+                            columns=[domain.label for domain in MATURITY_DOMAINS])
+                   .rename_axis(index="STP", columns=None).reset_index())
     render_table(score_table, key="forum_plenary_scores", file_name="forum-scores-by-stp.csv")
     st.header("Main barriers")
-    barriers = compute_barrier_counts(submissions)
-    render_chart(build_barrier_bar_chart(barriers), key="forum_plenary_barriers", alt=describe_barriers(barriers))
+    barriers = compute_barrier_counts(summary)
+    render_chart(cached_data.get_figure(build_barrier_bar_chart, barriers), key="forum_plenary_barriers",
+                 alt=describe_barriers(barriers))
     render_table(barriers[["barrier", "tables"]].rename(columns={"barrier": "Barrier", "tables": "Answers naming it"}),
                  key="forum_plenary_barriers", file_name="forum-barriers.csv")
     st.subheader("Other barriers, in the tables' words")
-    _render_free_text_list(compute_barrier_notes(submissions), "barrier_text", "None written yet.")
+    _render_text_previews(summary, stp_names, "barrier_text", FREE_TEXT_FIELDS["barrier_text"],
+                          "forum_plenary_barrier_text")
     st.header("Next steps")
-    _render_free_text_list(compute_next_steps(submissions), "next_steps", "No next steps written yet.")
+    _render_text_previews(summary, stp_names, "next_steps", FREE_TEXT_FIELDS["next_steps"], "forum_plenary_next_steps")
+    st.download_button("Download every answer in full (CSV)", partial(build_full_answers_csv, store, event),
+                       file_name=f"forum-answers-{event.date.isoformat()}.csv", mime="text/csv",
+                       key="forum_plenary_full_text", on_click="ignore",
+                       help="One row per answer: scores, vision counts, barriers and the full text as typed.")
     st.header("Who knows and owns the vision")
-    vision = compute_vision_by_role(submissions)
+    vision = compute_vision_by_role(summary)
     render_table(vision.rename(columns={"role": "Role", **COUNT_MEASURE_LABELS}), key="forum_plenary_vision",
                  file_name="forum-vision-by-role.csv")

@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from components import cached_data
+from figures import images as chart_images
 from indicators.errors import AtscaleError, Problem
-from reports import figures as chart_images
 
 
 def render_data_label(label: str, title: str) -> None:
@@ -95,7 +95,8 @@ def require_inputs():
 
 
 def render_page_header(title: str, intro: str, data) -> None:
-    """Title, one plain sentence about the page, and the real/illustrative label."""
-    st.title(title)
-    st.markdown(intro)
+    """Title, one plain sentence about the page, and the real/illustrative label. Both are plain text: the area
+    and practice names in them come from the data files and are shown literally, never as markdown."""
+    st.title(escape_markdown(title))
+    st.markdown(escape_markdown(intro))
     render_data_label(data.label, data.title)

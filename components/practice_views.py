@@ -4,19 +4,35 @@ import streamlit as st
 
 from components import cached_data, filters, layout
 from indicators import peers
+from indicators.areas import AreaModel
+from indicators.formatting import format_period
 
 SEARCH_HELP = ("Type part of the practice's name, its ODS code or its postcode. The ODS code is the code the NHS "
                "Organisation Data Service gives every practice (for example G85029). For a postcode, type the "
                "first half: SE1 finds practices in SE1 only, not SE15; SE finds every SE district.")
-INTRO = ("Find a practice and see it beside its Primary Care Network (PCN: practices that work together), its "
-         "borough, its STP (Sustainability and Transformation Partnership: one of London's five health and care "
-         "partnerships) and London, then beside practices like it. Practices are compared to help them improve: "
-         "each figure shows its uncertainty, and figures from small numbers are not shown or compared.")
-SPINE_NOTE = ("Each row is one indicator, drawn relative to London (London = 1). The filled marker is this "
-              "practice, its line the 95% confidence interval: the range the true figure is likely to be in. "
-              "“Better”, “similar” or “worse” than London allows for that uncertainty and for which way is better; "
-              "for staff numbers, which have no sampling error, “similar” means within a set margin of London "
-              "(usually 10%). The open markers are its PCN, borough and STP.")
+
+
+def compute_intro(areas: AreaModel) -> str:
+    """The page's first sentence, naming the data's own levels and region."""
+    system, region = areas.system, areas.region.name
+    which = f"one of {areas.count_phrase('stp')} in {region}"
+    system_words = f"{system.name} ({system.full_name}: {which})" if system.full_name else f"{system.name} ({which})"
+    return (f"Find a practice and see it beside its Primary Care Network (PCN: practices that work together), its "
+            f"{areas.place.name}, its {system_words} and {region}, then beside practices like it. Practices are "
+            "compared to help them improve: each figure shows its uncertainty, and figures from small numbers are "
+            "not shown or compared.")
+
+
+def compute_spine_note(areas: AreaModel) -> str:
+    """What the spine chart shows, relative to the data's region."""
+    region = areas.region.name
+    return (f"Each row is one indicator, drawn relative to {region} ({region} = 1). The filled marker is this "
+            "practice, its line the 95% confidence interval: the range the true figure is likely to be in. "
+            f"“Better”, “similar” or “worse” than {region} allows for that uncertainty and for which way is better; "
+            f"for staff numbers, which have no sampling error, “similar” means within a set margin of {region} "
+            f"(usually 10%). The open markers are its PCN, {areas.place.name} and {areas.system.name}.")
+
+
 RANK_NOTE = (f"The rank counts only practices with a figure; figures from small numbers are left out, and with "
              f"fewer than {peers.MIN_RANKED} figures there is no rank. Other practices are not named: the table "
              "gives the spread of the group (lowest, middle and highest) so you can see where you stand without a "
@@ -37,20 +53,17 @@ def render_practice_picker(*, default_code: str | None) -> str | None:
         labels = cached_data.get_practice_choices("")
     elif query.strip():
         st.markdown(f"{len(labels):,} {'practice matches' if len(labels) == 1 else 'practices match'}.")
-    wanted = st.query_params.get("practice")
-    if wanted and wanted not in cached_data.get_practice_choices(""):
-        st.warning(f"The practice in the link ({layout.escape_markdown(wanted)}) is not in this data; "
-                   "choose a practice below.", icon="🔎")
     return filters.render_url_selectbox("Practice", list(labels), key="practice", format_func=labels.get,
                                         default=default_code, help="The practice shown on this page.")
 
 
-def render_practice_facts(practice: pd.Series, list_size: float | None, list_period: str | None) -> None:
-    """Where the practice sits (PCN, borough, STP) and its size and deprivation, in plain words."""
+def render_practice_facts(practice: pd.Series, list_size: float | None, list_period: str | None,
+                          areas: AreaModel) -> None:
+    """Where the practice sits (PCN, place, system) and its size and deprivation, in plain words."""
     text = layout.escape_markdown
     pcn = (f"{text(practice['pcn_name'])} (PCN: the Primary Care Network of practices it works with)"
            if practice["pcn_code"] else "not in a Primary Care Network (PCN)")
-    size = (f"{list_size:,.0f} registered patients in {filters.format_period(list_period)}"
+    size = (f"{list_size:,.0f} registered patients in {format_period(list_period)}"
             if list_size is not None and pd.notna(list_size) and list_period else "no count of registered patients")
     decile = pd.to_numeric(pd.Series([practice["deprivation_decile"]]), errors="coerce").iloc[0]
     deprivation = (f"deprivation decile {int(decile)} (1 = most deprived tenth of areas, 10 = least)"
@@ -59,7 +72,8 @@ def render_practice_facts(practice: pd.Series, list_size: float | None, list_per
         f"- **ODS code** {text(practice['practice_code'])}; "
         + f"postcode district {text(practice['postcode_district']) or 'not given'}",
         f"- **Network:** {pcn}",
-        f"- **Borough:** {text(practice['borough_name'])}; **STP:** {text(practice['stp_name'])}",
+        f"- **{areas.place.title}:** {text(practice['borough_name'])}; "
+        + f"**{areas.system.title}:** {text(practice['stp_name'])}",
         f"- **Size and area:** {size}; {deprivation}",
     ]))
 

@@ -1,18 +1,17 @@
 """Presenter mode: the deck from slides.yaml, one slide drawn in large type, and the next / previous controls."""
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from components import cached_data, charts, forum_views, layout, maps, palette
+from components import cached_data, forum_views, layout, url_params
+from figures import maps, presentation, trend
 from forum.errors import ForumError
-from indicators.compute import IndicatorUnavailable
 from indicators.datasets import LoadedData
 from indicators.definitions import AppConfig
-from indicators.errors import ConfigError
+from indicators.errors import ConfigError, IndicatorUnavailable
+from indicators.formatting import format_period
 from indicators.slides import (
     NAME_FIELDS,
     Deck,
@@ -24,18 +23,13 @@ from indicators.slides import (
     compute_slide_label,
     compute_slide_tile,
     compute_tile_table,
-    format_period,
     load_deck,
-    read_slide_number,
 )
 from indicators.views import latest_period_with_values
 
 ROOT = Path(__file__).resolve().parents[1]
 SLIDE_PARAM = "slide"
 JUMP_KEY = "presenter_jump"
-PRESENTER_FONT_SIZE = 20  # plotly text on a slide: readable from the back of a room on a 1280x720 projector
-PRESENTER_TITLE_SIZE = 24
-CHART_HEIGHT = 420  # with a two-line headline, the chart and its legend fit a 720-pixel-high screen
 MAP_HEIGHT = 420
 NO_FIGURE = "{area} has no figure for this in these data (too few to give a reliable figure, or not published)."
 
@@ -47,7 +41,7 @@ def deck_path() -> Path:
 def get_deck_or_stop(config: AppConfig, data: LoadedData) -> Deck:
     """The checked deck, or a plain error naming the slide file and a stopped page."""
     try:
-        return load_deck(deck_path(), config, cached_data.get_area_names("stp"))
+        return load_deck(deck_path(), config, data.areas)
     except ConfigError as error:
         st.title("Presenter")
         layout.render_data_problem(error)
@@ -64,9 +58,13 @@ def _jump() -> None:
 
 def render_slide_position(deck: Deck) -> int:
     """The slide asked for in the URL (?slide=3), or slide 1 with a notice; the URL always says which is shown."""
-    number, notice = read_slide_number(st.query_params.get(SLIDE_PARAM), len(deck.slides))
-    if notice:
-        st.warning(notice, icon="⚠️")
+    asked = url_params.read_url_text(SLIDE_PARAM)
+    number = url_params.parse_whole_number(asked, 1, len(deck.slides))
+    if number is None:
+        if asked is not None:
+            url_params.render_fallback_notice(f"slide number (this deck has slides 1 to {len(deck.slides)})",
+                                              "slide 1")
+        number = 1
     if st.query_params.get(SLIDE_PARAM) != str(number):
         st.query_params[SLIDE_PARAM] = str(number)
     return number
@@ -90,8 +88,7 @@ def render_slide_bar(deck: Deck, number: int, data: LoadedData) -> None:
 
 def render_sidebar(deck: Deck, number: int, config: AppConfig, data: LoadedData) -> None:
     """The sidebar starts collapsed: the facilitator opens it to jump to a slide; it also labels the data."""
-    stp_names = cached_data.get_area_names("stp")
-    labels = {slide.number: compute_slide_label(slide, stp_names, config) for slide in deck.slides}
+    labels = {slide.number: compute_slide_label(slide, config, data.areas) for slide in deck.slides}
     st.session_state[JUMP_KEY] = number
     with st.sidebar:
         st.selectbox("Go to slide", list(labels), format_func=labels.get, key=JUMP_KEY, on_change=_jump)
@@ -127,7 +124,7 @@ def _latest_period(data: LoadedData) -> str:
 
 def _area(slide: Slide, data: LoadedData) -> tuple[str, str]:
     if slide.stp:
-        return slide.stp, cached_data.get_area_names("stp")[slide.stp]
+        return slide.stp, data.areas.name_of("stp", slide.stp)
     return data.areas.region.code, data.areas.region.name
 
 
@@ -135,7 +132,8 @@ def _render_headline(slide: Slide, config: AppConfig, data: LoadedData, *, compa
                      fallback: str) -> None:
     """The slide's sentence as the page title, filled from data; the plain reason when the data lack a figure."""
     area_code, area_name = _area(slide, data)
-    facts: dict[str, str | None] = {"area_name": area_name, "period": format_period(_latest_period(data))}
+    facts: dict[str, str | None] = {"area_name": area_name, "region_name": data.areas.region.name,
+                                    "period": format_period(_latest_period(data))}
     if slide.stp:
         facts["stp_name"] = area_name
     if slide.domain:
@@ -157,34 +155,6 @@ def _render_headline(slide: Slide, config: AppConfig, data: LoadedData, *, compa
     except MissingFact:
         st.title(layout.escape_markdown(fallback))
         st.info(f"No figure for this slide. {reason or NO_FIGURE.format(area=area_name)}", icon="ℹ️")
-
-
-def build_slide_figure(build, *args, **kwargs) -> go.Figure:
-    """A dashboard figure (charts.build_*) restyled for a projector; through cached_data.get_figure it is
-    built once per slide and data."""
-    return build_presentation_figure(build(*args, **kwargs))
-
-
-def build_slide_comparison_panel(values: pd.DataFrame, definition, *, period: str) -> charts.ChartPanel | None:
-    """charts.build_comparison_panel (the STPs against London) with its figure restyled for a projector."""
-    panel = charts.build_comparison_panel(values, definition, period=period)
-    return None if panel is None else replace(panel, figure=build_presentation_figure(panel.figure))
-
-
-def build_presentation_figure(figure: go.Figure, *, height: int = CHART_HEIGHT) -> go.Figure:
-    """A dashboard figure restyled for a projector: larger text everywhere, fixed height."""
-    figure.update_layout(font_size=PRESENTER_FONT_SIZE, title_font_size=PRESENTER_TITLE_SIZE,
-                         legend_font_size=PRESENTER_FONT_SIZE, hoverlabel_font_size=PRESENTER_FONT_SIZE,
-                         height=height)
-    if figure.layout.title.subtitle.text:
-        figure.update_layout(title_subtitle_font_size=PRESENTER_FONT_SIZE - 2)
-    # Streamlit's chart theme greys axis text; a projector needs the full text colour.
-    axis_text = {"tickfont": {"size": PRESENTER_FONT_SIZE, "color": palette.TEXT_COLOR},
-                 "title_font": {"size": PRESENTER_FONT_SIZE, "color": palette.TEXT_COLOR}}
-    figure.update_xaxes(**axis_text)
-    figure.update_yaxes(**axis_text)
-    figure.update_annotations(font_size=PRESENTER_FONT_SIZE)
-    return figure
 
 
 def _render_numbers(table: pd.DataFrame, *, slide: Slide, name: str) -> None:
@@ -229,7 +199,7 @@ def _compute_tiles(definitions, slide: Slide, data: LoadedData, headings: list[s
 
 
 def _render_domain_tiles(slide: Slide, config: AppConfig, data: LoadedData) -> None:
-    """One figure per domain (its first indicator), for London or the slide's STP."""
+    """One figure per domain (its first indicator), for the region or the slide's STP."""
     domains = [domain for domain in config.domains.values() if config.indicators_in(domain.id)]
     tiles = _compute_tiles([config.indicators_in(d.id)[0] for d in domains], slide, data, [d.name for d in domains])
     _render_tiles(tiles, columns=4, latest_period=_latest_period(data))
@@ -237,7 +207,7 @@ def _render_domain_tiles(slide: Slide, config: AppConfig, data: LoadedData) -> N
 
 
 def render_region_headlines(slide: Slide, config: AppConfig, data: LoadedData) -> None:
-    _render_headline(slide, config, data, fallback="General practice at scale in London")
+    _render_headline(slide, config, data, fallback=f"General practice at scale in {data.areas.region.name}")
     _render_domain_tiles(slide, config, data)
 
 
@@ -247,7 +217,7 @@ def render_stp_profile(slide: Slide, config: AppConfig, data: LoadedData) -> Non
 
 
 def render_domain(slide: Slide, config: AppConfig, data: LoadedData) -> None:
-    """Every indicator of one domain as big figures, for London or the slide's STP."""
+    """Every indicator of one domain as big figures, for the region or the slide's STP."""
     domain = config.domains[slide.domain]
     _render_headline(slide, config, data, fallback=f"{domain.name}: {_area(slide, data)[1]}")
     definitions = config.indicators_in(domain.id)
@@ -261,12 +231,12 @@ def _render_unavailable(reason: str) -> None:
 
 
 def render_stp_comparison(slide: Slide, config: AppConfig, data: LoadedData) -> None:
-    """One indicator across the five STPs against London: one chart."""
+    """One indicator across the region's STPs against the region: one chart."""
     definition = config.indicator(slide.indicator)
-    _render_headline(slide, config, data, fallback=f"{definition.name}: the five STPs")
+    _render_headline(slide, config, data, fallback=f"{definition.name}: {data.areas.count_phrase('stp')}")
     try:
-        stps = cached_data.get_view(build_slide_comparison_panel, definition.id, levels=("stp", "region"),
-                                    period=_latest_period(data))
+        stps = cached_data.get_view(presentation.build_slide_comparison_panel, definition.id,
+                                    levels=("stp", "region"), areas=data.areas, period=_latest_period(data))
     except IndicatorUnavailable:
         return  # the headline has said why
     if stps is None:
@@ -276,7 +246,7 @@ def render_stp_comparison(slide: Slide, config: AppConfig, data: LoadedData) -> 
 
 
 def render_trend(slide: Slide, config: AppConfig, data: LoadedData) -> None:
-    """One indicator over time for London, or for the slide's STP and London: one chart."""
+    """One indicator over time for the region, or for the slide's STP and the region: one chart."""
     definition = config.indicator(slide.indicator)
     area_code, area_name = _area(slide, data)
     _render_headline(slide, config, data, fallback=f"{definition.name} over time: {area_name}")
@@ -287,30 +257,32 @@ def render_trend(slide: Slide, config: AppConfig, data: LoadedData) -> None:
     region = data.areas.region.code
     areas = [area_code, region] if slide.stp else [region]
     values = values[values["area_code"].isin(areas)]
-    figure = cached_data.get_figure(build_slide_figure, charts.build_trend_figure, values, definition, areas=areas)
+    figure = cached_data.get_figure(presentation.build_slide_figure, trend.build_trend_figure, values, definition,
+                                    areas=areas)
     layout.render_chart(figure, key=f"presenter_chart_{slide.number}",
-                        alt=cached_data.get_computed(charts.describe_trend, values, definition, areas=areas))
+                        alt=cached_data.get_computed(trend.describe_trend, values, definition, areas=areas))
     _render_numbers(cached_data.get_display_table(values.sort_values(["area_code", "period"]), definition),
                     slide=slide, name=definition.id)
 
 
 def render_map(slide: Slide, config: AppConfig, data: LoadedData) -> None:
-    """One indicator by borough on a map of London (no basemap needed), with its key and numbers."""
+    """One indicator by place on a map of the region (no basemap needed), with its key and numbers."""
     definition = config.indicator(slide.indicator)
-    _render_headline(slide, config, data, compare_level="borough", fallback=f"{definition.name}: the 33 boroughs")
+    _render_headline(slide, config, data, compare_level="borough",
+                     fallback=f"{definition.name}: {data.areas.count_phrase('borough')}")
     try:
         values = cached_data.get_indicator_values(definition.id, levels=("borough",))
     except IndicatorUnavailable:
         return
     period = latest_period_with_values(values, _latest_period(data))
     boroughs = values[values["period"] == period]
-    alt = cached_data.get_computed(maps.describe_borough_map, boroughs, definition)
+    alt = cached_data.get_computed(maps.describe_borough_map, boroughs, definition, data.areas)
     st.pydeck_chart(cached_data.get_borough_map(boroughs, definition), height=MAP_HEIGHT,
                     key=f"presenter_map_{slide.number}", alt=alt)
     st.markdown(f"*What this map shows:* {layout.escape_markdown(alt)}")
     with st.expander("The numbers on this slide"):
         st.markdown("**Map key**")
-        layout.render_table(cached_data.get_computed(maps.build_map_legend, boroughs, definition),
+        layout.render_table(cached_data.get_computed(maps.build_map_legend, boroughs, definition, data.areas),
                             key=f"presenter_legend_{slide.number}",
                             file_name=f"atscale-slide-{slide.number}-map-key.csv")
         layout.render_table(cached_data.get_display_table(boroughs, definition), key=f"presenter_{slide.number}",
@@ -318,21 +290,20 @@ def render_map(slide: Slide, config: AppConfig, data: LoadedData) -> None:
 
 
 def render_forum_plenary(slide: Slide, config: AppConfig, data: LoadedData) -> None:
-    """What the tables said: the forum's live answers for the slide's event (default: the most recent)."""
+    """What the tables said: the forum's live answers for the event of the plenary link the presenter was opened
+    with (?plenary=), or, in the facilitator's session, the slide's event (default: the most recent)."""
     st.title(compute_headline_text(slide.headline, {}))
     try:
         store = forum_views.get_forum_store()
-        events = store.list_events()
-    except ForumError as error:
-        st.info(f"The forum answers cannot be shown just now: {error}", icon="ℹ️")
-        return
-    event = next((e for e in events if e.id == slide.event), None) if slide.event else (events[0] if events else None)
+        event, notice = forum_views.find_plenary_event(store, wanted_event_id=slide.event)
+    except ForumError:
+        event, notice = None, forum_views.NO_STORE
     if event is None:
-        missing = f"There is no forum event number {slide.event}." if slide.event else "No forum event exists yet."
-        st.info(f"{missing} Create one on the Forum: facilitator page; its answers then show here.", icon="ℹ️")
+        st.info(f"{notice} The forum's answers show on this slide when the presenter is opened from the facilitator "
+                "page.", icon="ℹ️")
         return
     st.text(forum_views.format_event(event))  # typed by a facilitator: shown as plain text, never markdown
-    forum_views.render_plenary(event.id)
+    forum_views.render_plenary(event)
 
 
 VIEW_RENDERERS = {

@@ -1,9 +1,10 @@
 """Headline tiles: one figure per area of work, its target and its change, in words as well as numbers."""
 import streamlit as st
 
-from components import cached_data, filters
-from indicators.compute import IndicatorUnavailable
+from components import cached_data
 from indicators.definitions import Domain, IndicatorDefinition
+from indicators.errors import IndicatorUnavailable
+from indicators.formatting import format_period
 from indicators.views import compute_latest_headline
 
 
@@ -31,4 +32,4 @@ def render_domain_tile(domain: Domain, definitions: tuple[IndicatorDefinition, .
                   help=definition.description)
         st.markdown(f"**{headline.target_text}**")
         if shown_period != period:
-            st.markdown(f"Latest figure: {filters.format_period(shown_period)}.")
+            st.markdown(f"Latest figure: {format_period(shown_period)}.")

@@ -1,11 +1,15 @@
 """Checks on what a table or a facilitator typed: refused with a plain message naming the field, never altered."""
 import datetime as dt
 import numbers
+import re
+from collections.abc import Mapping
 
-from forum.errors import ForumInputError
+from forum.errors import ForumInputError, LinkNotFoundError
 from forum.models import (
     BARRIER_LABELS,
     DOMAIN_LABELS,
+    MAX_AREA_CODE_CHARS,
+    MAX_AREA_NAME_CHARS,
     MAX_EVENT_NAME_CHARS,
     MAX_FREE_TEXT_CHARS,
     MAX_PEOPLE_PER_ROLE,
@@ -14,7 +18,6 @@ from forum.models import (
     MAX_TOKEN_CHARS,
     MIN_SCORE,
     ROLE_LABELS,
-    STP_NAMES,
     RoleCount,
     TableAnswer,
     count_column,
@@ -72,9 +75,8 @@ def validate_role_count(role_code: str, count: RoleCount) -> RoleCount:
 
 def validate_table_answer(answer: TableAnswer) -> TableAnswer:
     """Return the answer with barriers de-duplicated, or raise ForumInputError naming the first bad field."""
-    if answer.stp_code not in STP_NAMES:
-        raise ForumInputError("stp_code", f"Unknown STP {answer.stp_code!r}; choose one of {', '.join(STP_NAMES)}.")
-    validate_text(answer.table_label, field="table_label", label="Table name", max_chars=MAX_TABLE_LABEL_CHARS)
+    if not isinstance(answer.scores, Mapping) or not isinstance(answer.vision, Mapping):
+        raise ForumInputError("scores", "Scores and vision counts must be given by domain and by role.")
     unknown_domains = sorted(set(answer.scores) - set(DOMAIN_LABELS))
     if unknown_domains:
         raise ForumInputError("scores", f"Unknown maturity domain {unknown_domains[0]!r}.")
@@ -100,13 +102,11 @@ def validate_table_answer(answer: TableAnswer) -> TableAnswer:
     validate_text(answer.barrier_text, field="barrier_text", label="Other barriers")
     validate_text(answer.next_steps, field="next_steps", label="Next steps")
     return TableAnswer(
-        stp_code=answer.stp_code,
         scores={code: int(answer.scores[code]) for code in DOMAIN_LABELS},
         vision=vision,
         barriers=tuple(dict.fromkeys(answer.barriers)),
         barrier_text=answer.barrier_text,
         next_steps=answer.next_steps,
-        table_label=answer.table_label,
     )
 
 
@@ -125,3 +125,31 @@ def validate_token(token: object) -> str:
     if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_CHARS:
         raise ForumInputError("submission_token", "This form has expired. Please reload the page and submit again.")
     return token
+
+
+# What secrets.token_urlsafe makes: letters, digits, "-" and "_".
+_LINK_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+UNKNOWN_LINK = ("This link is not known. It may have been typed or copied only in part, withdrawn by the facilitator, "
+                "or its event may have been deleted. Ask the facilitator for your table's link or QR code.")
+
+
+def validate_link_token(token: object) -> str:
+    """A table or plenary link's token as written by secrets.token_urlsafe; anything else is LinkNotFoundError."""
+    if not isinstance(token, str) or not _LINK_TOKEN.fullmatch(token):
+        raise LinkNotFoundError(UNKNOWN_LINK)
+    return token
+
+
+def validate_stp_choice(stp_code: object, choices: Mapping[str, str]) -> tuple[str, str]:
+    """(code, name) of an STP offered by the data (`choices`: code -> name), or ForumInputError."""
+    if not isinstance(stp_code, str) or stp_code not in choices:
+        raise ForumInputError("stp_code", "That STP is not one of the STPs in the data; choose one from the list.")
+    name = str(choices[stp_code])
+    if len(stp_code) > MAX_AREA_CODE_CHARS or len(name) > MAX_AREA_NAME_CHARS:
+        raise ForumInputError("stp_code", "That STP's code or name is too long to store.")
+    return stp_code, name
+
+
+def validate_table_label(label: object) -> str:
+    """A table's label (e.g. 'Table 3'; may be blank), kept as typed."""
+    return validate_text(label, field="table_label", label="Table name", max_chars=MAX_TABLE_LABEL_CHARS)

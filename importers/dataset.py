@@ -9,28 +9,30 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from importers import appointments, collaboration, deprivation, patient_list, payments, pcn_workforce, practice_mapping
 from importers import boundaries as boundary_files
-from importers import patient_list, payments, pcn_workforce, practice_mapping
 from importers.boundaries import Boundaries, build_geojson_text, read_boundaries
-from importers.dates import describe_month, months_between
+from importers.dates import describe_month, find_nearest_period, months_between
 from importers.geography import CCG_AREA_WORDS, SYSTEM_WORDS, read_postcode_district
 from importers.numbers import format_number
 from importers.patient_list import read_patient_list
 from importers.payments import PaymentsFile, read_payments
 from importers.pcn_workforce import PcnStaffRow, read_pcn_workforce
 from importers.placement import BY_PCN, BY_POSTCODE, NOT_PLACED, Placement, PracticeEvidence, place_practices
-from importers.practice_mapping import read_practice_mapping
+from importers.practice_mapping import MappedPractice, read_practice_mapping
 from importers.regions import Region, RegionScope, build_scope, resolve_region, survey_mappings
 from importers.report import ImportReport, RowLedger
 from importers.sources import (
+    APPOINTMENTS,
     BOUNDARIES,
+    DEPRIVATION,
     FORMAT_NAMES,
     PATIENT_LIST,
     PAYMENTS,
@@ -56,12 +58,18 @@ TABLE_COLUMNS = {
     "extended_hours": ("practice_code", "period", "extended_hours_payment", "offers_extended_hours",
                        "extended_hours_recovery"),
     "pcn_workforce": ("pcn_code", "period", "staff_group", "staff_role", "fte"),
+    "collaboration": collaboration.COLUMNS,
+    "networks": collaboration.NETWORK_COLUMNS,
+    "deprivation": deprivation.COLUMNS,
+    "appointments": appointments.COLUMNS,
 }
 CONTRACT_FILES = (
     "practices.csv", "registered_patients.csv", "workforce.csv", "extended_access.csv", "collaboration.csv",
     "extended_hours.csv", "pcn_workforce.csv", "vision_survey.csv", "maturity.csv", "london_boroughs.geojson",
-    "dataset.yaml",
+    "networks.csv", "deprivation.csv", "appointments.csv", "dataset.yaml",
 )
+LICENCE = ("Contains public sector information licensed under the Open Government Licence v3.0 "
+           "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/).")
 NOT_IN_A_NETWORK = "Not in a network"
 LISTED_PRACTICES = 12  # practice codes listed by name in a note; the rest are counted
 
@@ -71,9 +79,6 @@ ALWAYS_UNAVAILABLE = {
                  "so this dashboard shows no figure for the practice workforce.",
     "extended_access": "There is no public list of which practices offer appointments from 8am to 8pm, 7 days "
                        "a week (local hubs ran it), so this dashboard shows no figure for it.",
-    "collaboration": "The imported NHS files do not say which practices are in a federation or share records, "
-                     "so this dashboard shows no figure for it. Network (PCN) membership is shown from the "
-                     "practice mapping.",
     "vision_survey": "There is no public survey of who knows the STP's vision, so this dashboard shows no "
                      "figure for it.",
     "maturity": "PCN maturity self-assessments are not published, so this dashboard shows no figure for them.",
@@ -85,6 +90,14 @@ UNAVAILABLE_WITHOUT_FILE = {
                       "earlier) was imported, so this dashboard shows no figure for it.",
     "pcn_workforce": "No Primary Care Network Workforce file was imported, so this dashboard shows no figure "
                      "for staff employed by networks.",
+    "collaboration": "No practice mapping (NHS Digital, Patients Registered at a GP Practice) was imported, so this "
+                     "dashboard shows no figure for practices in networks.",
+    "networks": "No practice mapping (NHS Digital, Patients Registered at a GP Practice) was imported, so this "
+                "dashboard shows no figure for the size of networks.",
+    "deprivation": "No Fingertips file of practice deprivation scores (IMD 2019) was imported, so practices have "
+                   "no deprivation decile.",
+    "appointments": "No Appointments in General Practice file was imported (or none could be matched to an STP), "
+                    "so this dashboard shows no figure for appointments.",
 }
 
 
@@ -94,10 +107,12 @@ class ImportedData:
     tables: dict[str, tuple[dict[str, str], ...]]  # table name -> rows, in TABLE_COLUMNS order
     boundaries: Boundaries | None
     sources: tuple[str, ...]
-    unavailable: dict[str, str]
+    unavailable: dict[str, str]  # table (or 'table.column') -> why there is no figure
     periods: tuple[str, ...]
     areas: dict[str, Any] = field(default_factory=dict)  # dataset.yaml's `areas` section
     caveats: dict[str, str] = field(default_factory=dict)  # table -> what must be said with its figures
+    coverage: dict[str, str] = field(default_factory=dict)  # table -> what part of the region it covers
+    outputs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # output file -> input files it is made from
 
 
 @dataclass
@@ -124,6 +139,7 @@ class _Assembly:
     listed: dict[str, set[str]] = field(default_factory=dict)  # period -> practices a complete list shows open
     open_dates: dict[str, tuple[str, str]] = field(default_factory=dict)  # practice -> (opened, closed) published
     caveats: dict[str, str] = field(default_factory=dict)
+    older_mapped: dict[str, tuple[MappedPractice, RowLedger, str]] = field(default_factory=dict)  # older mapping only
 
 
 def _read_mapping(source: SourceFile, ledger: RowLedger, context: ImportContext):
@@ -154,6 +170,15 @@ def _read_boundaries(source: SourceFile, ledger: RowLedger, context: ImportConte
                            allowed or set(region.reference.borough_names))
 
 
+def _read_deprivation(source: SourceFile, ledger: RowLedger, context: ImportContext):
+    return deprivation.read_deprivation(source, ledger, context.progress)
+
+
+def _read_appointments(source: SourceFile, ledger: RowLedger, context: ImportContext):
+    return appointments.read_appointments(source, ledger, context.progress, in_region=context.scope.area_row_in,
+                                          region_name=context.scope.region.name)
+
+
 # Each format's reader, in the order they are read (a later reader may use what an earlier one read).
 # A new source: add its format in importers/sources.py, its reader here, and its table in TABLE_BUILDERS.
 READERS: dict[str, Callable[[SourceFile, RowLedger, ImportContext], Any]] = {
@@ -162,6 +187,8 @@ READERS: dict[str, Callable[[SourceFile, RowLedger, ImportContext], Any]] = {
     PATIENT_LIST: _read_patient_list,
     PCN_WORKFORCE: _read_pcn_workforce,
     BOUNDARIES: _read_boundaries,
+    DEPRIVATION: _read_deprivation,
+    APPOINTMENTS: _read_appointments,
 }
 
 
@@ -213,6 +240,12 @@ def import_files(paths: Iterable[str | Path], *, region: str = DEFAULT_REGION, p
     tables["registered_patients"] = _align_patient_periods(
         assembly, tables["registered_patients"], {r["period"] for r in tables["pcn_workforce"]})
     _keep_mapped_practices(assembly)
+    list_sizes = _list_sizes(tables["registered_patients"], read)
+    networks = collaboration.collect_collaboration(read[PRACTICE_MAPPING], list_sizes, _placed_networks(assembly),
+                                                   lambda practice, ledger, name: _ensure_mapped_practice(
+                                                       assembly, practice, ledger, name))
+    tables |= {"collaboration": networks.rows, "networks": networks.networks}
+    _note_older_mapped(assembly)
     _note_opened_and_closed(assembly, read)
     _note_placements(assembly, read)
     boundaries = _choose_boundaries(assembly, read[BOUNDARIES])
@@ -221,24 +254,45 @@ def import_files(paths: Iterable[str | Path], *, region: str = DEFAULT_REGION, p
                               "gp-reg-pat-prac-all.csv or an NHS Payments file), so practices.csv was not written; "
                               "the app needs it")
 
+    practices = tuple(_practice_row(assembly, code) for code in sorted(assembly.placements))
+    scores = deprivation.collect_deprivation(read[DEPRIVATION], assembly.placements, assembly.region.name)
+    practices = tuple(row | {"deprivation_decile": scores.deciles.get(row["practice_code"], "")} for row in practices)
+    visits = _collect_appointments(assembly, read[PRACTICE_MAPPING], read[APPOINTMENTS], practices, list_sizes)
+    assembly.sources.extend(scores.sources + visits.sources)
+    assembly.notes.extend(networks.notes + scores.notes + visits.notes)
+    tables |= {"deprivation": scores.rows, "appointments": visits.rows}
+
     unavailable = dict(ALWAYS_UNAVAILABLE)
     unavailable |= {name: text for name, text in UNAVAILABLE_WITHOUT_FILE.items() if not tables[name]}
-    practices = tuple(_practice_row(assembly, code) for code in sorted(assembly.placements))
+    if networks.rows:
+        unavailable |= {f"collaboration.{column}": text for column, text in collaboration.NOT_PUBLISHED.items()}
     periods = tuple(sorted({row["period"] for rows in tables.values() for row in rows}))
+    coverage = {"appointments": visits.coverage} if visits.coverage else {}
+    files = tuple(ledgers[str(p)].build_report(failures.get(str(p))) for p in ledgers)
+    outputs: dict[str, tuple[str, ...]] = {}
+    for file in files:
+        for output in file.outputs:
+            if output.kept > 0:
+                outputs[output.output] = outputs.get(output.output, ()) + (file.name,)
     data = ImportedData(practices, {name: tuple(rows) for name, rows in tables.items() if rows}, boundaries,
                         tuple(assembly.sources), unavailable, periods, _areas_section(assembly),
-                        {name: text for name, text in assembly.caveats.items() if tables.get(name)})
-    files = tuple(ledgers[str(p)].build_report(failures.get(str(p))) for p in ledgers)
+                        {name: text for name, text in assembly.caveats.items() if tables.get(name)}, coverage, outputs)
     return data, ImportReport(files, (), tuple(assembly.notes))
 
 
-def write_dataset(data: ImportedData, out_dir: str | Path, *, title: str | None = None) -> tuple[tuple[str, int], ...]:
+def write_dataset(data: ImportedData, out_dir: str | Path, *, title: str | None = None, dated: bool = True,
+                  carry_over: bool = True) -> tuple[tuple[str, int], ...]:
     """Write the app's input folder; returns (file name, size in bytes) for each file written.
 
-    Raises ImportFileError when the folder holds data this importer did not write (it is never overwritten).
+    `carry_over`: keep what an earlier import wrote and this one does not write again
+    (carry_over_earlier_import). `dated`: write today's date as `created` (a build that must give the
+    same bytes every day leaves it out). Raises ImportFileError when the folder holds data this importer
+    did not write (it is never overwritten).
     """
     out = Path(out_dir)
     _check_output_folder(out)
+    if carry_over:
+        data, _ = carry_over_earlier_import(data, out)
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, str] = {}
     if data.practices:
@@ -247,10 +301,7 @@ def write_dataset(data: ImportedData, out_dir: str | Path, *, title: str | None 
         written[f"{name}.csv"] = _csv_text(TABLE_COLUMNS[name], rows)
     if data.boundaries is not None:
         written[boundary_files.OUTPUT] = build_geojson_text(data.boundaries)
-    written["dataset.yaml"] = _manifest_text(data, title)
-    for name in CONTRACT_FILES:
-        if name not in written and (out / name).exists():
-            (out / name).unlink()  # left from an earlier import of other files
+    written["dataset.yaml"] = _manifest_text(data, title, dated)
     sizes = []
     for name, text in written.items():
         (out / name).write_text(text, encoding="utf-8", newline="")
@@ -264,8 +315,75 @@ def run_import(paths: Iterable[str | Path], out_dir: str | Path, *, region: str 
     data, report = import_files(paths, region=region, payments_year=payments_year, progress=progress)
     if all(f.error for f in report.files):
         return report
-    written = write_dataset(data, out_dir)
-    return ImportReport(report.files, written, report.notes)
+    out = Path(out_dir)
+    _check_output_folder(out)
+    data, notes = carry_over_earlier_import(data, out)
+    written = write_dataset(data, out, carry_over=False)
+    return ImportReport(report.files, written, report.notes + tuple(notes))
+
+
+def carry_over_earlier_import(data: ImportedData, out: Path) -> tuple[ImportedData, list[str]]:
+    """`data` plus what an earlier import into `out` wrote and this one does not write again, and notes saying so.
+
+    Those files stay as they are; their sources, outputs, coverage and reasons for no figure stay in
+    dataset.yaml; the practices of the earlier practices.csv that the new one lacks stay too, so the kept
+    files' rows can still be placed.
+    """
+    written = _file_names(data)
+    kept = [name for name in CONTRACT_FILES if name != "dataset.yaml" and name not in written and (out / name).exists()]
+    if not kept:
+        return data, []
+    notes = [f"{name} was kept from the earlier import into this folder (no file given this time gives it)"
+             for name in kept]
+    practices = data.practices
+    if practices and (out / "practices.csv").exists():
+        codes = {row["practice_code"] for row in practices}
+        earlier = [row for row in _read_csv_rows(out / "practices.csv") if row.get("practice_code") not in codes]
+        if earlier:
+            practices = tuple(sorted(practices + tuple({c: row.get(c) or "" for c in PRACTICE_COLUMNS} for row in earlier),
+                                     key=lambda row: row["practice_code"]))
+            notes.append(f"{_count(len(earlier), 'practice')} of the earlier practices.csv {_are(len(earlier))} not in "
+                         "the new files; kept, so that the kept files' rows can still be placed")
+    return replace(_carry_over_manifest(data, out, kept), practices=practices), notes
+
+
+def _read_csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def _file_names(data: ImportedData) -> list[str]:
+    names = [f"{name}.csv" for name in data.tables] + (["practices.csv"] if data.practices else [])
+    return names + ([boundary_files.OUTPUT] if data.boundaries is not None else [])
+
+
+def _carry_over_manifest(data: ImportedData, out: Path, kept: list[str]) -> ImportedData:
+    """The new import's manifest entries, plus the earlier import's for the files it keeps."""
+    try:
+        previous = yaml.safe_load((out / "dataset.yaml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        previous = {}
+    previous = previous if isinstance(previous, dict) else {}
+    tables = {Path(name).stem for name in kept}
+    old_outputs = previous.get("outputs") if isinstance(previous.get("outputs"), dict) else {}
+    inputs = {str(i) for name in kept for i in old_outputs.get(name) or ()}
+    new_inputs = {source.split(": ")[0] for source in data.sources}
+    sources = data.sources + tuple(str(s) for s in previous.get("sources") or ()
+                                   if str(s).split(": ")[0] in inputs - new_inputs)
+    unavailable = {key: text for key, text in data.unavailable.items() if key.split(".")[0] not in tables}
+    old_unavailable = previous.get("unavailable") if isinstance(previous.get("unavailable"), dict) else {}
+    unavailable |= {str(k): str(v) for k, v in old_unavailable.items() if str(k).split(".")[0] in tables}
+    old_coverage = previous.get("coverage") if isinstance(previous.get("coverage"), dict) else {}
+    coverage = data.coverage | {str(k): str(v) for k, v in old_coverage.items() if str(k) in tables}
+    old_caveats = previous.get("caveats") if isinstance(previous.get("caveats"), dict) else {}
+    caveats = data.caveats | {str(k): str(v) for k, v in old_caveats.items() if str(k) in tables}
+    outputs = data.outputs | {name: tuple(str(i) for i in old_outputs.get(name) or ()) for name in kept}
+    periods = set(data.periods)
+    for name in kept:
+        if name.endswith(".csv"):
+            periods |= {row.get("period") or "" for row in _read_csv_rows(out / name)} - {""}
+    return replace(data, sources=sources, unavailable=unavailable, coverage=coverage, outputs=outputs,
+                   caveats=caveats, periods=tuple(sorted(periods)))
 
 
 def _gather_evidence(assembly: _Assembly, read: dict[str, list]) -> None:
@@ -273,12 +391,8 @@ def _gather_evidence(assembly: _Assembly, read: dict[str, list]) -> None:
     mappings = sorted(read[PRACTICE_MAPPING], key=lambda item: _most_common([p.period for p in item[2]]))
     if mappings:
         source, _, mapped = mappings[-1]
-        for older, older_ledger, older_rows in mappings[:-1]:
-            for practice in older_rows:
-                older_ledger.unkeep(practice_mapping.OUTPUT)
-                older_ledger.drop(f"a later practice mapping was given ({source.name})", practice.row,
-                                  practice.practice_code, practice_mapping.OUTPUT)
         period = _most_common([p.period for p in mapped])
+        _gather_older_mappings(assembly, mappings, period)
         assembly.sources.append(f"{source.name}: NHS Digital, Patients Registered at a GP Practice, practice mapping "
                                 f"(gp-reg-pat-prac-map.csv), extract {describe_month(period) if period else 'undated'}")
         if period:
@@ -310,6 +424,63 @@ def _gather_evidence(assembly: _Assembly, read: dict[str, list]) -> None:
     reference = assembly.region.reference
     placed = place_practices(assembly.evidence.values(), reference, assembly.ccg_names)
     assembly.candidates = {code: placement for code, placement in placed.items() if placement}
+    _place_older_mapped(assembly)
+
+
+def _gather_older_mappings(assembly: _Assembly, mappings: list, latest_period: str) -> None:
+    """Older practice mappings: the latest places the practices; an older one's practice that the latest lacks
+    (closed or merged since) is kept aside for the collaboration rows of that mapping's period."""
+    latest_source, _, latest_rows = mappings[-1]
+    given_by = {p.practice_code: latest_source.name for p in latest_rows}
+    for older, ledger, rows in reversed(mappings[:-1]):
+        period = _most_common([p.period for p in rows])
+        if period and period != latest_period:
+            assembly.listed.setdefault(period, set()).update(p.practice_code for p in rows)
+        for practice in rows:
+            code = practice.practice_code
+            if code in given_by:
+                ledger.unkeep(practice_mapping.OUTPUT)
+                ledger.drop(f"a later practice mapping was given ({given_by[code]})",
+                            practice.row, code, practice_mapping.OUTPUT)
+                continue
+            given_by[code] = older.name
+            assembly.older_mapped[code] = (practice, ledger, older.name)
+
+
+def _place_older_mapped(assembly: _Assembly) -> None:
+    """Candidates for the practices only an older mapping lists, placed without moving any other practice."""
+    if not assembly.older_mapped:
+        return
+    added = {}
+    for code, (practice, _, file_name) in assembly.older_mapped.items():
+        known = assembly.evidence.get(code)
+        if known is None:
+            added[code] = PracticeEvidence(code, practice.practice_name, practice.postcode, practice.pcn_code,
+                                           practice.pcn_name, practice.stp_code, practice.ccg_code,
+                                           [practice.ccg_code], origin=file_name)
+            if practice.ccg_name:
+                assembly.ccg_names.setdefault(practice.ccg_code, practice.ccg_name)
+            if practice.stp_name:
+                assembly.stp_names.setdefault(practice.stp_code, practice.stp_name)
+    if added:
+        placed = place_practices([*assembly.evidence.values(), *added.values()], assembly.region.reference,
+                                 assembly.ccg_names)
+        assembly.candidates |= {code: placed[code] for code in added if placed.get(code)}
+        assembly.evidence |= added
+    for code, (practice, _, _) in assembly.older_mapped.items():
+        evidence = assembly.evidence[code]
+        if not evidence.pcn_code and practice.pcn_code:  # the network of the latest mapping that lists it
+            evidence.pcn_code, evidence.pcn_name = practice.pcn_code, practice.pcn_name
+        evidence.name = evidence.name or practice.practice_name
+
+
+def _note_older_mapped(assembly: _Assembly) -> None:
+    """An older mapping's practice the latest lacks counts for practices.csv only when it was written there."""
+    for code, (practice, ledger, _) in assembly.older_mapped.items():
+        if code not in assembly.placements:
+            ledger.unkeep(practice_mapping.OUTPUT)
+            ledger.drop("not in the latest practice mapping (closed or merged since) and none of its rows was kept, "
+                        "so it is not in practices.csv", practice.row, code, practice_mapping.OUTPUT)
 
 
 def _add_evidence(assembly: _Assembly, code: str, ccg: str, postcode: str, file_name: str) -> None:
@@ -445,6 +616,60 @@ TABLE_BUILDERS: dict[str, Callable[[_Assembly, dict[str, list]], list[dict[str, 
 }
 
 
+def _list_sizes(patient_rows: list[dict[str, str]], read: dict[str, list]) -> dict[str, dict[str, int]]:
+    """List period -> practice -> registered patients, from the lists of patients (gp-reg-pat-prac-all).
+
+    An NHS Payments file's 'last known' list sizes are used only when no list was imported: they are
+    of mixed dates, and a denominator switching between the two kinds would put a step in a monthly trend.
+    """
+    list_periods = {size.period for _, _, listed in read[PATIENT_LIST] for size in listed.sizes}
+    sizes: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in patient_rows:
+        if row["period"] in list_periods or not list_periods:
+            sizes[row["period"]][row["practice_code"]] = int(row["registered_patients"])
+    return dict(sizes)
+
+
+def _placed_networks(assembly: _Assembly) -> dict[str, PracticeEvidence]:
+    """practices.csv so far: code -> what is known of the practice (its `pcn_code`)."""
+    return {code: assembly.evidence[code] for code in assembly.placements}
+
+
+def _ensure_mapped_practice(assembly: _Assembly, practice: MappedPractice, ledger: RowLedger, file_name: str) -> bool:
+    """True when a practice of a practice mapping is in practices.csv, adding one that only an older mapping has
+    (closed or merged since the latest mapping), placed as every other practice is."""
+    code = practice.practice_code
+    if code in assembly.placements:
+        return True
+    placement = assembly.candidates.get(code)
+    if placement is None:
+        ledger.drop(f"the practice's STP cannot be told in {assembly.region.name}", practice.row, code,
+                    collaboration.OUTPUT)
+        return False
+    assembly.placements[code] = placement
+    ledger.note(f"{code} is not in the latest practice mapping (closed or merged since): added to practices.csv "
+                "from this mapping, for its collaboration rows")
+    return True
+
+
+def _collect_appointments(assembly: _Assembly, mappings: list, files: list, practices: tuple[dict[str, str], ...],
+                          list_sizes: dict[str, dict[str, int]]) -> appointments.AppointmentTable:
+    """Appointments per STP and month; the STPs' ONS codes and names come from the practice mappings."""
+    mapped = [p for _, _, rows in mappings for p in rows]
+    stp_of_ons_code = {p.stp_ons_code: p.stp_code for p in mapped if p.stp_ons_code}
+    stp_of_name = {appointments.match_stp_name(p.stp_name): p.stp_code for p in mapped if p.stp_name}
+    stp_names = {row["stp_code"]: row["stp_name"] for row in practices}
+    stp_of_practice = {row["practice_code"]: row["stp_code"] for row in practices}
+    stp_sizes: dict[str, dict[str, int]] = {}
+    for period, sizes in list_sizes.items():
+        stp_sizes[period] = defaultdict(int)
+        for code, patients in sizes.items():
+            if code in stp_of_practice:
+                stp_sizes[period][stp_of_practice[code]] += patients
+    return appointments.collect_appointments(files, stp_of_ons_code, stp_of_name, stp_names, stp_sizes,
+                                             assembly.region.name)
+
+
 def _align_patient_periods(assembly: _Assembly, rows: list[dict[str, str]], needed: set[str]) -> list[dict[str, str]]:
     """Registered patients for each period a per-patient table needs, from the nearest list given (said so),
     for the practices open in that period."""
@@ -457,7 +682,7 @@ def _align_patient_periods(assembly: _Assembly, rows: list[dict[str, str]], need
             assembly.notes.append(f"no registered patients were imported, so figures per 1,000 patients for "
                                   f"{period} cannot be shown")
             continue
-        nearest = min(available, key=lambda p: (months_between(p, period), p < period))
+        nearest = find_nearest_period(available, period)
         gap = months_between(nearest, period)
         copied = [{**row, "period": period} for row in by_period[nearest]
                   if _is_open(*_open_and_closed(assembly, row["practice_code"]), period)]
@@ -612,22 +837,25 @@ def _csv_text(columns: tuple[str, ...], rows: Iterable[dict[str, str]]) -> str:
     return buffer.getvalue()
 
 
-def _manifest_text(data: ImportedData, title: str | None) -> str:
+def _manifest_text(data: ImportedData, title: str | None, dated: bool) -> str:
     span = f", {data.periods[0][:7]} to {data.periods[-1][:7]}" if data.periods else ""
     region = data.areas.get("region", {}).get("name", DEFAULT_REGION)
     publishers = "NHS Digital and London Datastore" if data.boundaries is not None else "NHS Digital"
     manifest = {
         "label": "real",
         "title": title or f"{region} general practice: {publishers} data{span}",
-        "created": date.today().isoformat(),
+        **({"created": date.today().isoformat()} if dated else {}),
+        "licence": LICENCE,
         "sources": list(data.sources),
+        "outputs": {name: list(inputs) for name, inputs in sorted(data.outputs.items())},
         "unavailable": dict(sorted(data.unavailable.items())),
+        **({"coverage": dict(sorted(data.coverage.items()))} if data.coverage else {}),
         "areas": data.areas,
     }
     if data.caveats:
         manifest["caveats"] = dict(sorted(data.caveats.items()))
-    return ("# Written by scripts/import_data.py from the publishers' files listed under sources.\n"
-            + yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=110))
+    return ("# Written by the atscale importer (scripts/import_data.py) from the publishers' files listed under "
+            "sources.\n" + yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=110))
 
 
 def _check_output_folder(out: Path) -> None:

@@ -1,5 +1,6 @@
-"""Publication dates as NHS files write them (01JAN2021, 2021-01-01, 01/01/2021, 1-Jan-21) -> 'YYYY-MM-01'."""
+"""Publication dates as NHS files write them (01JAN2021, 2021-01-01, 01/01/2021, 1-Jan-21, MAR2019) -> 'YYYY-MM-01'."""
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 
 TIME_OF_DAY = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
@@ -12,6 +13,7 @@ DATE_FORMATS = (
     "%d %b %Y",  # 1 Sep 2020
     "%d %B %Y",  # 1 September 2020
     "%Y%m%d",    # 20210101
+    "%b%Y",      # MAR2019 (Appointments in General Practice: a month, no day)
 )
 
 
@@ -47,6 +49,11 @@ def months_between(first: str, second: str) -> int:
     """Whole months between two 'YYYY-MM-DD' periods, never negative."""
     a, b = date.fromisoformat(first), date.fromisoformat(second)
     return abs((a.year - b.year) * 12 + a.month - b.month)
+
+
+def find_nearest_period(available: Iterable[str], period: str) -> str:
+    """The period of `available` closest to `period` (the later one when two are as close)."""
+    return min(available, key=lambda p: (months_between(p, period), p < period))
 
 
 def describe_month(period: str) -> str:

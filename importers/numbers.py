@@ -25,6 +25,25 @@ def read_number(text: str) -> float | None:
     return -value if negative else value
 
 
+def read_figure(text: str, *, whole: bool = False) -> tuple[float | None, str]:
+    """(the number, '') for a figure of 0 or more (a whole number when `whole`), else (None, why not).
+
+    The reason completes a sentence naming the column: 'is not a number', 'is blank or not published',
+    'is negative', 'is not a whole number'.
+    """
+    try:
+        value = read_number(text)
+    except ValueError:
+        return None, "is not a number"
+    if value is None:
+        return None, "is blank or not published"
+    if value < 0:
+        return None, "is negative"
+    if whole and value != int(value):
+        return None, "is not a whole number"
+    return value, ""
+
+
 def format_number(value: float, decimals: int) -> str:
     """Written without trailing zeros: 12.5, 3, 0.333333."""
     text = f"{round(value, decimals):.{decimals}f}"

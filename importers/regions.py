@@ -82,6 +82,15 @@ class RegionScope:
             return _normalise(values.get("stp_code", "")) in self.region.codes
         return _matches(self.region, values.get("region_code", ""), values.get("region_name", ""))
 
+    def area_row_in(self, region_code: str, region_name: str, stp_code: str = "") -> bool:
+        """A row of a file of areas (CCGs, STPs) with its own region and STP codes: is it in the import?
+        A row naming no region is kept (the file is one region's)."""
+        if self.region.kind == SYSTEM:
+            return _normalise(stp_code) in self.region.codes
+        if not region_code and not region_name:
+            return True
+        return _matches(self.region, region_code, region_name)
+
     def ccg_regions(self, pairs: Iterable[tuple[str, str]]) -> dict[str, bool]:
         """For each CCG code of a file's (practice, CCG) pairs: are most of its practices the mapping lists in
         the region? (A CCG of another year, e.g. 2018-19, whose practices the 2020 mapping places.)"""

@@ -10,11 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from indicators.errors import AtscaleError
+
 PRACTICE_MAPPING = "practice_mapping"
 PATIENT_LIST = "patient_list"
 PAYMENTS = "payments"
 PCN_WORKFORCE = "pcn_workforce"
 BOUNDARIES = "boundaries"
+DEPRIVATION = "deprivation"
+APPOINTMENTS = "appointments"
 
 FORMAT_NAMES = {
     PRACTICE_MAPPING: "NHS Digital, Patients Registered at a GP Practice: practice mapping (gp-reg-pat-prac-map)",
@@ -22,6 +26,8 @@ FORMAT_NAMES = {
     PAYMENTS: "NHS Digital, NHS Payments to General Practice (one row per practice)",
     PCN_WORKFORCE: "NHS Digital, Primary Care Network Workforce: individual-level CSV",
     BOUNDARIES: "London Datastore, London borough boundaries (GeoJSON)",
+    DEPRIVATION: "OHID Fingertips, indicator data export (GP practices; indicator 93553, IMD 2019 score)",
+    APPOINTMENTS: "NHS Digital, Appointments in General Practice: regional CSV (CCG level, monthly)",
 }
 
 # Each format: the columns that identify it, every one given as its accepted spellings (normalised:
@@ -43,6 +49,17 @@ FORMAT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     PATIENT_LIST: {
         "code": ("code", "practice code"), "extract_date": ("extract date",),
         "number_of_patients": ("number of patients",),
+    },
+    # Fingertips' 27-column API export and the narrower downloads (indicator, year, area, value) alike.
+    DEPRIVATION: {
+        "indicator_id": ("indicator id", "indicatorid"), "area_code": ("area code", "areacode"),
+        "time_period": ("time period", "year", "timeperiod"), "value": ("value",),
+    },
+    # 2019-2022 files name the STP (STP_ONS, STPNM); later ones the ICB (ICB_ONS_CODE, ICB_NAME).
+    APPOINTMENTS: {
+        "stp_ons_code": ("stp ons", "stp ons code", "icb ons code"), "month": ("appointment month",),
+        "status": ("appt status",), "staff_type": ("hcp type",), "mode": ("appt mode",),
+        "timing": ("time between book and appt",), "count": ("count of appointments",),
     },
 }
 # Optional columns read when present, again with their accepted spellings.
@@ -71,12 +88,20 @@ OPTIONAL_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "ccg_code": ("ccg code", "sub icb location code", "sub icb code"), "postcode": ("postcode",),
         "type": ("type",), "sex": ("sex",), "age": ("age",),
     },
+    DEPRIVATION: {
+        "indicator_name": ("indicator name",), "area_name": ("area name", "areaname"),
+        "area_type": ("area type", "areatype"), "category": ("category",), "sex": ("sex",), "age": ("age",),
+    },
+    APPOINTMENTS: {
+        "stp_name": ("stpnm", "stp name", "icb name"), "ccg_code": ("ccg code", "sub icb location code"),
+        "region_code": ("region ons code", "region code"), "region_name": ("region name",),
+    },
 }
 
 PROGRESS_EVERY = 2000  # rows between progress lines on long files
 
 
-class ImportFileError(Exception):
+class ImportFileError(AtscaleError):
     """The file cannot be imported at all; the message is one plain line naming the file."""
 
 

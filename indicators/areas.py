@@ -6,24 +6,28 @@ dataset.yaml may say:
     areas:
       region: {code: E40000003, name: London}
       levels:
-        stp: {name: STP, plural: STPs, plain_name: local health and care partnership, plain_plural: ...}
+        stp: {name: STP, plural: STPs, plain_name: local health and care partnership, plain_plural: ...,
+              full_name: Sustainability and Transformation Partnership}
         borough: {name: borough, plural: boroughs, plain_name: borough, plain_plural: boroughs}
 
 Without it the top area is DEFAULT_REGION and the levels have the generic names in DEFAULT_LEVEL_NAMES.
 """
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
 
 from indicators.errors import Problem
+from indicators.formatting import format_count
 
 LEVELS = ("practice", "pcn", "borough", "stp", "region")
 SYSTEM_LEVEL, PLACE_LEVEL, REGION_LEVEL = "stp", "borough", "region"
 LEVEL_CODE_COLUMNS = {"practice": "practice_code", "pcn": "pcn_code", "borough": "borough_code", "stp": "stp_code"}
 LEVEL_NAME_COLUMNS = {"practice": "practice_name", "pcn": "pcn_name", "borough": "borough_name", "stp": "stp_name"}
-LEVEL_NAME_FIELDS = ("name", "plural", "plain_name", "plain_plural")
+LEVEL_NAME_FIELDS = ("name", "plural", "plain_name", "plain_plural", "full_name")
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,13 @@ class LevelName:
     plural: str
     plain_name: str
     plain_plural: str
+    full_name: str = ""  # what an acronym stands for: 'Sustainability and Transformation Partnership'
+
+    @property
+    def label(self) -> str:
+        """The name with what it stands for, for a form label: 'STP (Sustainability and Transformation
+        Partnership)', 'Borough'."""
+        return f"{self.title} ({self.full_name})" if self.full_name else self.title
 
     @property
     def title(self) -> str:
@@ -63,14 +74,6 @@ DEFAULT_LEVEL_NAMES = {
     "borough": LevelName("place", "places", "local area", "local areas"),
     "stp": LevelName("system", "systems", "local health and care system", "local health and care systems"),
 }
-NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-
-
-def format_count(count: int) -> str:
-    """A count as a reader expects it in a sentence: 'five' up to ten, then '42', '1,250'."""
-    return NUMBER_WORDS[count] if 0 <= count < len(NUMBER_WORDS) else f"{count:,}"
-
-
 @dataclass(frozen=True)
 class AreaModel:
     """The region, the level names and every system and place, each list sorted by name."""
@@ -79,6 +82,11 @@ class AreaModel:
     level_names: Mapping[str, LevelName] = field(default_factory=lambda: dict(DEFAULT_LEVEL_NAMES))
     systems: tuple[Area, ...] = ()
     places: tuple[Area, ...] = ()
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A short digest of the whole model: caches key on it instead of hashing every area each time."""
+        return hashlib.sha1(repr(self).encode()).hexdigest()
 
     def level(self, level: str) -> LevelName:
         """What a level is called; the region level is called by the region's name."""
@@ -111,7 +119,7 @@ class AreaModel:
         return self.names(level).get(code, code)
 
     def count_phrase(self, level: str, *, system_code: str | None = None) -> str:
-        """'the five STPs', 'the 42 systems', 'the borough' (one): the areas of a level, counted in words."""
+        """'the 42 STPs', 'the two systems', 'the borough' (one): the areas of a level, counted in words."""
         count = self.count(level, system_code=system_code)
         names = self.level(level)
         return f"the {names.name}" if count == 1 else f"the {format_count(count)} {names.plural}"
@@ -153,7 +161,7 @@ def read_area_settings(raw: Any, source: str, problems: list[Problem]) -> tuple[
             continue
         text = {f: " ".join(str(names.get(f) or "").split()) for f in LEVEL_NAME_FIELDS}
         levels[level] = LevelName(text["name"], text["plural"], text["plain_name"] or text["name"],
-                                  text["plain_plural"] or text["plural"])
+                                  text["plain_plural"] or text["plural"], text["full_name"])
     return region, levels
 
 

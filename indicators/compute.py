@@ -8,6 +8,7 @@ import pyarrow.compute as pc
 from indicators.areas import Area
 from indicators.datasets import LoadedData
 from indicators.definitions import LEVELS, IndicatorDefinition, Measure
+from indicators.errors import IndicatorUnavailable
 from indicators.statistics import compare_with_benchmark, confidence_interval
 from indicators.suppression import find_suppressed
 
@@ -20,10 +21,6 @@ RESULT_COLUMNS = (
     "indicator_id", "period", "level", "area_code", "area_name", *PARENT_COLUMNS, "numerator", "denominator",
     "value", "lower_95", "upper_95", "suppressed", "vs_region", "vs_stp",
 )
-
-
-class IndicatorUnavailable(Exception):
-    """The indicator's table is not in the data (missing file or not published); the message says why."""
 
 
 def compute_indicator_values(definition: IndicatorDefinition, data: LoadedData, *,
@@ -101,6 +98,11 @@ def _measure_by_key(measure: Measure, data: LoadedData, also_needs: tuple[str, .
     missing = [c for c in (*measure.columns, *(f for f, _ in measure.filter), *also_needs) if c not in table.columns]
     if missing:
         raise IndicatorUnavailable(f"The column '{missing[0]}' is missing from the '{measure.table}' data.")
+    # A column with no figure at all (e.g. federation membership, which no public file gives) is no data, not 0.
+    blank = [c for c in (*measure.columns, *also_needs) if len(table) and table[c].isna().all()]
+    if blank:
+        raise IndicatorUnavailable(data.unavailable.get(f"{measure.table}.{blank[0]}")
+                                   or f"The '{measure.table}' data have no figure in the column '{blank[0]}'.")
     mask = pd.Series(True, index=table.index)
     for column, wanted in measure.filter:
         mask &= table[column].isin(wanted) | table[column].isin([str(w) for w in wanted])

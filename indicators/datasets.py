@@ -23,6 +23,7 @@ GEOGRAPHY_COLUMNS = (
     "borough_code", "borough_name", "ccg_code", "ccg_name", "stp_code", "stp_name", "deprivation_decile",
     "placement_source", "opened", "closed",
 )
+MAP_TILE_COLUMNS = ("borough_code", "short_name", "column", "row")
 REQUIRED_GEOGRAPHY = ("practice_code", "practice_name", "borough_code", "borough_name", "stp_code", "stp_name")
 NEVER_BLANK = ("practice_code", "practice_name", "stp_code", "stp_name")  # a blank borough: in its STP only
 SUPPRESSED_MARKS = frozenset({"*", "-", "..", ":", "x", "NULL", "null"})
@@ -53,6 +54,7 @@ class LoadedData:
     sources: tuple[str, ...] = ()
     caveats: dict[str, str] = field(default_factory=dict)  # table -> what must be said with its figures
     areas: AreaModel = field(default_factory=AreaModel)
+    map_tiles: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # place code -> short name, column, row
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -84,6 +86,7 @@ def load_data(config: AppConfig, data_dir: str | Path) -> LoadedData:
     if config.map_boundaries:  # checked here so that its problems are listed with the others
         read_boundaries_file(data_dir / config.map_boundaries, problems)
     periods = sorted({p for table in tables.values() for p in table["period"].unique()})
+    map_tiles = read_map_tiles(data_dir / config.map_tiles, geography, problems) if config.map_tiles else {}
     return LoadedData(
         label=str(manifest.get("label", "unlabelled")),
         title=str(manifest.get("title", "")),
@@ -91,7 +94,7 @@ def load_data(config: AppConfig, data_dir: str | Path) -> LoadedData:
         periods=tuple(periods), unavailable=unavailable,
         sources=tuple(str(s) for s in manifest.get("sources") or ()),
         caveats={str(k): str(v) for k, v in (manifest.get("caveats") or {}).items()},
-        areas=build_area_model(geography, region, level_names),
+        areas=build_area_model(geography, region, level_names), map_tiles=map_tiles,
     )
 
 
@@ -159,6 +162,35 @@ def read_manifest(path: Path, problems: list[Problem]) -> dict:
     return manifest
 
 
+def read_map_tiles(path: Path, geography: pd.DataFrame, problems: list[Problem]) -> dict[str, tuple[str, int, int]]:
+    """Where the tile map puts each place (config.yaml's map.tiles): borough_code -> (short_name, column, row).
+
+    Optional: an absent file gives {} (every place goes in the automatic grid); a bad row is reported and left out.
+    """
+    if not path.exists():
+        return {}
+    frame = read_csv_text(path, problems)
+    if frame is None:
+        return {}
+    missing = [c for c in MAP_TILE_COLUMNS if c not in frame.columns]
+    if missing:
+        problems.append(Problem(path.name, "This column is missing, so the tile map places the areas itself.",
+                                field=missing[0], severity="warning"))
+        return {}
+    places = set(geography["borough_code"])
+    tiles: dict[str, tuple[str, int, int]] = {}
+    for row in frame.to_dict("records"):
+        code, short_name = row["borough_code"].strip(), row["short_name"].strip()
+        column, line = row["column"].strip(), row["row"].strip()
+        if not (column.isdigit() and line.isdigit() and short_name):
+            problems.append(Problem(path.name, "A tile needs a short name and a whole column and row of 0 or more; "
+                                    "this place goes in the automatic grid.", row=int(row["_row"]),
+                                    severity="warning"))
+        elif code in places and code not in tiles:
+            tiles[code] = (short_name, int(column), int(line))
+    return tiles
+
+
 def read_csv_text(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     """Read a CSV as text columns with spreadsheet row numbers in `_row`; None when unusable.
 
@@ -168,7 +200,7 @@ def read_csv_text(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     """
     name = path.name
     if not path.exists():
-        problems.append(Problem(name, f"The file was not found in {path.parent}."))
+        problems.append(Problem(name, "The file was not found in the data folder."))
         return None
     raw = path.read_bytes()
     if b"\x00" in raw[:65536]:
@@ -285,7 +317,7 @@ def _load_geography(path: Path, problems: list[Problem], reports: list[FileRepor
     for column in NEVER_BLANK:
         blank = frame[column] == ""
         _report_rows(problems, path.name, frame.loc[blank & ~bad, "_row"], column,
-                     "This is blank, so the practice cannot be placed in its system (STP); it was left out.")
+                     "This is blank, so the practice cannot be placed in its area; it was left out.")
         bad |= blank
     unnamed = (frame["borough_code"] != "") & (frame["borough_name"] == "") & ~bad
     _report_rows(problems, path.name, frame.loc[unnamed, "_row"], "borough_name",

@@ -1,5 +1,4 @@
 """Indicator definitions and input tables, read from config.yaml and validated entry by entry."""
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -7,7 +6,9 @@ from typing import Any
 import yaml
 
 from indicators.areas import LEVELS
-from indicators.errors import ConfigError, Problem
+from indicators.change_points import ChangePoint, parse_change_points
+from indicators.errors import AtscaleError, ConfigError, Problem
+from indicators.formatting import format_value
 
 # safe_load's loader, in its C build where PyYAML has one (config.yaml parses about ten times faster).
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -27,7 +28,7 @@ INDICATOR_FIELDS = {
 }
 OPTIONAL_INDICATOR_FIELDS = {
     "decimals": int, "target": dict, "tolerance_percent": (int, float), "suppress_below": (int, float),
-    "short_name": str, "mix_group": str, "lowest_level": str,
+    "short_name": str, "mix_group": str, "lowest_level": str, "change_points": list,
 }
 MEASURE_FIELDS = {"table", "column", "aggregate", "filter"}
 
@@ -54,6 +55,15 @@ class Domain:
     name: str
     plain_name: str
     description: str
+
+
+@dataclass(frozen=True)
+class MaturityDomain:
+    """One domain of the PCN maturity matrix: a stable id (the forum stores it) and its name, exactly as
+    maturity.csv's maturity_domain column writes it."""
+
+    id: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,7 @@ class IndicatorDefinition:
     short_name: str = ""
     mix_group: str = ""
     lowest_level: str = "practice"
+    change_points: tuple[ChangePoint, ...] = ()  # the indicator's own, else the config's top-level list
 
     @property
     def label(self) -> str:
@@ -104,13 +115,9 @@ class IndicatorDefinition:
         return tuple(dict.fromkeys((self.numerator.table, self.denominator.table)))
 
     def format_value(self, value: float | None, *, with_unit: bool = True) -> str:
-        """The value as shown on the page: '97.3%', '0.58 per 1,000 patients'; 'not shown' if missing."""
-        if value is None or math.isnan(value):
-            return "not shown"
-        number = f"{value:,.{self.decimals}f}"
-        if not with_unit:
-            return number
-        return f"{number}%" if self.unit == "%" else f"{number} {self.unit}"
+        """The value as shown everywhere (indicators.formatting.format_value with this indicator's decimals and
+        unit): '97.3%', '0.58 per 1,000 patients'; 'not shown' if missing."""
+        return format_value(value, decimals=self.decimals, unit=self.unit, with_unit=with_unit)
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,9 @@ class AppConfig:
     domains: dict[str, Domain]
     indicators: tuple[IndicatorDefinition, ...]
     problems: tuple[Problem, ...] = field(default=())
+    change_points: tuple[ChangePoint, ...] = ()
+    map_tiles: str | None = None
+    maturity_domains: tuple[MaturityDomain, ...] = ()
 
     def indicator(self, indicator_id: str) -> IndicatorDefinition:
         for definition in self.indicators:
@@ -183,10 +193,11 @@ def read_yaml_file(path: Path, what: str) -> Any:
             raise ConfigError(f"The {what} {path.name} could not be read: it is larger than "
                               f"{YAML_SIZE_LIMIT // 1_000_000} MB.")
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"The {what} {path} was not found.") from None
+    except FileNotFoundError:  # the file's name only: these messages show on public pages, server paths do not
+        raise ConfigError(f"The {what} {path.name} was not found.") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"The {what} {path} could not be read: {error}") from None
+        reason = getattr(error, "strerror", None) or getattr(error, "reason", None) or type(error).__name__
+        raise ConfigError(f"The {what} {path.name} could not be read: {reason}.") from None
     try:
         return load_yaml_text(text)
     except yaml.YAMLError as error:
@@ -212,7 +223,8 @@ def load_config(path: str | Path) -> AppConfig:
     for section in ("tables", "domains", "indicators"):
         if section not in raw:
             problems.append(Problem(source, f"The '{section}' section is missing.", field=section))
-    unknown = set(raw) - {"tables", "domains", "indicators", "suppress_below", "map"}
+    unknown = set(raw) - {"tables", "domains", "indicators", "suppress_below", "map", "change_points",
+                          "maturity_domains"}
     for name in sorted(unknown):
         problems.append(Problem(source, f"Unknown section '{name}' was ignored.", field=name, severity="warning"))
 
@@ -222,15 +234,41 @@ def load_config(path: str | Path) -> AppConfig:
                                 field="suppress_below"))
         suppress_below = 10
     map_settings = raw.get("map") or {}
-    boundaries = map_settings.get("boundaries") if isinstance(map_settings, dict) else None
-    if boundaries is not None and not isinstance(boundaries, str):
-        problems.append(Problem(source, "map.boundaries must be a file name.", field="map.boundaries"))
-        boundaries = None
+    boundaries, tiles = (_read_file_name(map_settings, name, source, problems) for name in ("boundaries", "tiles"))
+
+    try:
+        change_points = parse_change_points(raw.get("change_points"))
+    except ConfigError as error:
+        problems.append(Problem(source, f"{error} No change points are used.", field="change_points"))
+        change_points = ()
 
     tables = _read_tables(raw.get("tables"), source, problems)
     domains = _read_domains(raw.get("domains"), source, problems)
-    indicators = _read_indicators(raw.get("indicators"), source, tables, domains, float(suppress_below), problems)
-    return AppConfig(str(path), float(suppress_below), boundaries, tables, domains, indicators, tuple(problems))
+    indicators = _read_indicators(raw.get("indicators"), source, tables, domains, float(suppress_below),
+                                  change_points, problems)
+    maturity_domains = _read_maturity_domains(raw.get("maturity_domains"), source, problems)
+    return AppConfig(str(path), float(suppress_below), boundaries, tables, domains, indicators, tuple(problems),
+                     map_tiles=tiles, maturity_domains=maturity_domains, change_points=change_points)
+
+
+def _read_file_name(settings: Any, name: str, source: str, problems: list[Problem]) -> str | None:
+    """map.<name>: a file in the data folder, or None."""
+    value = settings.get(name) if isinstance(settings, dict) else None
+    if value is not None and not isinstance(value, str):
+        problems.append(Problem(source, f"map.{name} must be a file name.", field=f"map.{name}"))
+        return None
+    return value
+
+
+def _read_maturity_domains(raw: Any, source: str, problems: list[Problem]) -> tuple[MaturityDomain, ...]:
+    """maturity_domains: id -> name, in the order charts and the forum show them."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not all(isinstance(name, str) and name.strip() for name in raw.values()):
+        problems.append(Problem(source, "maturity_domains must map each domain's id to its name, as written in "
+                                "maturity.csv.", field="maturity_domains"))
+        return ()
+    return tuple(MaturityDomain(str(domain_id), " ".join(name.split())) for domain_id, name in raw.items())
 
 
 def _is_number(value: Any) -> bool:
@@ -294,7 +332,8 @@ def _read_domains(raw: Any, source: str, problems: list[Problem]) -> dict[str, D
 
 
 def _read_indicators(raw: Any, source: str, tables: dict[str, TableSpec], domains: dict[str, Domain],
-                     suppress_below: float, problems: list[Problem]) -> tuple[IndicatorDefinition, ...]:
+                     suppress_below: float, change_points: tuple[ChangePoint, ...],
+                     problems: list[Problem]) -> tuple[IndicatorDefinition, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -305,7 +344,7 @@ def _read_indicators(raw: Any, source: str, tables: dict[str, TableSpec], domain
     for position, entry in enumerate(raw, start=1):
         label = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"#{position}"
         try:
-            definition = _read_indicator(entry, tables, domains, suppress_below)
+            definition = _read_indicator(entry, tables, domains, suppress_below, change_points)
         except _EntryProblem as problem:
             problems.append(Problem(source, f"{problem.message} This indicator is not shown.",
                                     field=problem.field, indicator=label))
@@ -319,7 +358,7 @@ def _read_indicators(raw: Any, source: str, tables: dict[str, TableSpec], domain
     return tuple(indicators)
 
 
-class _EntryProblem(Exception):
+class _EntryProblem(AtscaleError):
     def __init__(self, field: str | None, message: str):
         super().__init__(message)
         self.field = field
@@ -327,7 +366,7 @@ class _EntryProblem(Exception):
 
 
 def _read_indicator(entry: Any, tables: dict[str, TableSpec], domains: dict[str, Domain],
-                    suppress_below: float) -> IndicatorDefinition:
+                    suppress_below: float, change_points: tuple[ChangePoint, ...] = ()) -> IndicatorDefinition:
     if not isinstance(entry, dict):
         raise _EntryProblem(None, "Each indicator must be a mapping of fields.")
     for name, kind in INDICATOR_FIELDS.items():
@@ -359,6 +398,11 @@ def _read_indicator(entry: Any, tables: dict[str, TableSpec], domains: dict[str,
         if not _is_number(raw_target.get("value")) or not isinstance(raw_target.get("source"), str):
             raise _EntryProblem("target", "A target needs a numeric value and a source (who published it).")
         target = Target(float(raw_target["value"]), raw_target["source"])
+    if "change_points" in entry:
+        try:
+            change_points = parse_change_points(entry["change_points"])
+        except ConfigError as error:
+            raise _EntryProblem("change_points", str(error)) from None
     return IndicatorDefinition(
         id=entry["id"], name=entry["name"], plain_name=entry["plain_name"], description=entry["description"],
         plain_description=entry["plain_description"], domain=entry["domain"],
@@ -369,7 +413,7 @@ def _read_indicator(entry: Any, tables: dict[str, TableSpec], domains: dict[str,
         tolerance_percent=float(entry.get("tolerance_percent", 10)),
         suppress_below=float(entry.get("suppress_below", suppress_below)),
         short_name=entry.get("short_name", entry["name"]), mix_group=entry.get("mix_group", ""),
-        lowest_level=entry.get("lowest_level", "practice"),
+        lowest_level=entry.get("lowest_level", "practice"), change_points=change_points,
     )
 
 

@@ -30,3 +30,7 @@ class AtscaleError(Exception):
 
 class ConfigError(AtscaleError):
     """The config file cannot be used at all (missing, not YAML, not a mapping)."""
+
+
+class IndicatorUnavailable(AtscaleError):
+    """The indicator's table is not in the data (missing file or not published); the message says why."""

@@ -1,5 +1,18 @@
-"""Glossary of the NHS terms the dashboard uses, each explained in short plain sentences."""
-from dataclasses import dataclass
+"""Glossary of the NHS terms the dashboard uses, each explained in short plain sentences.
+
+A few explanations name the data's own areas ({region}, {stp_count}, {stp_names}, {place_count},
+{place_plural}); compute_glossary fills them in from the area model.
+"""
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from indicators.areas import AreaModel
+from indicators.formatting import format_count
+
+MOST_NAMES_LISTED = 10  # the STP entry names the region's partnerships when there are no more than this
 
 
 @dataclass(frozen=True)
@@ -35,13 +48,12 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
     ),
     GlossaryEntry(
         "benchmark",
-        "The figure an area is compared with. On this dashboard it is London as a whole, or the area's "
-        "own part of London.",
+        "The figure an area is compared with. On this dashboard it is {region} as a whole, or the "
+        "partnership the area is in.",
     ),
     GlossaryEntry(
         "borough",
-        "One of the 33 local council areas of London, such as Camden or Croydon. The City of London "
-        "counts as one.",
+        "A local council area of a city. On this dashboard {region} has {place_count} {place_plural}.",
     ),
     GlossaryEntry(
         "CCG",
@@ -52,7 +64,7 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
     GlossaryEntry(
         "Clinical Senate",
         "A group of doctors, nurses, other health staff and patients. It gives advice on how to "
-        "improve care in London.",
+        "improve care in its region.",
     ),
     GlossaryEntry(
         "confidence interval",
@@ -111,8 +123,8 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
     ),
     GlossaryEntry(
         "ICS",
-        "Health services, councils and others in one area working together to plan care. In "
-        "London there are five. They grew out of the five partnerships.",
+        "Health services, councils and others in one area working together to plan care. In 2022 "
+        "they took over from the partnerships that came before them.",
         full_name="Integrated Care System",
     ),
     GlossaryEntry(
@@ -125,7 +137,7 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
     ),
     GlossaryEntry(
         "LMC",
-        "A group that speaks for local family doctors. In London it is called Londonwide LMCs.",
+        "A group that speaks for local family doctors.",
         full_name="Local Medical Committee",
     ),
     GlossaryEntry(
@@ -203,8 +215,8 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
     ),
     GlossaryEntry(
         "STP",
-        "The health service, councils and others in one part of London, planning health care "
-        "together. London has five: North Central, North East, North West, South East and South West.",
+        "The health service, councils and others in one area, planning health care together. "
+        "{region} has {stp_count}{stp_names}.",
         full_name="Sustainability and Transformation Partnership",
     ),
     GlossaryEntry(
@@ -231,6 +243,18 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
 )
 
 
+def compute_glossary(areas: AreaModel) -> tuple[GlossaryEntry, ...]:
+    """The glossary with the data's own areas named: '{region} has five: North Central London, ...'."""
+    stp_names = list(areas.names("stp").values())
+    facts = {
+        "region": areas.region.name, "stp_count": format_count(len(stp_names)),
+        "stp_names": f": {', '.join(stp_names)}" if 0 < len(stp_names) <= MOST_NAMES_LISTED else "",
+        "place_count": format_count(areas.count("borough")), "place_plural": areas.place.plural,
+    }
+    return tuple(replace(entry, explanation=entry.explanation.format(**facts)) if "{" in entry.explanation else entry
+                 for entry in GLOSSARY)
+
+
 def find_glossary_entry(term: str) -> GlossaryEntry | None:
     """The entry for a term or acronym, ignoring case and a plural 's'; None if it is not in the glossary."""
     wanted = term.strip().lower()
@@ -252,3 +276,28 @@ def compute_acronym_expansions() -> dict[str, tuple[str, ...]]:
             words = tuple(w for w in (entry.full_name, *entry.aliases) if w)
             expansions[acronym] = expansions.get(acronym, ()) + words
     return expansions
+
+
+def find_glossary_entries(query: str, entries: Sequence[GlossaryEntry]) -> list[GlossaryEntry]:
+    """Glossary entries with a word starting with the query (any case) in their term, full name, other names
+    or explanation ("fte" finds FTE, not "often"); entries matching by name come first. An empty query
+    gives every entry."""
+    wanted = " ".join(query.split())
+    if not wanted:
+        return list(entries)
+    pattern = re.compile(r"(?<!\w)" + re.escape(wanted), re.IGNORECASE)
+
+    def names(entry: GlossaryEntry) -> str:
+        return " | ".join([entry.term, entry.heading, entry.full_name or "", *entry.aliases])
+
+    by_name = [entry for entry in entries if pattern.search(names(entry))]
+    by_text = [entry for entry in entries if entry not in by_name and pattern.search(entry.explanation)]
+    return by_name + by_text
+
+
+def compute_glossary_table(entries: list[GlossaryEntry]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Term": [entry.heading for entry in entries],
+        "Also called": [", ".join(entry.aliases) for entry in entries],
+        "What it means": [entry.explanation for entry in entries],
+    })

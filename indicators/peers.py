@@ -13,24 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from indicators.areas import AreaModel
 from indicators.definitions import LEVELS, IndicatorDefinition, TableSpec
+from indicators.formatting import format_interval, format_status
 
-PEER_GROUPS = {
-    "stp": "Practices in the same STP",
-    "list_size": "Practices of a similar size (list within 25%)",
-    "deprivation": "Practices in similarly deprived areas (same or next decile)",
-    "region": "All practices in London",
-}
+PEER_GROUPS = ("stp", "list_size", "deprivation", "region")
 LIST_SIZE_TOLERANCE = 0.25
 MIN_RANKED = 5
 KEY_LEVELS = {"practice_code": "practice", "pcn_code": "pcn", "borough_code": "borough", "stp_code": "stp"}
-LEVEL_WORDS = {"practice": "This practice", "pcn": "Its PCN", "borough": "Its borough", "stp": "Its STP",
-               "region": "London"}
-STATUS_WORDS = {
-    "better": "Better than London", "worse": "Worse than London", "similar": "Similar to London",
-    "higher": "Higher than London", "lower": "Lower than London", "not compared": "Not compared",
-}
-STP_STATUS_WORDS = {key: text.replace("London", "its STP") for key, text in STATUS_WORDS.items()}
 DIRECTION_WORDS = {"higher_is_better": "Higher is better", "lower_is_better": "Lower is better",
                    "neither": "Neither higher nor lower is better"}
 RANK_COLUMNS = ("Indicator", "Period", "This practice", "Rank among peers", "Practices with a figure",
@@ -158,24 +148,34 @@ def compute_list_sizes(registered: pd.DataFrame | None, period: str, *,
     return sizes.astype(float), used
 
 
-def compute_peer_group(practices: pd.DataFrame, practice_code: str, group_id: str, *,
+def compute_peer_group_labels(areas: AreaModel) -> dict[str, str]:
+    """Each peer group's name, in PEER_GROUPS order, with the data's own level and region names."""
+    return {
+        "stp": f"Practices in the same {areas.system.name}",
+        "list_size": "Practices of a similar size (list within 25%)",
+        "deprivation": "Practices in similarly deprived areas (same or next decile)",
+        "region": f"All practices in {areas.region.name}",
+    }
+
+
+def compute_peer_group(practices: pd.DataFrame, practice_code: str, group_id: str, areas: AreaModel, *,
                        list_sizes: pd.Series | None = None, list_size_period: str | None = None) -> PeerGroup:
     """The practices in one peer group of the practice (the practice included).
 
-    group_id is a key of PEER_GROUPS: `stp` same STP; `list_size` registered list within
+    group_id is one of PEER_GROUPS: `stp` same STP; `list_size` registered list within
     LIST_SIZE_TOLERANCE (25%) of the practice's, both ends included; `deprivation` same deprivation
-    decile or the next one either side; `london` every practice. When the practice lacks what the
+    decile or the next one either side; `region` every practice. When the practice lacks what the
     rule needs (no decile, no list size), the group is empty and `unavailable` says why.
     """
-    label = PEER_GROUPS[group_id]
+    label = compute_peer_group_labels(areas)[group_id]
     practice = practices[practices["practice_code"] == practice_code].iloc[0]
     everyone = practices["practice_code"].astype(str)
     if group_id == "region":
-        return PeerGroup(group_id, label, "Every practice in London.", tuple(everyone))
+        return PeerGroup(group_id, label, f"Every practice in {areas.region.name}.", tuple(everyone))
     if group_id == "stp":
         same = practices["stp_code"] == practice["stp_code"]
-        return PeerGroup(group_id, label, f"Practices in the same STP as this one: {practice['stp_name']}.",
-                         tuple(everyone[same]))
+        return PeerGroup(group_id, label, f"Practices in the same {areas.system.name} as this one: "
+                         f"{practice['stp_name']}.", tuple(everyone[same]))
     if group_id == "deprivation":
         return _deprivation_group(practices, practice, label)
     if group_id == "list_size":
@@ -249,7 +249,8 @@ def compute_rank(values: pd.Series, practice_code: str, direction: str, *, min_c
 
 
 def compute_no_practice_reasons(definitions: Sequence[IndicatorDefinition], tables: Mapping[str, TableSpec],
-                                loaded_tables: Collection[str], unavailable: Mapping[str, str]) -> dict[str, str]:
+                                loaded_tables: Collection[str], unavailable: Mapping[str, str],
+                                areas: AreaModel) -> dict[str, str]:
     """Why an indicator cannot have a figure for a single practice, known without computing it.
 
     id -> plain sentence, only for those that cannot: a table it needs was not loaded (the data
@@ -265,10 +266,11 @@ def compute_no_practice_reasons(definitions: Sequence[IndicatorDefinition], tabl
             reasons[definition.id] = unavailable.get(absent[0]) or (
                 f"The data for '{absent[0]}' could not be loaded; see the Data and indicators page.")
         elif coarsest > 0:
-            reasons[definition.id] = f"It is measured for each {_level_noun(LEVELS[coarsest])}, not for each practice."
+            reasons[definition.id] = (f"It is measured for each {_level_noun(LEVELS[coarsest], areas)}, not for each "
+                                      "practice.")
         elif definition.lowest_level != "practice":
             reasons[definition.id] = (
-                f"It is shown for each {_level_noun(definition.lowest_level)} and larger areas: for a single "
+                f"It is shown for each {_level_noun(definition.lowest_level, areas)} and larger areas: for a single "
                 "practice the figure would mean little (for example a plain yes or no).")
     return reasons
 
@@ -280,7 +282,7 @@ def compute_practice_indicator_ids(values: pd.DataFrame) -> list[str]:
 
 
 def compute_missing_practice_figures(values: pd.DataFrame, definitions: Sequence[IndicatorDefinition],
-                                     reasons: Mapping[str, str]) -> pd.DataFrame:
+                                     reasons: Mapping[str, str], areas: AreaModel) -> pd.DataFrame:
     """The indicators with no figure for a single practice, and why, in plain words.
 
     `values`: tidy rows of many indicators (indicator_id column); `reasons`: id -> why it is unavailable.
@@ -299,19 +301,19 @@ def compute_missing_practice_figures(values: pd.DataFrame, definitions: Sequence
         elif not present:
             why = "There are no figures for it in this data."
         elif definition.lowest_level != "practice":
-            why = (f"It is shown for each {_level_noun(definition.lowest_level)} and larger areas: for a single "
+            why = (f"It is shown for each {_level_noun(definition.lowest_level, areas)} and larger areas: for a single "
                    "practice the figure would mean little (for example a plain yes or no).")
         elif "practice" not in present:
             lowest = next(level for level in LEVELS if level in present)
-            why = f"It is measured for each {_level_noun(lowest)}, not for each practice."
+            why = f"It is measured for each {_level_noun(lowest, areas)}, not for each practice."
         else:
             why = "Every practice's figure comes from numbers too small to show."
         rows.append({"Indicator": definition.name, "Why there is no practice figure": why})
     return pd.DataFrame(rows, columns=["Indicator", "Why there is no practice figure"])
 
 
-def _level_noun(level: str) -> str:
-    return {"pcn": "Primary Care Network (PCN)", "borough": "borough", "stp": "STP", "region": "London"}.get(level, level)
+def _level_noun(level: str, areas: AreaModel) -> str:
+    return "Primary Care Network (PCN)" if level == "pcn" else areas.level(level).name
 
 
 LEVEL_COLUMNS = ["indicator_id", "period", "level", "area_code", "area_name", "value", "lower_95", "upper_95",
@@ -359,16 +361,15 @@ def _rounded(value: object, decimals: int) -> float:
     return round(number, decimals) if math.isfinite(number) else np.nan
 
 
-def _interval(lower: object, upper: object, decimals: int) -> str:
-    if pd.isna(lower) or pd.isna(upper):
-        return ""
-    return f"{float(lower):,.{decimals}f} to {float(upper):,.{decimals}f}"
-
-
-def compute_practice_levels_table(levels: pd.DataFrame, definitions: Mapping[str, IndicatorDefinition]) -> pd.DataFrame:
-    """One row per indicator: the practice's value, interval and comparisons, then its PCN, borough, STP, London."""
-    columns = ["Indicator", "Period", "Unit", "This practice", "95% confidence interval", "Compared with London",
-               "Compared with its STP", "Its PCN", "Its borough", "Its STP", "London", "Which way is better"]
+def compute_practice_levels_table(levels: pd.DataFrame, definitions: Mapping[str, IndicatorDefinition],
+                                  areas: AreaModel) -> pd.DataFrame:
+    """One row per indicator: the practice's value, interval and comparisons, then its PCN, place, system and
+    region (the columns named as the data name them: 'Its borough', 'Its STP', 'London')."""
+    region, system = areas.region.name, areas.system.name
+    level_columns = {"pcn": "Its PCN", "borough": f"Its {areas.place.name}", "stp": f"Its {system}", "region": region}
+    columns = ["Indicator", "Period", "Unit", "This practice", "95% confidence interval", f"Compared with {region}",
+               f"Compared with its {system}", *level_columns.values(), "Which way is better"]
+    too_few = "Not compared: too few to show"
     rows = []
     for indicator_id, group in levels.groupby("indicator_id", sort=False):
         definition = definitions[indicator_id]
@@ -380,16 +381,15 @@ def compute_practice_levels_table(levels: pd.DataFrame, definitions: Mapping[str
             "Period": practice["period"],
             "Unit": definition.unit,
             "This practice": _rounded(practice["value"], definition.decimals),
-            "95% confidence interval": _interval(practice["lower_95"], practice["upper_95"], definition.decimals),
-            "Compared with London": (STATUS_WORDS.get(practice["vs_region"], "Not compared") if shown
-                                     else "Not compared: too few to show"),
-            "Compared with its STP": (STP_STATUS_WORDS.get(practice["vs_stp"], "Not compared") if shown
-                                      else "Not compared: too few to show"),
+            "95% confidence interval": format_interval(practice["lower_95"], practice["upper_95"],
+                                                       decimals=definition.decimals),
+            f"Compared with {region}": format_status(practice["vs_region"], region) if shown else too_few,
+            f"Compared with its {system}": format_status(practice["vs_stp"], f"its {system}") if shown else too_few,
             "Which way is better": DIRECTION_WORDS.get(definition.direction, ""),
         }
-        for level in ("pcn", "borough", "stp", "region"):
+        for level, column in level_columns.items():
             value = by_level.loc[level, "value"] if level in by_level.index else np.nan
-            row[LEVEL_WORDS[level]] = _rounded(value, definition.decimals)
+            row[column] = _rounded(value, definition.decimals)
         rows.append(row)
     return pd.DataFrame(rows, columns=columns)
 

@@ -1,5 +1,4 @@
 """Plain-language summary of one STP or borough, written from the tidy indicator tables for the public."""
-import calendar
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -8,6 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from indicators.areas import AreaModel
+from indicators.formatting import format_count, format_period
 from indicators.readability import MAX_SENTENCE_WORDS as READABLE_SENTENCE_WORDS
 from indicators.readability import find_decimal_numbers, find_unexplained_acronyms, split_sentences
 
@@ -114,10 +115,12 @@ def compute_count_in_words(count: float) -> str:
 
 
 def compute_area_summary(values_by_indicator: Mapping[str, pd.DataFrame], definitions: Iterable[Any],
-                         domains: Mapping[str, Any], *, area_code: str, area_level: str, period: str,
-                         unavailable: Mapping[str, str] | None = None,
+                         domains: Mapping[str, Any], areas: AreaModel, *, area_code: str, area_level: str,
+                         period: str, unavailable: Mapping[str, str] | None = None,
                          illustrative: bool = False) -> list[SummarySection]:
     """Short plain sentences about one STP or borough, one section per domain after an introduction.
+
+    `areas` names the region and what its systems and places are called for the public, and counts them.
 
     `values_by_indicator` maps indicator id -> tidy table (docs/data-contract.md); an indicator missing
     from it has no figure, and says so with the sentence in `unavailable` (keyed by indicator id or by
@@ -128,7 +131,7 @@ def compute_area_summary(values_by_indicator: Mapping[str, pd.DataFrame], defini
     definitions = list(definitions)
     area_name = _find_area_name(values_by_indicator, area_code, area_level)
     place = _place_name(area_name)
-    sections = [_introduce_area(values_by_indicator, area_code, area_level, place, period, illustrative)]
+    sections = [_introduce_area(areas, area_code, area_level, place, period, illustrative)]
     introduction = " ".join(sections[0].sentences)
     for domain_id, domain in domains.items():
         paragraphs: list[SummaryParagraph] = []
@@ -140,7 +143,8 @@ def compute_area_summary(values_by_indicator: Mapping[str, pd.DataFrame], defini
                 reason = _find_unavailable_reason(definition, unavailable, introduction)
                 reasons.setdefault(reason, []).append(definition.id)
                 continue
-            sentences, current = _describe_indicator(definition, table, area_code, area_level, place, period)
+            sentences, current = _describe_indicator(definition, table, area_code, area_level, place, period,
+                                                     areas.region.name)
             if not change_told and current is not None:
                 change = _describe_change(definition, table, area_code, area_level, current)
                 if change:
@@ -176,7 +180,7 @@ def compute_summary_text(sections: Iterable[SummarySection]) -> str:
 
 def compute_figures_in_words(definition, values: Iterable[float]) -> list[str]:
     """Each figure in words on one footing ('about 9 in 10', 'about 6 for every 10,000 people'), so a
-    table of an area and London over time reads the same way as the summary; a missing one is 'not shown'."""
+    table of an area and the region over time reads the same way as the summary; a missing one is 'not shown'."""
     values = list(values)
     scale = _Scale(definition, values)
     words = []
@@ -192,21 +196,23 @@ def compute_figures_in_words(definition, values: Iterable[float]) -> list[str]:
 
 def compute_chart_description(definition, table: pd.DataFrame, *, area_code: str, area_level: str,
                               period: str) -> str:
-    """Plain sentences saying what a chart of one area and London over time shows (up to `period`)."""
+    """Plain sentences saying what a chart of one area and the region over time shows (up to `period`)."""
     area = _shown_rows(_area_rows(table, area_code, area_level), period)
-    london = _shown_rows(_area_rows(table, REGION_LEVEL, REGION_LEVEL), period)
+    region_rows = _area_rows(table, REGION_LEVEL, REGION_LEVEL)
+    region = f"{region_rows['area_name'].iloc[0] if len(region_rows) else 'the region'} as a whole"
+    region_rows = _shown_rows(region_rows, period)
     place = _place_name(_find_area_name({definition.id: table}, area_code, area_level))
-    if area.empty and london.empty:
+    if area.empty and region_rows.empty:
         return "The chart has no figures to show yet."
-    periods = sorted(set(area["period"]) | set(london["period"]))
+    periods = sorted(set(area["period"]) | set(region_rows["period"]))
     if len(periods) == 1:
-        sentences = [f"The chart has one dot for {place} and one for London as a whole.",
-                     f"They are for {compute_month_in_words(periods[0])}."]
+        sentences = [f"The chart has one dot for {place} and one for {region}.",
+                     f"They are for {format_period(periods[0])}."]
     else:
-        sentences = [f"The chart has one line for {place} and one for London as a whole.",
-                     f"They go from {compute_month_in_words(periods[0])} to {compute_month_in_words(periods[-1])}."]
-    scale = _Scale(definition, [*area["value"], *london["value"]])
-    for where, rows in ((place, area), ("London as a whole", london)):
+        sentences = [f"The chart has one line for {place} and one for {region}.",
+                     f"They go from {format_period(periods[0])} to {format_period(periods[-1])}."]
+    scale = _Scale(definition, [*area["value"], *region_rows["value"]])
+    for where, rows in ((place, area), (region, region_rows)):
         sentences.append(_describe_line(scale, where, rows))
     if area_level != REGION_LEVEL and not area.empty and area["lower_95"].notna().any():
         sentences.append(f"The shaded band shows the range where the true figure for {place} most likely lies.")
@@ -234,12 +240,6 @@ def _describe_line(scale: "_Scale", where: str, rows: pd.DataFrame) -> str:
     return f"In {where}, it went from {first} to {last}{unit}."
 
 
-def compute_month_in_words(period: str) -> str:
-    """'2018-04-01' -> 'April 2018'."""
-    year, month = str(period)[:7].split("-")
-    return f"{calendar.month_name[int(month)]} {int(year)}"
-
-
 def _find_area_name(values_by_indicator: Mapping[str, pd.DataFrame], area_code: str, area_level: str) -> str:
     for table in values_by_indicator.values():
         rows = table[(table["level"] == area_level) & (table["area_code"] == area_code)]
@@ -256,30 +256,25 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _introduce_area(values_by_indicator, area_code, area_level, place, period, illustrative) -> SummarySection:
+def _introduce_area(areas: AreaModel, area_code, area_level, place, period, illustrative) -> SummarySection:
+    """Where the area is: 'North Central London is one of the five local health and care partnerships in
+    London.' or 'Camden is a borough in London, part of North Central London.'"""
+    region = areas.region.name
     sentences = [f"This page is about family doctors (GPs) and their surgeries in {place}."]
     if area_level == "stp":
-        sentences.append(f"{_capitalise(place)} is one of five parts of London where health services "
-                         "and councils plan care together.")
+        count, names = areas.count("stp"), areas.system
+        kind = names.plain_name if count == 1 else f"{format_count(count)} {names.plain_plural}"
+        sentences.append(f"{_capitalise(place)} is {'the only' if count == 1 else 'one of the'} {kind} in {region}.")
+        sentences.append("In each, health services and councils plan care together.")
     elif area_level == "borough":
-        stp_name = _find_parent_stp_name(values_by_indicator, area_code)
-        sentences.append(f"{_capitalise(place)} is a London borough"
-                         + (f" in {stp_name}." if stp_name else "."))
-    sentences.append(f"The figures are for {compute_month_in_words(period)}, unless we say otherwise.")
+        parent = next((area.parent_code for area in areas.places if area.code == area_code), "")
+        stp_name = areas.names("stp").get(parent)
+        sentences.append(f"{_capitalise(place)} is a {areas.place.plain_name} in {region}"
+                         + (f", part of {stp_name}." if stp_name else "."))
+    sentences.append(f"The figures are for {format_period(period)}, unless we say otherwise.")
     if illustrative:
         sentences.append("These figures are made up to show how the page works. They are not real.")
     return SummarySection("", "About this summary", (SummaryParagraph((), None, tuple(sentences)),))
-
-
-def _find_parent_stp_name(values_by_indicator, area_code) -> str | None:
-    for table in values_by_indicator.values():
-        rows = table[(table["level"] == "borough") & (table["area_code"] == area_code)]
-        if not len(rows) or not rows["stp_code"].iloc[0]:
-            continue
-        stp = table[(table["level"] == "stp") & (table["area_code"] == rows["stp_code"].iloc[0])]
-        if len(stp):
-            return str(stp["area_name"].iloc[0])
-    return None
 
 
 def _find_unavailable_reason(definition, unavailable: Mapping[str, str], introduction: str = "") -> str:
@@ -321,7 +316,8 @@ def _has_value(row: pd.Series | None) -> bool:
     return row is not None and not bool(row.get("suppressed", False)) and not pd.isna(row["value"])
 
 
-def _describe_indicator(definition, table, area_code, area_level, place, period) -> tuple[list[str], Any]:
+def _describe_indicator(definition, table, area_code, area_level, place, period,
+                        region: str) -> tuple[list[str], Any]:
     """The sentences for one indicator, and the row they describe (None when there is no figure)."""
     wording = _read_wording(definition)
     row = _latest_row(_area_rows(table, area_code, area_level), period)
@@ -329,23 +325,23 @@ def _describe_indicator(definition, table, area_code, area_level, place, period)
         return [f"There is no figure for {place} yet."], None
     if not _has_value(row):
         return [f"In {place}, the numbers are too small to give a reliable figure."], None
-    london = _latest_row(_area_rows(table, REGION_LEVEL, REGION_LEVEL), row["period"])
-    london = london if _has_value(london) and area_level != REGION_LEVEL else None
-    scale = _Scale(definition, [row["value"], london["value"] if london is not None else math.nan,
+    region_row = _latest_row(_area_rows(table, REGION_LEVEL, REGION_LEVEL), row["period"])
+    region_row = region_row if _has_value(region_row) and area_level != REGION_LEVEL else None
+    scale = _Scale(definition, [row["value"], region_row["value"] if region_row is not None else math.nan,
                                 definition.target.value if definition.target else math.nan])
     sentences = list(wording.context)
     sentences.append(_fit_sentence(wording.template, place, scale.words(row["value"]), scale.base))
     if row["period"] != period:
-        sentences.append(f"This figure is from {compute_month_in_words(row['period'])}.")
+        sentences.append(f"This figure is from {format_period(row['period'])}.")
     if area_level != REGION_LEVEL:
-        sentences.append(_describe_comparison(definition, wording, scale, row, london))
+        sentences.append(_describe_comparison(definition, wording, scale, row, region_row, region))
     if definition.target is not None:
-        sentences.extend(_describe_target(definition, scale, row["value"]))
+        sentences.extend(_describe_target(definition, scale, row["value"], region))
     return [s for s in sentences if s], row
 
 
 class _Scale:
-    """Puts an indicator's values in words, on one footing for the area, London and the target."""
+    """Puts an indicator's values in words, on one footing for the area, the region and the target."""
 
     def __init__(self, definition, values: list[float]):
         self.definition = definition
@@ -382,7 +378,7 @@ def _kind_of(definition) -> str:
 def _read_wording(definition) -> _Wording:
     """Turn the plain_description into a sentence pattern; new indicators need no code, only a description
     in one of the forms 'How many ...', 'Out of the ..., how many ...', 'For every 1,000 people, how many
-    ... there are ...', 'This shows how many ...', 'This shows how often ...' or (for a rate, after a
+    ... there are ...', 'How many ... there are in each ...' (a count that is not per person), 'This shows how many ...', 'This shows how often ...' or (for a rate, after a
     sentence saying what is counted) 'This counts them for every 1,000 people.'"""
     kind = _kind_of(definition)
     description = " ".join(definition.plain_description.split())
@@ -418,6 +414,11 @@ def _read_wording(definition) -> _Wording:
                              re.IGNORECASE):
             return _Wording(kind, f"In {{area}}, there are {{amount}} of them {{for_every_base}} {match['who']}"
                                   f"{match['tail']}.", context, "more", "fewer")
+    # a count per something other than people, e.g. practices in each network
+    if kind == "other" and (match := re.match(r"^how many (?P<things>.+?) there (?:are|is)(?P<tail>.*)$", key,
+                                              re.IGNORECASE)):
+        return _Wording(kind, f"In {{area}}, there are {{amount}} {match['things']}{match['tail']}.", context,
+                        "more", "fewer")
     return _fallback_wording(kind, sentences)
 
 
@@ -443,35 +444,35 @@ def _fit_sentence(template: str, place: str, amount: str, base: int | None = Non
     return sentence
 
 
-def _describe_comparison(definition, wording: _Wording, scale: _Scale, row, london) -> str:
+def _describe_comparison(definition, wording: _Wording, scale: _Scale, row, region_row, region: str) -> str:
     label = str(row.get("vs_region", "not compared") or "not compared")
     if label == "similar":
-        return "This is about the same as in London as a whole."
+        return f"This is about the same as in {region} as a whole."
     higher = {("better", "higher_is_better"): True, ("worse", "higher_is_better"): False,
               ("better", "lower_is_better"): False, ("worse", "lower_is_better"): True,
               ("higher", "neither"): True, ("lower", "neither"): False}.get((label, definition.direction))
     if higher is None and label in ("higher", "lower"):
         higher = label == "higher"
     if higher is None:
-        return "We cannot say whether this is different from London as a whole."
-    sentence = f"This is {wording.more if higher else wording.less} than in London as a whole"
-    if london is not None:
-        london_words = scale.words(london["value"])
-        if london_words != scale.words(row["value"]):
+        return f"We cannot say whether this is different from {region} as a whole."
+    sentence = f"This is {wording.more if higher else wording.less} than in {region} as a whole"
+    if region_row is not None:
+        region_words = scale.words(region_row["value"])
+        if region_words != scale.words(row["value"]):
             if scale.kind == "rate":
-                london_words = f"{london_words} {scale.for_every()}"
+                region_words = f"{region_words} {scale.for_every()}"
             elif wording.more == "more often":
-                london_words = f"{london_words} times"
-            sentence += f" ({london_words})"
+                region_words = f"{region_words} times"
+            sentence += f" ({region_words})"
     return sentence + "."
 
 
-def _describe_target(definition, scale: _Scale, value: float) -> list[str]:
+def _describe_target(definition, scale: _Scale, value: float, region: str) -> list[str]:
     target = definition.target.value
     target_words = scale.words(target).removeprefix("about ")
     if scale.kind == "rate":
         target_words = f"{target_words} {scale.for_every()}"
-    where = "The aim for London" if "London" in (definition.target.source or "") else "The aim"
+    where = f"The aim for {region}" if region in (definition.target.source or "") else "The aim"
     sentences = [f"{where} is {target_words}."]
     if definition.direction not in ("higher_is_better", "lower_is_better"):
         return sentences
@@ -493,7 +494,7 @@ def _describe_change(definition, table, area_code, area_level, current) -> str |
     first = rows.sort_values("period").iloc[0]
     scale = _Scale(definition, [first["value"], current["value"]])
     before, now = scale.words(first["value"]), scale.words(current["value"])
-    when = compute_month_in_words(first["period"])
+    when = format_period(first["period"])
     if before == now or scale.change_is_small(first["value"], current["value"]):
         return f"It has not changed much since {when}."
     if scale.kind == "rate":

@@ -7,17 +7,19 @@ listed in HEADLINE_FIELDS, no attribute or index access, no format specs or conv
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from indicators.areas import AreaModel
 from indicators.definitions import AppConfig, IndicatorDefinition, read_yaml_file
-from indicators.errors import ConfigError
-from indicators.views import latest_period_with_values
+from indicators.errors import AtscaleError, ConfigError
+from indicators.formatting import format_period, format_status
+from indicators.views import compute_target_status, latest_period_with_values
 
 SLIDE_FIELDS = ("view", "headline", "indicator", "stp", "domain", "event")
+EACH_STP = "each"  # stp: each -> one slide per STP in the data, in name order
 DECK_FIELDS = ("slides",)
 
 
@@ -31,29 +33,31 @@ class ViewSpec:
     allows: tuple[str, ...] = ()
 
 
+# Titles name the data's own areas: {region}, {system} (what an STP is called), {systems}.
 VIEWS = {
-    "region_headlines": ViewSpec("London headlines", "London's headline figure for each of the four domains.",
+    "region_headlines": ViewSpec("{region} headlines", "The region's headline figure for each domain.",
                                  allows=("indicator",)),
-    "stp_comparison": ViewSpec("STPs compared", "One indicator across the five STPs, with London.",
+    "stp_comparison": ViewSpec("{systems} compared", "One indicator across the region's STPs, with the region.",
                                requires=("indicator",), allows=("stp",)),
-    "stp_profile": ViewSpec("STP profile", "One STP's headline figure for each domain, against London.",
+    "stp_profile": ViewSpec("{system} profile", "One STP's headline figure for each domain, against the region.",
                             requires=("stp",), allows=("indicator",)),
-    "domain": ViewSpec("Domain", "Every indicator of one domain, for London or one STP.",
+    "domain": ViewSpec("Domain", "Every indicator of one domain, for the region or one STP.",
                        requires=("domain",), allows=("stp", "indicator")),
-    "trend": ViewSpec("Trend", "One indicator over time, for London or one STP and London.",
+    "trend": ViewSpec("Trend", "One indicator over time, for the region or one STP and the region.",
                       requires=("indicator",), allows=("stp",)),
-    "map": ViewSpec("Map", "One indicator by borough on a map of London.", requires=("indicator",)),
+    "map": ViewSpec("Map", "One indicator by borough on a map of the region.", requires=("indicator",)),
     "forum_plenary": ViewSpec("What we heard (forum)", "The forum's live answers; the headline is plain text.",
                               allows=("event",)),
 }
 
-AREA_FIELDS = ("area_name", "period")
+AREA_FIELDS = ("area_name", "region_name", "period")
 STP_FIELDS = ("stp_name",)
 DOMAIN_FIELDS = ("domain_name",)
 INDICATOR_FIELDS = ("indicator_name", "plain_name", "value", "number", "region_value", "target", "first_period",
                     "first_value", "highest_area", "highest_value", "lowest_area", "lowest_value")
 HEADLINE_FIELDS = {
-    "area_name": "London, or the slide's STP",
+    "area_name": "the region, or the slide's STP",
+    "region_name": "the region (dataset.yaml's areas.region), e.g. London",
     "period": "the month the figures describe, e.g. January 2021",
     "stp_name": "the slide's STP (slides with `stp` only)",
     "domain_name": "the domain's name (domain slides only)",
@@ -61,7 +65,7 @@ HEADLINE_FIELDS = {
     "plain_name": "the indicator's plain-language name",
     "value": "the area's figure with its unit, e.g. 97.9%",
     "number": "the area's figure without its unit, e.g. 0.56",
-    "region_value": "London's figure",
+    "region_value": "the region's figure",
     "target": "the indicator's target, e.g. 97%",
     "first_period": "the first month with a figure for the area",
     "first_value": "the area's figure in that first month",
@@ -70,7 +74,7 @@ HEADLINE_FIELDS = {
     "lowest_area": "the STP (map: borough) with the lowest figure",
     "lowest_value": "that lowest figure",
 }
-NAME_FIELDS = ("area_name", "stp_name", "domain_name", "indicator_name", "plain_name", "highest_area", "lowest_area")
+NAME_FIELDS = ("area_name", "region_name", "stp_name", "domain_name", "indicator_name", "plain_name", "highest_area", "lowest_area")
 
 
 @dataclass(frozen=True)
@@ -125,18 +129,19 @@ class Deck:
         return self.file_problems + tuple(p for slide in self.slides for p in slide.problems)
 
 
-class _SlideError(Exception):
+class _SlideError(AtscaleError):
     def __init__(self, field: str | None, message: str):
         super().__init__(message)
         self.field = field
         self.message = message
 
 
-def load_deck(path: str | Path, config: AppConfig, stp_names: Mapping[str, str]) -> Deck:
-    """Read and check slides.yaml against the indicators in config and the STP codes in the data.
+def load_deck(path: str | Path, config: AppConfig, areas: AreaModel) -> Deck:
+    """Read and check slides.yaml against the indicators in config and the STP codes in the data (areas).
 
-    Raises ConfigError only when the file as a whole is unusable (missing, not YAML, no list of slides);
-    a bad slide keeps its place in the deck with its problems, so the other slides still show.
+    A slide with `stp: each` becomes one slide per STP in the data, in name order (five in London, 42 in
+    England). Raises ConfigError only when the file as a whole is unusable (missing, not YAML, no list of
+    slides); a bad slide keeps its place in the deck with its problems, so the other slides still show.
     """
     path = Path(path)
     source = path.name
@@ -147,8 +152,15 @@ def load_deck(path: str | Path, config: AppConfig, stp_names: Mapping[str, str])
         raise ConfigError(f"The slide file {source} has no slides; add at least one under 'slides:'.")
     file_problems = tuple(SlideProblem(source, "This section is not known and was ignored.", field=name)
                           for name in sorted(set(raw) - set(DECK_FIELDS)))
+    stp_names = areas.names("stp")
+    entries: list[Any] = []
+    for entry in raw["slides"]:
+        if isinstance(entry, dict) and entry.get("stp") == EACH_STP:
+            entries.extend({**entry, "stp": code} for code in stp_names)
+        else:
+            entries.append(entry)
     slides = tuple(_read_slide(number, entry, source, config, stp_names)
-                   for number, entry in enumerate(raw["slides"], start=1))
+                   for number, entry in enumerate(entries, start=1))
     return Deck(str(path), slides, file_problems)
 
 
@@ -190,7 +202,8 @@ def _check_slide(number: int, entry: Any, config: AppConfig, stp_names: Mapping[
     stp = entry.get("stp")
     if stp is not None and stp not in stp_names:
         codes = ", ".join(f"{code} ({name})" for code, name in stp_names.items())
-        raise _SlideError("stp", f"Unknown STP code {stp!r}; use one of {codes or 'none in the data'}.")
+        raise _SlideError("stp", f"Unknown STP code {stp!r}; use '{EACH_STP}' (a slide for each) or one of "
+                                 f"{codes or 'none in the data'}.")
     domain = entry.get("domain")
     if domain is not None:
         if domain not in config.domains:
@@ -253,7 +266,7 @@ def read_headline_fields(template: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(fields))
 
 
-class MissingFact(Exception):
+class MissingFact(AtscaleError):
     """A headline field has no value in these data (e.g. a suppressed figure); .field names it."""
 
     def __init__(self, field: str):
@@ -270,23 +283,19 @@ def compute_headline_text(template: str, facts: Mapping[str, str | None]) -> str
     return template.format_map({name: str(facts[name]) for name in fields})
 
 
-def format_period(period: str | None) -> str | None:
-    """'2021-01-01' -> 'January 2021'."""
-    return date.fromisoformat(period).strftime("%B %Y") if period else None
-
-
 def compute_indicator_facts(values: pd.DataFrame, definition: IndicatorDefinition, *, area_code: str,
                             compare_level: str = "stp") -> dict[str, str | None]:
     """The headline fields about one indicator for one area (the region's code for the region) from its tidy values.
 
-    `values`: rows of the area, London and the `compare_level` areas (highest / lowest are among those).
+    `values`: rows of the area, the region and the `compare_level` areas (highest / lowest are among those).
     The period is the latest in which the area has a figure. A missing figure is None, never "nan".
     """
     area_rows = values[values["area_code"] == area_code]
     latest = str(values["period"].max()) if len(values) else ""
     period = latest_period_with_values(area_rows, latest) if len(area_rows) else None
     facts: dict[str, str | None] = dict.fromkeys(INDICATOR_FIELDS)
-    facts.update(indicator_name=definition.name, plain_name=definition.plain_name, period=format_period(period))
+    facts.update(indicator_name=definition.name, plain_name=definition.plain_name,
+                 period=format_period(period) if period else None)
     if definition.target is not None:
         facts["target"] = definition.format_value(definition.target.value)
     if period is None:
@@ -329,12 +338,15 @@ class SlideTile:
     area_name: str
     numerator: float
     denominator: float
+    region_name: str = "the region"
 
 
-STATUS_WORDS = {
-    "better": "▲ Better than London", "worse": "▼ Worse than London", "similar": "● Similar to London",
-    "higher": "▲ Higher than London", "lower": "▼ Lower than London", "not compared": "○ Not compared with London",
-}
+STATUS_SYMBOLS = {"better": "▲", "worse": "▼", "similar": "●", "higher": "▲", "lower": "▼"}
+
+
+def _region_name(values: pd.DataFrame) -> str:
+    names = values.loc[values["level"] == "region", "area_name"]
+    return str(names.iloc[0]) if len(names) else "the region"
 
 
 def compute_slide_tile(values: pd.DataFrame, definition: IndicatorDefinition, *, heading: str, area_code: str,
@@ -348,45 +360,35 @@ def compute_slide_tile(values: pd.DataFrame, definition: IndicatorDefinition, *,
     value = float(row["value"])
     unit = definition.unit
     value_text = definition.format_value(value, with_unit=unit == "%")
-    if definition.target is None:
-        target_text = ""
-    else:
-        met = value >= definition.target.value if definition.direction != "lower_is_better" \
-            else value <= definition.target.value
-        target_text = f"Target {definition.format_value(definition.target.value)}: {'met ✓' if met else 'not met ✗'}"
-    status_text = "" if row["level"] == "region" else STATUS_WORDS.get(str(row["vs_region"]),
-                                                                       STATUS_WORDS["not compared"])
+    target_text = compute_target_status(definition, value)[0] if definition.target is not None else ""
+    region = _region_name(values)
+    status = str(row["vs_region"])
+    status_text = "" if row["level"] == "region" else (
+        f"{STATUS_SYMBOLS[status]} {format_status(status, region)}" if status in STATUS_SYMBOLS
+        else f"○ Not compared with {region}")
     return SlideTile(heading, definition.name, value_text, status_text, target_text, period, str(row["area_name"]),
-                     float(row["numerator"]), float(row["denominator"]))
+                     float(row["numerator"]), float(row["denominator"]), region)
 
 
 def compute_tile_table(tiles: list[SlideTile]) -> pd.DataFrame:
     """The numbers behind a slide's tiles, one row per tile."""
-    columns = ["Shown as", "Indicator", "Area", "Period", "Value", "Compared with London", "Target",
-               "Numerator", "Denominator"]
+    compared = f"Compared with {tiles[0].region_name if tiles else 'the region'}"
+    columns = ["Shown as", "Indicator", "Area", "Period", "Value", compared, "Target", "Numerator", "Denominator"]
     return pd.DataFrame([{
         "Shown as": tile.heading, "Indicator": tile.indicator_name, "Area": tile.area_name,
-        "Period": tile.period, "Value": tile.value_text, "Compared with London": tile.status_text.lstrip("▲▼●○ "),
+        "Period": tile.period, "Value": tile.value_text, compared: tile.status_text.lstrip("▲▼●○ "),
         "Target": tile.target_text, "Numerator": tile.numerator, "Denominator": tile.denominator,
     } for tile in tiles], columns=columns)
 
 
-def read_slide_number(raw: object, count: int) -> tuple[int, str | None]:
-    """The 1-based slide number asked for in the URL, or 1 and a notice saying why it was not used."""
-    if raw in (None, ""):
-        return 1, None
-    text = str(raw).strip()
-    if not text.isdigit() or not 1 <= int(text) <= count:
-        return 1, f"There is no slide {text!r}: this deck has slides 1 to {count}. Showing slide 1."
-    return int(text), None
-
-
-def compute_slide_label(slide: Slide, stp_names: Mapping[str, str], config: AppConfig) -> str:
+def compute_slide_label(slide: Slide, config: AppConfig, areas: AreaModel) -> str:
     """A short name for the slide list: '3. STP profile: North Central London'."""
-    words = VIEWS[slide.view].title if slide.view in VIEWS and slide.is_valid else "Slide with a problem"
+    words = (VIEWS[slide.view].title.format(region=areas.region.name, system=areas.system.title,
+                                            systems=areas.system.plural_title)
+             if slide.view in VIEWS and slide.is_valid else "Slide with a problem")
     detail = []
     if slide.stp:
-        detail.append(stp_names.get(slide.stp, slide.stp))
+        detail.append(areas.name_of("stp", slide.stp))
     if slide.domain and slide.domain in config.domains:
         detail.append(config.domains[slide.domain].name)
     elif slide.indicator and slide.view in ("stp_comparison", "trend", "map"):

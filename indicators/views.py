@@ -1,16 +1,12 @@
 """Shaping indicator values for what the pages show: headline tiles, display tables, mixes, maturity grids."""
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 import pandas as pd
 
+from indicators.areas import AreaModel
 from indicators.definitions import IndicatorDefinition
-
-STATUS_WORDS = {
-    "better": "Better than London", "worse": "Worse than London", "similar": "Similar to London",
-    "higher": "Higher than London", "lower": "Lower than London", "not compared": "Not compared",
-}
+from indicators.formatting import format_change, format_interval, format_period, format_status
 
 
 @dataclass(frozen=True)
@@ -29,24 +25,27 @@ def compute_headline(values: pd.DataFrame, definition: IndicatorDefinition, *, a
     rows = values[(values["area_code"] == area_code)].sort_values("period")
     current = rows.loc[rows["period"] == period, "value"]
     value = float(current.iloc[0]) if len(current) else float("nan")
-    target = definition.target
-    if target is None:
-        target_text, met = "No published target", None
-    elif np.isnan(value):
-        target_text, met = f"Target {definition.format_value(target.value)}: no figure to compare", None
-    else:
-        met = value >= target.value if definition.direction != "lower_is_better" else value <= target.value
-        target_text = f"Target {definition.format_value(target.value)}: {'met ✓' if met else 'not met ✗'}"
+    target_text, met = compute_target_status(definition, value)
     earlier = rows[(rows["period"] < period) & rows["value"].notna()]
     if len(earlier) and not np.isnan(value):
         first = earlier.iloc[0]
-        change = value - first["value"]
-        unit = " points" if definition.unit == "%" else ""
-        since = date.fromisoformat(first["period"]).strftime("%B %Y")
-        change_text = f"{change:+,.{definition.decimals}f}{unit} since {since}"
+        change = format_change(value - first["value"], decimals=definition.decimals, unit=definition.unit)
+        change_text = f"{change} since {format_period(first['period'])}"
     else:
         change_text = ""
     return Headline(value, definition.format_value(value), target_text, met, change_text)
+
+
+def compute_target_status(definition: IndicatorDefinition, value: float) -> tuple[str, bool | None]:
+    """Whether the value meets the indicator's target, honouring its direction, in words: ('Target 97.0%: met ✓',
+    True); met is None when there is no target or no figure."""
+    target = definition.target
+    if target is None:
+        return "No published target", None
+    if np.isnan(value):
+        return f"Target {definition.format_value(target.value)}: no figure to compare", None
+    met = bool(value <= target.value if definition.direction == "lower_is_better" else value >= target.value)
+    return f"Target {definition.format_value(target.value)}: {'met ✓' if met else 'not met ✗'}", met
 
 
 def compute_latest_headline(values: pd.DataFrame, definition: IndicatorDefinition, *, area_code: str,
@@ -59,30 +58,28 @@ def compute_latest_headline(values: pd.DataFrame, definition: IndicatorDefinitio
     return compute_headline(values, definition, area_code=area_code, period=shown), shown
 
 
-def compute_display_table(values: pd.DataFrame, definition: IndicatorDefinition) -> pd.DataFrame:
-    """Values as a reader sees them: area, figure, interval, comparison in words, counts behind it."""
-    def interval(row) -> str:
-        if np.isnan(row["lower_95"]):
-            return ""
-        return f"{row['lower_95']:,.{definition.decimals}f} to {row['upper_95']:,.{definition.decimals}f}"
+def compute_display_table(values: pd.DataFrame, definition: IndicatorDefinition, areas: AreaModel) -> pd.DataFrame:
+    """Values as a reader sees them: area, figure, interval, comparison in words, counts behind it.
 
-    table = pd.DataFrame({
+    Each area is compared with the region and with its own STP, in words (the column headings name them).
+    """
+    region, system = areas.region.name, areas.system.name
+    levels = {level: areas.level(level).title for level in values["level"].unique()}
+    intervals = [format_interval(lower, upper, decimals=definition.decimals)
+                 for lower, upper in zip(values["lower_95"], values["upper_95"])]
+    return pd.DataFrame({
         "Area": values["area_name"].to_numpy(),
-        "Level": values["level"].map(LEVEL_WORDS).to_numpy(),
+        "Level": values["level"].map(levels).to_numpy(),
         "Period": values["period"].to_numpy(),
         definition.name: values["value"].round(definition.decimals).to_numpy(),
-        "95% confidence interval": values.apply(interval, axis=1).to_numpy() if len(values) else [],
-        "Compared with London": values["vs_region"].map(STATUS_WORDS).to_numpy(),
-        "Compared with its STP": values["vs_stp"].map(STATUS_WORDS).to_numpy(),
+        "95% confidence interval": intervals,
+        f"Compared with {region}": values["vs_region"].map(lambda status: format_status(status, region)).to_numpy(),
+        f"Compared with its {system}": values["vs_stp"].map(lambda status: format_status(status, f"its {system}"))
+        .to_numpy(),
         "Numerator": values["numerator"].to_numpy(),
         "Denominator": values["denominator"].to_numpy(),
         "Shown": np.where(values["suppressed"], "No: too few to show", "Yes"),
     })
-    return table
-
-
-LEVEL_WORDS = {"practice": "Practice", "pcn": "Primary Care Network", "borough": "Borough", "stp": "STP",
-               "region": "London"}
 
 
 def compute_mix(values_by_indicator: dict[str, pd.DataFrame], definitions: list[IndicatorDefinition]) -> pd.DataFrame:
@@ -116,16 +113,3 @@ def latest_period_with_values(values: pd.DataFrame, period: str) -> str | None:
     if earlier:
         return earlier[-1]
     return available[0] if available else None
-
-
-AREA_NAME_COLUMNS = {"stp": ("stp_code", "stp_name"), "borough": ("borough_code", "borough_name")}
-
-
-def compute_area_names(geography: pd.DataFrame, level: str, *, stp_code: str | None = None) -> dict[str, str]:
-    """Code -> name of every STP or borough ("stp" / "borough") with practices, sorted by name; stp_code keeps
-    that STP's areas only."""
-    code, name = AREA_NAME_COLUMNS[level]
-    rows = geography if stp_code is None else geography[geography["stp_code"] == stp_code]
-    areas = rows[[code, name]].drop_duplicates(code)
-    areas = areas[areas[code] != ""].sort_values(name, kind="stable")
-    return dict(zip(areas[code], areas[name]))

@@ -1,13 +1,13 @@
 """An STP's briefing pack: headline figures, charts and plain-language summary, printed as an A4 PDF handout.
 
-compute_briefing_pack() gathers the figures and builds the charts (with the dashboard's own chart builders,
-which have no Streamlit); build_briefing_pdf() lays them out with fpdf2, from PNG images of the charts, or
+compute_briefing_pack() gathers the figures and builds the charts (with the dashboard's own figure builders,
+figures/, which have no Streamlit); build_briefing_pdf() lays them out with fpdf2, from PNG images of the charts, or
 from tables of the same numbers when the charts could not be drawn.
 """
 import io
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -17,18 +17,22 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from PIL import Image
 
-from components import charts
-from indicators.compute import IndicatorUnavailable
-from indicators.plain_language import SummarySection, compute_area_summary, compute_month_in_words
+from figures.comparison import build_area_comparison_figure, describe_area_comparison
+from figures.images import PRINT_WIDTH_PX
+from figures.maturity import build_maturity_heatmap
+from figures.trend import build_trend_figure, describe_trend
+from figures.workforce_mix import build_workforce_mix_figure, describe_workforce_mix
+from indicators.areas import AreaModel
+from indicators.errors import IndicatorUnavailable
+from indicators.formatting import format_period, format_status
+from indicators.plain_language import SummarySection, compute_area_summary
 from indicators.views import (
-    STATUS_WORDS,
     compute_display_table,
     compute_headline,
     compute_maturity_grid,
     compute_mix,
     latest_period_with_values,
 )
-from reports.figures import PRINT_WIDTH_PX
 
 FONT_FOLDERS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))  # Debian, Fedora
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
@@ -50,12 +54,12 @@ SMALLEST_FIT = 0.75  # a chart is shrunk to no less than this to stay on its pag
 
 @dataclass(frozen=True)
 class BriefingHeadline:
-    """One area of work's headline figure for the STP, against London and any target, in words."""
+    """One area of work's headline figure for the STP, against the region and any target, in words."""
 
     domain_name: str
     indicator_name: str
     area_text: str
-    london_text: str
+    region_text: str
     comparison_text: str
     target_text: str
     period_text: str
@@ -97,6 +101,7 @@ class BriefingPack:
     headlines: tuple[BriefingHeadline, ...]
     sections: tuple[BriefingSection, ...]
     summary: tuple[SummarySection, ...]
+    areas: AreaModel = field(default_factory=AreaModel)
 
     @property
     def charts(self) -> tuple[BriefingChart, ...]:
@@ -121,18 +126,18 @@ def compute_briefing_pack(config, data, get_values: Callable[[str], pd.DataFrame
     """The figures, charts and summary for one STP in `period` (each figure: its latest period up to then).
 
     get_values(indicator_id) returns the tidy values (docs/data-contract.md) including the STP, its boroughs
-    and London, or raises IndicatorUnavailable; other rows are ignored. Sections: one per domain (its first
-    indicator: the headline, and the STP's boroughs against London), the trend of the headline with a target,
-    each staff mix, and the maturity heat map.
+    and the region, or raises IndicatorUnavailable; other rows are ignored. Sections: one per domain (its first
+    indicator: the headline, and the STP's boroughs against the region), the trend of the headline with a
+    target, each staff mix, and the maturity heat map. Areas are named as data.areas names them.
     """
+    areas = data.areas
     values, unavailable = {}, dict(data.unavailable)
     for definition in config.indicators:
         try:
             values[definition.id] = _rows_for_stp(get_values(definition.id), stp_code)
         except IndicatorUnavailable as reason:
             unavailable.setdefault(definition.id, str(reason))
-    names = data.geography.loc[data.geography["stp_code"] == stp_code, "stp_name"]
-    area_name = str(names.iloc[0]) if len(names) else stp_code
+    area_name = areas.name_of("stp", stp_code)
 
     headlines, sections, trends = [], [], []
     for domain in config.domains.values():
@@ -141,21 +146,21 @@ def compute_briefing_pack(config, data, get_values: Callable[[str], pd.DataFrame
             continue
         definition = definitions[0]
         section = _compute_domain_section(domain.name, domain.description, definition, values.get(definition.id),
-                                          stp_code, period, unavailable.get(definition.id))
+                                          areas, stp_code, period, unavailable.get(definition.id))
         sections.append(section)
         if section.headline is not None:
             headlines.append(section.headline)
             trends.append(definition)
     trends.sort(key=lambda definition: definition.target is None)  # the one with a published target first
     if trends:
-        sections.append(_compute_trend_section(trends[0], values[trends[0].id], period))
-    sections.extend(_compute_mix_sections(config, values, unavailable, period))
-    sections.append(_compute_maturity_section(data, stp_code, period))
-    summary = compute_area_summary(values, config.indicators, config.domains, area_code=stp_code, area_level="stp",
-                                   period=period, unavailable=unavailable,
+        sections.append(_compute_trend_section(trends[0], values[trends[0].id], areas, period))
+    sections.extend(_compute_mix_sections(config, values, unavailable, areas, period))
+    sections.append(_compute_maturity_section(config, data, stp_code, period))
+    summary = compute_area_summary(values, config.indicators, config.domains, areas, area_code=stp_code,
+                                   area_level="stp", period=period, unavailable=unavailable,
                                    illustrative=data.label == "illustrative")
     return BriefingPack(stp_code, area_name, period, data.label, data.title, tuple(data.sources), made_on,
-                        tuple(headlines), tuple(sections), tuple(summary))
+                        tuple(headlines), tuple(sections), tuple(summary), areas)
 
 
 def _rows_for_stp(values: pd.DataFrame, stp_code: str) -> pd.DataFrame:
@@ -165,52 +170,49 @@ def _rows_for_stp(values: pd.DataFrame, stp_code: str) -> pd.DataFrame:
 
 
 def _compute_domain_section(heading: str, description: str, definition, values: pd.DataFrame | None,
-                            stp_code: str, period: str, reason: str | None) -> BriefingSection:
-    """The domain's headline (its first indicator) and the STP's boroughs against London."""
+                            areas: AreaModel, stp_code: str, period: str, reason: str | None) -> BriefingSection:
+    """The domain's headline (its first indicator) and the STP's boroughs against the region."""
     if values is None:
         return BriefingSection(heading, (description, f"{definition.name}: no figure. {reason or ''}".strip()),
                                None, ())
     stp_rows = values[(values["level"] == "stp") & (values["area_code"] == stp_code)]
     shown_period = latest_period_with_values(stp_rows, period)
     if shown_period is None or shown_period > period:
-        return BriefingSection(heading, (description, f"{definition.name}: there is no figure for this STP yet."),
-                               None, ())
-    london_rows = values[values["level"] == "region"]
-    london_code = str(london_rows["area_code"].iloc[0]) if len(london_rows) else ""
+        no_figure = f"{definition.name}: there is no figure for this {areas.system.name} yet."
+        return BriefingSection(heading, (description, no_figure), None, ())
+    region = areas.region.name
     area = compute_headline(values, definition, area_code=stp_code, period=shown_period)
-    london = compute_headline(values, definition, area_code=london_code, period=shown_period)
+    region_headline = compute_headline(values, definition, area_code=areas.region.code, period=shown_period)
     status = stp_rows.loc[stp_rows["period"] == shown_period, "vs_region"]
     headline = BriefingHeadline(
-        domain_name=heading, indicator_name=definition.name, area_text=area.text, london_text=london.text,
-        comparison_text=STATUS_WORDS.get(str(status.iloc[0]) if len(status) else "", "Not compared"),
-        target_text=area.target_text, period_text=compute_month_in_words(shown_period),
-        change_text=re.sub(r"since (\d{4}-\d{2})$", lambda m: f"since {compute_month_in_words(m[1] + '-01')}",
-                           area.change_text))
+        domain_name=heading, indicator_name=definition.name, area_text=area.text, region_text=region_headline.text,
+        comparison_text=format_status(status.iloc[0] if len(status) else "", region),
+        target_text=area.target_text, period_text=format_period(shown_period), change_text=area.change_text)
     current = values[values["period"] == shown_period]
-    region_value = current.loc[current["level"] == "region", "value"].max()
-    areas = current[current["level"] != "region"]
-    display = compute_display_table(current, definition)
+    benchmark = {"benchmark_name": region, "benchmark_value": current.loc[current["level"] == "region", "value"].max()}
+    compared = current[current["level"] != "region"]
+    display = compute_display_table(current, definition, areas)
     chart = BriefingChart(
         f"{definition.id}_areas",
-        charts.build_area_comparison_figure(areas, definition, benchmark_value=region_value),
-        charts.describe_area_comparison(areas, definition, region_value),
-        display[["Area", "Level", definition.name, "95% confidence interval", "Compared with London"]])
+        build_area_comparison_figure(compared, definition, areas, **benchmark),
+        describe_area_comparison(compared, definition, areas, **benchmark),
+        display[["Area", "Level", definition.name, "95% confidence interval", f"Compared with {region}"]])
     return BriefingSection(heading, (description,), headline, (chart,))
 
 
-def _compute_trend_section(definition, values: pd.DataFrame, period: str) -> BriefingSection:
+def _compute_trend_section(definition, values: pd.DataFrame, areas: AreaModel, period: str) -> BriefingSection:
     rows = values[values["level"].isin(["stp", "region"]) & (values["period"] <= period)]
     table = rows.pivot_table(index="period", columns="area_name", values="value", aggfunc="first", sort=True)
     table = table.map(lambda value: definition.format_value(value, with_unit=False))
-    table.index = [compute_month_in_words(p) for p in table.index]
-    chart = BriefingChart(f"{definition.id}_trend", charts.build_trend_figure(rows, definition),
-                          charts.describe_trend(rows, definition), table.rename_axis("Period").reset_index(),
+    table.index = [format_period(p) for p in table.index]
+    chart = BriefingChart(f"{definition.id}_trend", build_trend_figure(rows, definition),
+                          describe_trend(rows, definition), table.rename_axis("Period").reset_index(),
                           width_px=800)  # a dozen quarters along the axis
-    intro = f"{definition.description} The STP against London, quarter by quarter."
+    intro = f"{definition.description} The {areas.system.name} against {areas.region.name}, period by period."
     return BriefingSection(f"Over time: {definition.name}", (intro,), None, (chart,))
 
 
-def _compute_mix_sections(config, values, unavailable, period: str) -> list[BriefingSection]:
+def _compute_mix_sections(config, values, unavailable, areas: AreaModel, period: str) -> list[BriefingSection]:
     sections = []
     for group in dict.fromkeys(d.mix_group for d in config.indicators if d.mix_group):
         parts = [d for d in config.indicators if d.mix_group == group]
@@ -224,16 +226,18 @@ def _compute_mix_sections(config, values, unavailable, period: str) -> list[Brie
         table = mix.pivot_table(index="area_name", columns="staff_group", values="fte_per_1000", aggfunc="first",
                                 sort=False)
         table = table.map(lambda value: "" if pd.isna(value) else f"{value:.2f}").rename_axis("Area").reset_index()
-        intro = (f"Full-time equivalent staff for every 1,000 registered patients in the boroughs of the STP, "
-                 f"the STP and London, {compute_month_in_words(mix_period)}." if mix_period else "")
+        system = areas.system.name
+        intro = (f"Full-time equivalent staff for every 1,000 registered patients in the {areas.place.plural} of the "
+                 f"{system}, the {system} and {areas.region.name}, {format_period(mix_period)}." if mix_period else "")
         chart = BriefingChart(f"mix_{re.sub(r'[^a-z0-9]+', '_', group.lower())}",
-                              charts.build_workforce_mix_figure(mix), charts.describe_workforce_mix(mix), table)
+                              build_workforce_mix_figure(mix), describe_workforce_mix(mix), table)
         sections.append(BriefingSection(group, (intro,) if intro else (), None, (chart,)))
     return sections
 
 
-def _compute_maturity_section(data, stp_code: str, period: str) -> BriefingSection:
-    """The maturity heat map by borough (the average of its networks' scores): a page, not a list of networks."""
+def _compute_maturity_section(config, data, stp_code: str, period: str) -> BriefingSection:
+    """The maturity heat map by place (the average of its networks' scores): a page, not a list of networks."""
+    system, place = data.areas.system, data.areas.place
     heading = "Primary Care Network maturity"
     scores = data.tables.get("maturity")
     if scores is None:
@@ -242,24 +246,25 @@ def _compute_maturity_section(data, stp_code: str, period: str) -> BriefingSecti
     maturity_period = max((p for p in scores["period"].unique() if p <= period), default=None)
     grid = compute_maturity_grid(scores, data.geography, stp_code=stp_code, period=maturity_period or "")
     if grid.empty:
-        return BriefingSection(heading, (("No Primary Care Network in this STP had assessed its maturity by this "
-                                         "period."),), None, ())
+        return BriefingSection(heading, ((f"No Primary Care Network in this {system.name} had assessed its maturity by "
+                                          "this period."),), None, ())
     networks = grid.groupby("borough_name")["pcn_name"].nunique()
     by_borough = grid.groupby(["borough_name", "maturity_domain"], as_index=False)["score"].mean().round(1)
-    figure = charts.build_maturity_heatmap(
+    figure = build_maturity_heatmap(
         by_borough.rename(columns={"borough_name": "pcn_name"}),
-        title="Primary Care Network maturity: average score of the networks in each borough")
-    figure.update_yaxes(title_text="Borough")
+        domain_order=[domain.name for domain in config.maturity_domains], row_title=place.title,
+        title=f"Primary Care Network maturity: average score of the networks in each {place.name}")
     means = by_borough.groupby("maturity_domain")["score"].mean()
     alt = (f"Heat map of the average maturity score, from 1 (not started) to 5 (fully embedded), of the "
-           f"{grid['pcn_name'].nunique()} Primary Care Networks in {len(networks)} boroughs across {len(means)} "
-           f"domains: highest {means.idxmax()} ({means.max():.1f}), lowest {means.idxmin()} ({means.min():.1f}).")
+           f"{grid['pcn_name'].nunique()} Primary Care Networks in {len(networks)} {place.plural} across "
+           f"{len(means)} domains: highest {means.idxmax()} ({means.max():.1f}), lowest {means.idxmin()} "
+           f"({means.min():.1f}).")
     table = by_borough.pivot_table(index="borough_name", columns="maturity_domain", values="score", aggfunc="first")
-    table = table.map(lambda score: "" if pd.isna(score) else f"{score:.1f}").rename_axis("Borough").reset_index()
-    table.insert(1, "Networks", table["Borough"].map(networks).astype(str))
-    intro = (f"Self-assessed by each Primary Care Network, {compute_month_in_words(maturity_period)}: 1 means not "
-             "started, 5 means fully in place. Each cell is the average of the borough's networks; the dashboard's "
-             "STP profile shows every network.")
+    table = table.map(lambda score: "" if pd.isna(score) else f"{score:.1f}").rename_axis(place.title).reset_index()
+    table.insert(1, "Networks", table[place.title].map(networks).astype(str))
+    intro = (f"Self-assessed by each Primary Care Network, {format_period(maturity_period)}: 1 means not "
+             f"started, 5 means fully in place. Each cell is the average of the {place.name}'s networks; the "
+             f"dashboard's {system.name} profile shows every network.")
     return BriefingSection(heading, (intro,), None, (BriefingChart("maturity", figure, alt, table, width_px=900),))
 
 
@@ -317,7 +322,7 @@ class _Handout(FPDF):
         self.set_text_color(33, 43, 50)
         self.cell(0, 5, self.text_for_font(f"atscale briefing pack: {self.pack.area_name}"))
         self.set_x(PAGE_MARGIN_MM)
-        self.cell(0, 5, self.text_for_font(f"Figures for {compute_month_in_words(self.pack.period)}"), align="R")
+        self.cell(0, 5, self.text_for_font(f"Figures for {format_period(self.pack.period)}"), align="R")
         self.line(PAGE_MARGIN_MM, 14, self.w - PAGE_MARGIN_MM, 14)
         self.set_y(PAGE_MARGIN_MM + 8)
 
@@ -349,7 +354,7 @@ def build_briefing_pdf(pack: BriefingPack, images: Mapping[str, bytes] | None = 
     pdf = _Handout(pack, font_files)
     _write_cover(pdf, pack, images, image_problem)
     for section in pack.sections:
-        _write_section(pdf, section, images, image_problem)
+        _write_section(pdf, section, images, image_problem, pack.areas.region.name)
     _write_summary(pdf, pack)
     _write_about(pdf, pack)
     return bytes(pdf.output())
@@ -359,8 +364,8 @@ def _write_cover(pdf: _Handout, pack: BriefingPack, images: Mapping[str, bytes],
     pdf.add_page()
     pdf.start_section("Headline figures")
     pdf.write_line(f"Briefing pack: {pack.area_name}", size=24, style="B", height=11)
-    pdf.write_line(f"General practice at scale: how {pack.area_name} compares with London. Figures for "
-                   f"{compute_month_in_words(pack.period)}.", height=LINE_MM)
+    pdf.write_line(f"General practice at scale: how {pack.area_name} compares with {pack.areas.region.name}. "
+                   f"Figures for {format_period(pack.period)}.", height=LINE_MM)
     pdf.ln(2)
     pdf.set_fill_color(232, 240, 254)
     pdf.set_font(pdf.family, "B", BODY_PT)
@@ -398,7 +403,7 @@ def _headline_lines(pack: BriefingPack, headline: BriefingHeadline) -> list[tupl
         (headline.indicator_name, 11, "", 5.2),
         (pack.area_name, 12, "", 7),
         (headline.area_text, 22, "B", 10),
-        (f"London: {headline.london_text}", 12, "", 6),
+        (f"{pack.areas.region.name}: {headline.region_text}", 12, "", 6),
         (headline.comparison_text, 12, "B", 6),
         (headline.target_text, 12, "", 6),
         (f"Figure for {headline.period_text}", 11, "", 5.5),
@@ -420,7 +425,7 @@ def _write_lines(pdf: _Handout, lines, *, left: float, width: float, dry_run: bo
 
 
 def _write_headline_boxes(pdf: _Handout, pack: BriefingPack) -> None:
-    """Two boxes a row: area of work, measure, the STP's figure, London's, comparison and target in words."""
+    """Two boxes a row: area of work, measure, the STP's figure, the region's, comparison and target in words."""
     width, gap, padding = (pdf.w - 2 * PAGE_MARGIN_MM - 6) / 2, 4, 2.5
     for first in range(0, len(pack.headlines), 2):
         row = pack.headlines[first:first + 2]
@@ -438,7 +443,7 @@ def _write_headline_boxes(pdf: _Handout, pack: BriefingPack) -> None:
 
 
 def _write_section(pdf: _Handout, section: BriefingSection, images: Mapping[str, bytes],
-                   image_problem: str | None) -> None:
+                   image_problem: str | None, region: str) -> None:
     pdf.add_page()
     pdf.start_section(pdf.text_for_font(section.heading))
     pdf.write_line(section.heading, size=20, style="B", height=10)
@@ -448,7 +453,7 @@ def _write_section(pdf: _Handout, section: BriefingSection, images: Mapping[str,
         headline = section.headline
         pdf.ln(1)
         pdf.write_line(f"{headline.indicator_name}, {headline.period_text}: {headline.area_text} "
-                       f"(London {headline.london_text}). {headline.comparison_text}. {headline.target_text}."
+                       f"({region} {headline.region_text}). {headline.comparison_text}. {headline.target_text}."
                        + (f" Change: {headline.change_text}." if headline.change_text else ""),
                        style="B", height=LINE_MM)
     for chart in section.charts:
@@ -517,11 +522,12 @@ def _write_about(pdf: _Handout, pack: BriefingPack) -> None:
     for source in pack.sources or ("Not stated in the data folder.",):
         pdf.write_line(f"- {source}", height=LINE_MM)
     pdf.ln(1)
+    region = pack.areas.region.name
     for sentence in (
         "Each figure is the latest at or before the month in the page header.",
-        ("Areas are compared with London. For percentages and counted events, an area is better or worse than "
-         "London only when its whole 95% confidence interval lies on one side of London's figure; staff figures "
-         "have no sampling error, so they are similar when within a set margin of London's."),
+        (f"Areas are compared with {region}. For percentages and counted events, an area is better or worse than "
+         f"{region} only when its whole 95% confidence interval lies on one side of {region}'s figure; staff "
+         f"figures have no sampling error, so they are similar when within a set margin of {region}'s."),
         ("Figures based on very small numbers are not shown. Every comparison is written in words, so the pack "
         "reads the same printed in black and white."),
         f"Made on {format_day(pack.made_on)} with atscale, from the same data as the dashboard.",

@@ -92,9 +92,13 @@ class DatasetResult:
 
 
 def page_titles() -> dict[str, str]:
-    """File name -> title for every file in app_pages/, in app.py's PAGES order (unregistered files last)."""
+    """File name -> title for every file in app_pages/, in app.py's PAGES order (unregistered files last).
+
+    Titles that name the data's areas (f"{areas.region.name} overview") read generically: "Region overview".
+    """
     text = APP.read_text(encoding="utf-8")
-    titles = dict(re.findall(r'st\.Page\(\s*"app_pages/([\w.]+)"\s*,\s*title="([^"]+)"', text))
+    titles = {name: re.sub(r"\{areas\.(\w+)\.\w+\}", lambda match: match[1].capitalize(), title)
+              for name, title in re.findall(r'st\.Page\(\s*"app_pages/([\w.]+)"\s*,\s*title=f?"([^"]+)"', text)}
     files = sorted(PAGES_DIR.glob("*.py"), key=lambda page: (list(titles).index(page.name) if page.name in titles
                                                              else len(titles), page.name))
     return {page.name: titles.get(page.name, page.stem.replace("_", " ")) for page in files}

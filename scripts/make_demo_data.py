@@ -18,6 +18,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the repository is not installed
+
+
 DEFAULT_SEED = 20180401
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "data"
 CREATED = "2021-03-31"  # fixed, so that the output does not change from one day to the next
@@ -43,6 +46,7 @@ FILE_COLUMNS = {
     "pcn_workforce.csv": ("pcn_code", "period", "staff_group", "staff_role", "fte"),
     "vision_survey.csv": ("borough_code", "period", "role", "respondents", "aware", "understand_support"),
     "maturity.csv": ("pcn_code", "period", "maturity_domain", "score"),
+    "map_tiles.csv": ("borough_code", "short_name", "column", "row"),
 }
 SORT_KEYS = {
     "practices.csv": ("practice_code",),
@@ -54,6 +58,7 @@ SORT_KEYS = {
     "pcn_workforce.csv": ("pcn_code", "period", "staff_group", "staff_role"),
     "vision_survey.csv": ("borough_code", "period", "role"),
     "maturity.csv": ("pcn_code", "period", "maturity_domain"),
+    "map_tiles.csv": ("row", "column"),
 }
 MANIFEST_FILE = "dataset.yaml"
 
@@ -68,14 +73,9 @@ SURVEY_ROLES = (
     ("CCG or STP lead", (3, 10), 0.83, 0.86),
     ("Patient or public", (40, 200), 0.065, 0.55),
 )
-# (domain, offset from the PCN's overall stage)
-MATURITY_DOMAINS = (
-    ("Leadership, planning and partnerships", 0.35),
-    ("Use of data and population health management", -0.45),
-    ("Integrating care", 0.0),
-    ("Managing resources", -0.1),
-    ("Working with people and communities", -0.3),
-)
+CONFIG_FILE = Path(__file__).resolve().parents[1] / "config.yaml"  # its maturity_domains name the domains
+# Each maturity domain's offset from the PCN's overall stage, in config.yaml's order (repeated if it lists more).
+MATURITY_OFFSETS = (0.35, -0.45, 0.0, -0.1, -0.3)
 # (staff group, staff role, first period index, share of PCNs with the role, FTE per 50,000 patients
 #  once fully grown); names as in NHS Digital's Primary Care Network Workforce publication
 PCN_ROLES = (
@@ -89,7 +89,8 @@ PCN_ROLES = (
 )
 
 STP_LEVEL_NAMES = {"name": "STP", "plural": "STPs", "plain_name": "local health and care partnership",
-                   "plain_plural": "local health and care partnerships"}
+                   "plain_plural": "local health and care partnerships",
+                   "full_name": "Sustainability and Transformation Partnership"}
 STP_NAMES = {
     "QMJ": "North Central London",
     "QMF": "North East London",
@@ -169,6 +170,19 @@ LONDON_AREAS = (
     ("E09000033", "Westminster", "08Y", "NHS West London CCG", "QRV", 13, 57, 3,
      ("W9", "W2")),
 )
+# The London squares grid: borough code -> (short label, column, row from the north-west corner), written to
+# map_tiles.csv so the app's tile map is laid out like London without knowing London.
+LONDON_TILES = {
+    "E09000010": ("ENF", 4, 0), "E09000015": ("HRW", 2, 1), "E09000003": ("BNT", 3, 1), "E09000014": ("HGY", 4, 1),
+    "E09000031": ("WTH", 5, 1), "E09000017": ("HDN", 0, 2), "E09000009": ("EAL", 1, 2), "E09000005": ("BRT", 2, 2),
+    "E09000007": ("CMD", 3, 2), "E09000019": ("ISL", 4, 2), "E09000012": ("HCK", 5, 2), "E09000026": ("RDB", 6, 2),
+    "E09000016": ("HVG", 7, 2), "E09000018": ("HNS", 0, 3), "E09000013": ("HMS", 1, 3), "E09000020": ("KNS", 2, 3),
+    "E09000033": ("WST", 3, 3), "E09000001": ("CTY", 4, 3), "E09000030": ("TOW", 5, 3), "E09000025": ("NWM", 6, 3),
+    "E09000002": ("BDG", 7, 3), "E09000027": ("RCH", 1, 4), "E09000032": ("WND", 2, 4), "E09000022": ("LBH", 3, 4),
+    "E09000028": ("SWK", 4, 4), "E09000023": ("LSH", 5, 4), "E09000011": ("GRN", 6, 4), "E09000004": ("BXL", 7, 4),
+    "E09000021": ("KTN", 1, 5), "E09000024": ("MRT", 2, 5), "E09000008": ("CRY", 3, 5), "E09000006": ("BRM", 4, 5),
+    "E09000029": ("STN", 2, 6),
+}
 # Boroughs served by two GP federations (the rest have one each).
 TWO_FEDERATION_BOROUGHS = ("E09000003", "E09000008", "E09000009")
 
@@ -269,7 +283,8 @@ def build_england_scale(rng: np.random.Generator, practice_count: int = ENGLAND_
                  source_note=" --scale england", region={"code": "E92000001", "name": "England"},
                  level_names={"stp": STP_LEVEL_NAMES,
                               "borough": {"name": "CCG area", "plural": "CCG areas", "plain_name": "local NHS area",
-                                          "plain_plural": "local NHS areas"}},
+                                          "plain_plural": "local NHS areas",
+                                          "full_name": "the area of a Clinical Commissioning Group"}},
                  areas=tuple(areas),
                  two_federation_boroughs=tuple(a.borough_code for a in areas[::25]),
                  pcn_band_shares=(0.05, 0.5, 0.45), practice_code_width=4, pcn_code_width=4,
@@ -404,6 +419,8 @@ def build_demo_tables(scale: str = "london", seed: int = DEFAULT_SEED,
     tables["vision_survey.csv"] = build_vision_survey(rng, borough_codes, borough_of_area, stp_of_area,
                                                       len(stp_codes))
     tables["maturity.csv"] = build_maturity(rng, pcn_codes, stp_of_area[pcn_area], len(stp_codes))
+    if spec.name == "london":
+        tables["map_tiles.csv"] = build_map_tiles()
     for file_name, frame in tables.items():
         tables[file_name] = (frame[list(FILE_COLUMNS[file_name])]
                              .sort_values(list(SORT_KEYS[file_name]), kind="stable").reset_index(drop=True))
@@ -703,7 +720,8 @@ def build_maturity(rng: np.random.Generator, pcn_codes: np.ndarray, stp_of_pcn: 
     periods = np.arange(PCN_START, len(PERIODS))
     stage = (1.5 + spread_effects(rng, n_stps, 0.5)[stp_of_pcn] + rng.normal(0, 0.4, n_pcns))
     frames = []
-    for domain, offset in MATURITY_DOMAINS:
+    names = list(read_maturity_domains())
+    for domain, offset in zip(names, MATURITY_OFFSETS * (len(names) // len(MATURITY_OFFSETS) + 1)):
         latent = (stage[:, None] + offset + 0.3 * (periods - PCN_START)[None, :]
                   + rng.normal(0, 0.35, (n_pcns, len(periods))))
         score = np.maximum.accumulate(np.clip(np.rint(latent), 1, 5).astype(int), axis=1)
@@ -713,6 +731,20 @@ def build_maturity(rng: np.random.Generator, pcn_codes: np.ndarray, stp_of_pcn: 
             "maturity_domain": domain, "score": score.ravel(),
         }))
     return pd.concat(frames, ignore_index=True)
+
+
+def read_maturity_domains() -> tuple[str, ...]:
+    """The maturity domains' names from config.yaml (the one list the app, the forum and this script share)."""
+    domains = (yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8")) or {}).get("maturity_domains") or {}
+    if not domains:
+        raise ValueError(f"{CONFIG_FILE.name} lists no maturity_domains")
+    return tuple(str(name) for name in domains.values())
+
+
+def build_map_tiles() -> pd.DataFrame:
+    """Where the London squares grid puts each borough (London only: elsewhere the app lays the tiles out)."""
+    return pd.DataFrame([(code, short, column, row) for code, (short, column, row) in LONDON_TILES.items()],
+                        columns=list(FILE_COLUMNS["map_tiles.csv"]))
 
 
 def build_manifest(spec: Scale, seed: int) -> str:

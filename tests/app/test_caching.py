@@ -5,7 +5,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from components import charts
+from figures import panels
 from indicators import datasets
 
 ROOT = Path(__file__).parents[2]
@@ -47,7 +47,7 @@ def test_reruns_and_other_pages_read_no_csv_file_again(monkeypatch):
 def test_a_chart_seen_before_is_not_built_again_when_its_selection_comes_back(monkeypatch):
     at = open_page("stp_profile.py", stp="QMJ")
     at.selectbox(key="stp").set_value("QMF").run()  # both STPs' trend charts now exist
-    builds = count_calls(monkeypatch, charts, "build_trend_figure")
+    builds = count_calls(monkeypatch, panels, "build_trend_figure")
     for stp in ("QMJ", "QMF", "QMJ"):
         at.selectbox(key="stp").set_value(stp).run()
         assert not at.exception

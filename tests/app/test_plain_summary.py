@@ -7,9 +7,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from components import summary_views
 from indicators.definitions import load_config
-from indicators.glossary import GLOSSARY
+from indicators.glossary import GLOSSARY, compute_glossary_table
 from indicators.readability import check_plain_language
 
 ROOT = Path(__file__).parents[2]
@@ -180,7 +179,7 @@ def test_the_glossary_download_holds_every_term_even_while_searching():
     at.text_input(key="glossary_search").input("network").run()
     assert [b.proto.label for b in at.get("download_button")] == ["Download the glossary (CSV)"]
     assert [link.proto.page for link in at.get("page_link")] == ["plain_summary"]
-    table = summary_views.compute_glossary_table(list(GLOSSARY))
+    table = compute_glossary_table(list(GLOSSARY))
     assert list(table.columns) == ["Term", "Also called", "What it means"]
     assert len(table) == len(GLOSSARY) and table["What it means"].str.len().min() > 0
     assert "Primary Care Network (PCN)" in set(table["Term"])

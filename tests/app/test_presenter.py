@@ -9,11 +9,15 @@ import streamlit as st
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from forum.models import MATURITY_DOMAINS, RoleCount, TableAnswer
+from forum.models import MATURITY_DOMAINS, FacilitatorCredentials, RoleCount, TableAnswer
 from forum.store import open_forum_store
+from indicators.datasets import load_data
+from indicators.definitions import load_config
+from indicators.slides import load_deck
 
 ROOT = Path(__file__).parents[2]
-DECK = yaml.safe_load((ROOT / "slides.yaml").read_text(encoding="utf-8"))["slides"]
+CONFIG = load_config(ROOT / "config.yaml")
+DECK = load_deck(ROOT / "slides.yaml", CONFIG, load_data(CONFIG, ROOT / "data").areas).slides  # stp: each expanded
 FIRST_HEADLINE = "General practice at scale in London: where we are in January 2021"
 THIRD_HEADLINE = "North Central London: 98.8% of patients can get an evening or weekend appointment"
 NO_VISION_SURVEY = "There is no public survey of who knows the STP's vision for general practice at scale."
@@ -70,7 +74,8 @@ def test_next_and_previous_step_through_the_slides_and_the_url_follows():
     assert not at.exception
     assert at.query_params["slide"] == "2"
     assert position(at).startswith("**Slide 2 of 12**")
-    assert headline(at) == "97.9% of Londoners can see a GP in the evening or at the weekend. The target is 97.0%."
+    assert headline(at) == ("97.9% of patients in London can see a GP in the evening or at the weekend. The target is "
+                            "97.0%.")
     at.button(key="presenter_next").click().run()
     assert at.query_params["slide"] == "3"
     assert headline(at) == THIRD_HEADLINE
@@ -96,13 +101,13 @@ def test_the_last_slide_has_no_next():
     assert not at.button(key="presenter_previous").disabled
 
 
-@pytest.mark.parametrize("asked", ["99", "0", "three"])
+@pytest.mark.parametrize("asked", ["99", "0", "three", "-1", "²", "2.5", "9" * 5000, "[x](https://example.org)"])
 def test_a_slide_number_not_in_the_deck_opens_slide_1_with_a_notice(asked):
     at = open_presenter(slide=asked)
     assert headline(at) == FIRST_HEADLINE
     assert at.query_params["slide"] == "1"
     assert [w.value for w in at.warning] == [
-        f"There is no slide '{asked}': this deck has slides 1 to 12. Showing slide 1."]
+        "The link's slide number (this deck has slides 1 to 12) is not one this page can show. Showing slide 1 instead."]
 
 
 def test_the_slide_list_jumps_to_a_slide():
@@ -139,7 +144,7 @@ def test_every_slide_of_the_default_deck_renders(number):
         assert layout["font"]["size"] >= 20 and layout["title"]["font"]["size"] >= 20
         assert layout["height"] <= 450
         assert any(m.value.startswith("*What this chart shows:* Chart of") for m in at.markdown)
-    if DECK[number - 1]["view"] != "forum_plenary":
+    if DECK[number - 1].view != "forum_plenary":
         assert [e.label for e in at.expander] == ["The numbers on this slide"]
         assert len(at.dataframe) >= 1
 
@@ -220,7 +225,7 @@ def test_a_slide_whose_data_are_unavailable_says_why(tmp_path, monkeypatch):
     manifest["unavailable"] = {"vision_survey": NO_VISION_SURVEY}
     (data / "dataset.yaml").write_text(yaml.safe_dump(manifest), encoding="utf-8")
     monkeypatch.setenv("ATSCALE_DATA_DIR", str(data))
-    vision = next(n for n, slide in enumerate(DECK, start=1) if slide.get("domain") == "vision")
+    vision = next(slide.number for slide in DECK if slide.domain == "vision")
     at = open_presenter(slide=vision)
     assert headline(at) == "Vision awareness: London"
     assert [i.value for i in at.main.info] == [f"No figure for this slide. {NO_VISION_SURVEY}"]
@@ -233,33 +238,73 @@ def test_a_slide_whose_data_are_unavailable_says_why(tmp_path, monkeypatch):
     assert len(at.metric) == 3
 
 
-def test_the_forum_slide_shows_the_latest_events_answers_and_a_chosen_event_on_request(tmp_path, monkeypatch):
+PASSCODE = "presenting"
+FACILITATOR = FacilitatorCredentials(PASSCODE, PASSCODE, "test")
+
+
+def open_presenter_as_facilitator(monkeypatch, **query) -> AppTest:
+    """The presenter in a session that unlocked the facilitator page first."""
+    monkeypatch.setenv("ATSCALE_FACILITATOR_PASSCODE", PASSCODE)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("app_pages/forum_facilitator.py").run()
+    at.text_input(key="forum_passcode").input(PASSCODE)
+    at.button(key="forum_unlock").click().run()
+    for key, value in query.items():
+        at.query_params[key] = str(value)
+    at.switch_page("app_pages/presenter.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def add_forum_events(monkeypatch):
+    monkeypatch.setenv("ATSCALE_FACILITATOR_PASSCODE", PASSCODE)
     store = open_forum_store()
-    earlier = store.create_event("Clinical Senate forum, March 2019", dt.date(2019, 3, 14))
-    latest = store.create_event("STP boards, June 2019", dt.date(2019, 6, 20))
-    answer = TableAnswer(stp_code="QKK", scores={domain.code: 4 for domain in MATURITY_DOMAINS},
-                         vision={"gp": RoleCount(5, 3, 2)}, barriers=("workforce",),
-                         next_steps="**Meet** the CCG in May.", table_label="Table 9")
-    store.add_submission(latest.id, answer, "token-1")
+    earlier = store.create_event("Clinical Senate forum, March 2019", dt.date(2019, 3, 14), credentials=FACILITATOR)
+    latest = store.create_event("STP boards, June 2019", dt.date(2019, 6, 20), credentials=FACILITATOR)
+    link = store.issue_table_link(latest.id, "QKK", stp_choices={"QKK": "South East London"}, label="Table 9",
+                                  credentials=FACILITATOR)
+    answer = TableAnswer(scores={domain.code: 4 for domain in MATURITY_DOMAINS}, vision={"gp": RoleCount(5, 3, 2)},
+                         barriers=("workforce",), next_steps="**Meet** the CCG in May.")
+    store.add_submission(link.token, answer, "token-1")
     store.dispose()
-    at = open_presenter(slide=len(DECK))
+    return earlier, latest
+
+
+def test_the_forum_slide_shows_the_answers_of_the_plenary_link_it_was_opened_with(monkeypatch):
+    _, latest = add_forum_events(monkeypatch)
+    at = open_presenter(slide=len(DECK), plenary=latest.plenary_token)
     assert headline(at) == "What we heard from your tables today"
-    texts = [t.value for t in at.text]
-    assert texts[0] == "STP boards, June 2019 (20 June 2019)"
-    assert "South East London, Table 9: **Meet** the CCG in May." in texts  # typed text stays plain text
+    assert at.text[0].value == "STP boards, June 2019 (20 June 2019)"
+    steps = next(frame.value for frame in at.dataframe if "Next steps" in frame.value.columns)
+    assert steps.values.tolist() == [["South East London", "Table 9", "**Meet** the CCG in May."]]  # plain text
     assert [m.value for m in at.metric] == ["1"]
+    at.button(key="presenter_previous").click().run()
+    assert at.query_params["plenary"] == latest.plenary_token  # kept while moving through the deck
+
+
+def test_the_forum_slide_shows_nobodys_answers_without_the_plenary_link(monkeypatch):
+    add_forum_events(monkeypatch)
+    at = open_presenter(slide=len(DECK))
+    assert "The plenary opens from its own link" in at.main.info[0].value
+    assert not at.metric and not at.text
+
+
+def test_in_the_facilitators_session_the_forum_slide_shows_the_latest_or_the_decks_event(tmp_path, monkeypatch):
+    earlier, _ = add_forum_events(monkeypatch)
+    at = open_presenter_as_facilitator(monkeypatch, slide=len(DECK))
+    assert at.text[0].value == "STP boards, June 2019 (20 June 2019)"
     write_deck(tmp_path, monkeypatch, [{"view": "forum_plenary", "event": earlier.id, "headline": "March"}])
-    at = open_presenter()
+    at = open_presenter_as_facilitator(monkeypatch)
     assert at.text[0].value == "Clinical Senate forum, March 2019 (14 March 2019)"
     assert [m.value for m in at.metric] == ["0"]
 
 
-def test_the_forum_slide_says_when_there_is_no_event_yet():
-    at = open_presenter(slide=len(DECK))
+def test_the_forum_slide_says_when_there_is_no_event_yet(monkeypatch):
+    at = open_presenter_as_facilitator(monkeypatch, slide=len(DECK))
     assert "No forum event exists yet" in at.main.info[0].value
 
 
 def test_a_forum_slide_for_an_event_that_does_not_exist_says_so(tmp_path, monkeypatch):
     write_deck(tmp_path, monkeypatch, [{"view": "forum_plenary", "event": 7, "headline": "What we heard"}])
-    at = open_presenter()
+    at = open_presenter_as_facilitator(monkeypatch)
     assert at.main.info[0].value.startswith("There is no forum event number 7.")

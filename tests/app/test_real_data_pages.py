@@ -17,6 +17,8 @@ FILES = [
     REALDATA / "nhs-payments-to-general-practice_2018-19_england.csv",
     REALDATA / "pcn-workforce_2020-03_england.csv",
     REALDATA / "london_boroughs_excluding_mhw_wgs84.geojson",
+    REALDATA / "fingertips-93553-imd2019_gp-practice_england.csv",
+    *sorted(REALDATA.glob("appointments-gp-regional-csv_*.csv")),
 ]
 PAGES_DIR = next((d for d in (ROOT / "app_pages", ROOT / "pages") if d.is_dir()), ROOT / "app_pages")
 PAGES = sorted(PAGES_DIR.glob("*.py"))

@@ -3,7 +3,8 @@
 Every test gets a fresh browser context (`visit`) that lets only loopback requests through: anything else
 is recorded, aborted and fails the test, as does any uncaught error in the page. Pages are discovered from
 app_pages/*.py (URL path `/<file stem>`, the default page at `/`), so a new page is tested automatically.
-Skips cleanly when playwright or /usr/bin/chromium is missing. Figures (load times, external requests, axe
+Skips cleanly when playwright, /usr/bin/chromium or axe-core is missing, and fails instead when
+ATSCALE_REQUIRE_BROWSER=1 (.ci/run sets it). Figures (load times, external requests, axe
 results) are printed at the end of the run; with ATSCALE_SCREENSHOT_DIR set, screenshots and a JSON report
 are copied there too.
 """
@@ -61,6 +62,11 @@ AXE_RUN_JS = """async tags => {
 }"""
 
 REPORT: dict[str, dict] = {"pages": {}, "axe": {}, "external_requests": [], "server": {}}
+SERVER_ENV: dict[str, str] = {}  # the session server's environment, for tests that set up its forum store
+
+if os.environ.get("ATSCALE_REQUIRE_BROWSER") == "1":
+    # The test modules skip themselves at collection when Playwright is missing; asked for, it is an error here.
+    import playwright.sync_api  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,16 @@ class AppPage:
     title: str | None  # the st.Page title in app.py; None when the page is not registered there
 
 
+def _literal_text(node: ast.AST) -> str | None:
+    """A string constant, or the fixed words of an f-string (f"{areas.region.name} overview" -> "overview": titles
+    that name the data's areas are matched on the words they always have)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(part.value for part in node.values if isinstance(part, ast.Constant)).strip() or None
+    return None
+
+
 def read_registered_pages(app_file: Path) -> dict[str, tuple[str | None, str | None, bool]]:
     """stem -> (title, url_path, default) for every st.Page("app_pages/<stem>.py", ...) in app.py."""
     pages = {}
@@ -80,9 +96,12 @@ def read_registered_pages(app_file: Path) -> dict[str, tuple[str | None, str | N
             continue
         if not (node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
             continue
-        keywords = {k.arg: k.value.value for k in node.keywords if isinstance(k.value, ast.Constant)}
-        pages[Path(node.args[0].value).stem] = (keywords.get("title"), keywords.get("url_path"),
-                                                bool(keywords.get("default")))
+        keywords = {k.arg: k.value for k in node.keywords}
+        default = keywords.get("default")
+        pages[Path(node.args[0].value).stem] = (
+            _literal_text(keywords["title"]) if "title" in keywords else None,
+            _literal_text(keywords["url_path"]) if "url_path" in keywords else None,
+            isinstance(default, ast.Constant) and bool(default.value))
     return pages
 
 
@@ -116,15 +135,15 @@ def _answers_health(base_url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
-    """`streamlit run app.py` on a free loopback port for the whole session; yields its base URL."""
-    work = tmp_path_factory.mktemp("e2e_server")
+@contextmanager
+def serve_app(work: Path, **settings: str):
+    """`streamlit run app.py` on a free loopback port, with ATSCALE_* settings added; yields its base URL."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ)  # ATSCALE_* settings pass through to the app
+    env = dict(os.environ) | settings  # ATSCALE_* settings pass through to the app
     env.setdefault("ATSCALE_FORUM_DIR", str(work / "forum"))  # never write forum answers into the repo
     env[PASSCODE_SETTING] = env.get(PASSCODE_SETTING) or DEFAULT_TEST_PASSCODE  # the facilitator page shows its gate
+    SERVER_ENV.update(env)
     log_path = work / "streamlit.log"
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.address", "127.0.0.1", "--server.port", str(port),
@@ -138,8 +157,8 @@ def app_server(tmp_path_factory):
             if server.poll() is not None or time.perf_counter() > deadline:
                 pytest.fail(f"streamlit did not start on {base_url}:\n{log_path.read_text(errors='replace')[-3000:]}")
             time.sleep(0.1)  # polling a process we started, not waiting for a result
-        REPORT["server"]["log"] = str(log_path)
-        REPORT["server"]["health_seconds"] = round(time.perf_counter() - started, 2)
+        REPORT["server"].setdefault("log", str(log_path))  # the default server's, when both run
+        REPORT["server"].setdefault("health_seconds", round(time.perf_counter() - started, 2))
         yield base_url
     finally:
         server.terminate()
@@ -150,12 +169,29 @@ def app_server(tmp_path_factory):
             server.wait(timeout=15)
 
 
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """The app on the default data for the whole session; yields its base URL."""
+    with serve_app(tmp_path_factory.mktemp("e2e_server")) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def england_server(tmp_path_factory, england_dir):
+    """The app on the England-scale data (another region, 42 STPs); started only by the tests that ask for it."""
+    with serve_app(tmp_path_factory.mktemp("e2e_england_server"), ATSCALE_DATA_DIR=str(england_dir)) as base_url:
+        yield base_url
+
+
 @contextmanager
-def launched_chromium():
-    """Debian's chromium driven by Playwright (no `playwright install`); skips when either is missing."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+def launched_chromium(browser_part_missing):
+    """Debian's chromium driven by Playwright (no `playwright install`); skips (or fails) when either is missing."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        browser_part_missing("Playwright is not installed (pip install -r requirements.txt)")
     if not CHROMIUM.exists():
-        pytest.skip(f"Debian chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+        browser_part_missing(f"Debian chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     sync_api.expect.set_options(timeout=PAGE_TIMEOUT_MS)
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
@@ -166,9 +202,9 @@ def launched_chromium():
 
 
 @pytest.fixture(scope="session")
-def app_url(app_server):
+def app_url(app_server, browser_part_missing):
     """The server's URL after one warm-up load of the default page (it fills the data caches)."""
-    with launched_chromium() as warm_up:
+    with launched_chromium(browser_part_missing) as warm_up:
         context = warm_up.new_context(viewport=VIEWPORT)
         context.route("**/*", lambda route: route.continue_() if _is_loopback(route.request.url) else route.abort())
         page = context.new_page()
@@ -181,9 +217,16 @@ def app_url(app_server):
 
 
 @pytest.fixture(scope="module")
-def browser(app_url):
+def browser(app_url, browser_part_missing):
     """One chromium per test module (launching takes well under a second). Playwright's sync API allows one
     driver at a time, so a module that starts its own browser can run between ours."""
+    with launched_chromium(browser_part_missing) as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def standalone_browser():
+    """One chromium per test module for tests that start servers of their own (the suite's server is not started)."""
     with launched_chromium() as launched:
         yield launched
 
@@ -214,6 +257,7 @@ class Visit:
     page: object
     base_url: str
     tmp_path: Path
+    browser_part_missing: object = pytest.skip
     external_requests: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
 
@@ -288,7 +332,7 @@ class Visit:
     def run_axe(self) -> list[dict]:
         """axe-core's WCAG 2.2 A/AA violations (any impact) on the whole page, shown at full height."""
         if not AXE_JS.exists():
-            pytest.skip(f"axe-core is not installed ({AXE_JS.relative_to(ROOT)}): run `npm ci`")
+            self.browser_part_missing(f"axe-core is not installed ({AXE_JS.relative_to(ROOT)}): run `npm ci`")
         self.full_height()
         self.page.add_script_tag(path=str(AXE_JS))
         return self.page.evaluate(AXE_RUN_JS, AXE_TAGS)
@@ -328,12 +372,12 @@ def copy_to_report_dir(path: Path) -> None:
 
 
 @pytest.fixture
-def visit(request, app_url, browser, tmp_path):
+def visit(request, app_url, browser, tmp_path, browser_part_missing):
     """A fresh context per test; fails the test on any non-loopback request or page error."""
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(PAGE_TIMEOUT_MS)
     page = context.new_page()
-    current = Visit(page=page, base_url=app_url, tmp_path=tmp_path)
+    current = Visit(page=page, base_url=app_url, tmp_path=tmp_path, browser_part_missing=browser_part_missing)
 
     def local_only(route):
         if _is_loopback(route.request.url):
@@ -428,6 +472,16 @@ def loopback_only_context():
         assert not errors, f"errors in the page: {errors}"
 
     return open_page
+
+
+@pytest.fixture
+def app_forum_store(app_url):
+    """The forum store the session server uses (the same database), opened for this test."""
+    from forum.store import open_forum_store, read_database_url
+
+    store = open_forum_store(read_database_url(SERVER_ENV))
+    yield store
+    store.dispose()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from components.palette import compute_contrast_ratio
+from figures.palette import compute_contrast_ratio
 
 pw = pytest.importorskip("playwright.sync_api")
 expect = pw.expect

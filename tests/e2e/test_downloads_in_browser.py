@@ -37,7 +37,7 @@ def test_a_chart_downloads_as_a_png_picture(visit):
     visit.open("/")
     button = visit.main.get_by_role("button", name="Download this chart (PNG)").first
     if button.is_disabled():
-        pytest.skip("no browser on the server to draw the picture with (reports.figures.find_browser)")
+        pytest.skip("no browser on the server to draw the picture with (figures.images.find_browser)")
     name, content = download(visit, button)
     assert name == "atscale-overview_stps.png", name
     assert content.startswith(b"\x89PNG\r\n\x1a\n") and len(content) > 10_000, len(content)

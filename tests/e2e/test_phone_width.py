@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from components.summary_views import find_glossary_entries
+from indicators.glossary import GLOSSARY, find_glossary_entries
 
 PHONE = {"width": 375, "height": 812}
 FIRST_LOAD_MS = 180_000  # the first page fills the server's caches on a busy 2-core machine
@@ -103,7 +103,7 @@ def test_the_glossary_search_works_on_a_phone(phone, phone_server, wait_for_run,
     search.fill("network")
     search.press("Enter")
     wait_for_run(phone)
-    found = len(find_glossary_entries("network"))
+    found = len(find_glossary_entries("network", GLOSSARY))
     assert main.get_by_text("Showing ").first.text_content().startswith(f"Showing {found} of ")
     entry = main.get_by_text("Primary Care Network (PCN)")
     assert entry.is_visible()

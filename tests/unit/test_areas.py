@@ -7,11 +7,11 @@ from indicators.areas import (
     Area,
     LevelName,
     build_area_model,
-    format_count,
     read_area_settings,
 )
 from indicators.datasets import load_data
 from indicators.definitions import load_config
+from indicators.formatting import format_count
 
 GEOGRAPHY = pd.DataFrame({
     "practice_code": ["P1", "P2", "P3", "P4", "P5"],

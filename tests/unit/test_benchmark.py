@@ -34,6 +34,30 @@ def test_quick_benchmark_prints_a_row_for_every_page_and_the_reference(tmp_path)
     for page in PAGES:
         page_rows = [row for row in rows if f"({page.name})" in row]
         assert len(page_rows) == 2, (page.name, table)
+    assert_no_error_rows(table)
+
+
+def assert_no_error_rows(table: str) -> None:
+    """A page (or a dataset) that failed is reported as an error row instead of timings: that fails the test."""
+    rows = [line for line in table.splitlines() if line.startswith("| ")]
+    errors = [row for row in rows if "error" in row.lower()]
+    assert not errors, "\n".join(errors)
+    for row in rows:
+        if ".py) |" in row:  # a page's row: its median is a number
+            median = row.split("|")[3].strip()
+            assert median.replace(",", "").isdigit(), row
+
+
+def test_an_error_row_fails_the_benchmark_test():
+    good = "| London overview (overview.py) | `indicator` | 26 | 35 | 27 | 144 | 2.9× |"
+    assert_no_error_rows(good)
+    for bad in ("| London overview (overview.py) | `indicator` | error: KeyError: 'x' |  |  |  |  |",
+                "| Cold start: new process, default page (s) | error | 1.80 |  |"):
+        try:
+            assert_no_error_rows(f"{good}\n{bad}")
+        except AssertionError:
+            continue
+        raise AssertionError(f"an error row was not caught: {bad}")
 
 
 def test_the_england_data_are_written_once_and_then_reused(tmp_path):

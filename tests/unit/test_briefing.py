@@ -10,10 +10,12 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from indicators.compute import IndicatorUnavailable, compute_indicator_values
+from figures import images
+from indicators.compute import compute_indicator_values
 from indicators.datasets import load_data
 from indicators.definitions import load_config
-from reports import briefing, figures
+from indicators.errors import IndicatorUnavailable
+from reports import briefing
 
 ROOT = Path(__file__).resolve().parents[2]
 MADE_ON = date(2021, 3, 31)
@@ -46,29 +48,30 @@ def make_pack(demo, stp_code):
 
 
 @pytest.fixture(scope="module")
-def chart_renderer():
+def chart_renderer(browser_part_missing):
     """One warm browser for the module (kaleido in Debian's chromium), closed at the end."""
-    if figures.find_browser() is None:
-        pytest.skip("No Chromium here to draw charts with.")
-    with figures.ChartRenderer() as renderer:
+    if images.find_browser() is None:
+        browser_part_missing("No Chromium here to draw charts with.")
+    with images.ChartRenderer() as renderer:
         yield renderer
 
 
 @pytest.fixture(scope="module")
 def north_central(demo, chart_renderer):
     pack = make_pack(demo, "QMJ")
-    images, problem = figures.render_pngs(pack.chart_figures, widths=pack.chart_widths, renderer=chart_renderer)
+    pictures, problem = images.render_pngs(pack.chart_figures, widths=pack.chart_widths, renderer=chart_renderer)
     assert problem is None
-    return pack, images, PdfReader(io.BytesIO(briefing.build_briefing_pdf(pack, images)))
+    return pack, pictures, PdfReader(io.BytesIO(briefing.build_briefing_pdf(pack, pictures)))
 
 
 @pytest.fixture(scope="module")
 def without_charts(demo):
     """The pack when the browser that draws charts is broken (/bin/false starts and exits at once)."""
     pack = make_pack(demo, "QMJ")
-    images, problem = figures.render_pngs(pack.chart_figures, widths=pack.chart_widths,
-                                          renderer=figures.ChartRenderer(browser_path="/bin/false"))
-    return images, problem, PdfReader(io.BytesIO(briefing.build_briefing_pdf(pack, images, image_problem=problem)))
+    pictures, problem = images.render_pngs(pack.chart_figures, widths=pack.chart_widths,
+                                           renderer=images.ChartRenderer(browser_path="/bin/false"))
+    return pictures, problem, PdfReader(io.BytesIO(briefing.build_briefing_pdf(pack, pictures,
+                                                                                image_problem=problem)))
 
 
 def page_texts(reader: PdfReader) -> list[str]:
@@ -202,10 +205,10 @@ def test_without_a_working_browser_the_pack_prints_tables_and_says_why(demo, wit
 
 def test_a_missing_browser_is_explained_in_plain_words(monkeypatch, tmp_path):
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "chromium"))
-    assert figures.find_browser() is None
-    images, problem = figures.render_pngs({"chart": go.Figure()}, renderer=figures.ChartRenderer())
-    assert images == {}
-    assert problem == f"the browser named in BROWSER_PATH ({tmp_path / 'chromium'}) does not exist"
+    assert images.find_browser() is None
+    pictures, problem = images.render_pngs({"chart": go.Figure()}, renderer=images.ChartRenderer())
+    assert pictures == {}
+    assert problem == "the browser named in BROWSER_PATH does not exist"
 
 
 def test_without_the_dejavu_font_the_pack_uses_latin_1_text(demo):
@@ -218,6 +221,6 @@ def test_without_the_dejavu_font_the_pack_uses_latin_1_text(demo):
 
 
 def test_the_reports_package_never_imports_streamlit():
-    code = "import sys, reports.briefing, reports.figures; print('streamlit' in sys.modules)"
+    code = "import sys, reports.briefing, figures.images; print('streamlit' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

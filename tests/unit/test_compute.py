@@ -171,6 +171,19 @@ def test_small_denominators_are_suppressed_but_still_count_in_their_parents():
     assert not _row(values, "borough", "B3")["suppressed"]
 
 
+@pytest.mark.parametrize("indicator_id", [definition.id for definition in CONFIG.indicators])
+def test_suppressed_rows_carry_no_counts(indicator_id):
+    # Withhold the rows with the fixture's smallest denominator (every row when they are all the same).
+    denominators = sorted(set(_values(indicator_id, suppress_below=0)["denominator"].dropna()))
+    threshold = denominators[1] if len(denominators) > 1 else denominators[0] + 1
+    values = _values(indicator_id, suppress_below=threshold)
+    hidden, shown = values[values["suppressed"]], values[~values["suppressed"]]
+    assert len(hidden)
+    assert hidden[["numerator", "denominator", "value", "lower_95", "upper_95"]].isna().all().all(), hidden
+    assert (hidden[["vs_region", "vs_stp"]] == "not compared").all().all()
+    assert shown["denominator"].ge(threshold).all() and shown["numerator"].notna().all()
+
+
 def test_exactly_the_threshold_is_shown():
     values = _values("gps_aware", suppress_below=10)
     assert not _row(values, "borough", "B2")["suppressed"]

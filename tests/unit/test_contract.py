@@ -3,9 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from indicators.compute import LEVELS, RESULT_COLUMNS, IndicatorUnavailable, compute_indicator_values
+from indicators.compute import LEVELS, RESULT_COLUMNS, compute_indicator_values
 from indicators.datasets import load_data
 from indicators.definitions import load_config
+from indicators.errors import IndicatorUnavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = load_config(ROOT / "config.yaml")

@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.compute import IndicatorUnavailable, compute_indicator_values
+from indicators.compute import compute_indicator_values
 from indicators.datasets import load_data
 from indicators.definitions import load_config
+from indicators.errors import IndicatorUnavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "fixtures" / "small"

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from indicators.change_points import ChangePoint
 from indicators.compute import compute_indicator_values
 from indicators.datasets import load_data
 from indicators.definitions import Measure, Target, load_config
@@ -250,3 +251,39 @@ def test_a_config_that_is_an_alias_bomb_is_one_config_error(tmp_path):
     (tmp_path / "config.yaml").write_text("\n".join(lines) + "\n")
     with pytest.raises(ConfigError, match=r"config.yaml could not be read at line \d+, column \d+: its aliases"):
         load_config(tmp_path / "config.yaml")
+
+
+def test_change_points_apply_to_every_indicator_unless_it_has_its_own(tmp_path):
+    text = SMALL_CONFIG.read_text(encoding="utf-8").replace(
+        "suppress_below: 10\n",
+        "suppress_below: 10\nchange_points:\n  - {period: 2020-03-01, reason: the COVID-19 pandemic}\n", 1)
+    text = text.replace("    target: {value: 97, source: test}\n",
+                        "    target: {value: 97, source: test}\n    change_points: []\n", 1)
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    config = load_config(path)
+    covid = (ChangePoint("2020-03-01", "the COVID-19 pandemic"),)
+    assert config.problems == ()
+    assert config.change_points == covid
+    assert config.indicator("coverage").change_points == ()
+    assert config.indicator("appointments_per_1000").change_points == covid
+
+
+def test_a_bad_top_level_change_point_is_reported_and_none_are_used(tmp_path):
+    config = load_config(_write_config(tmp_path, "suppress_below: 10\n",
+                                       "suppress_below: 10\nchange_points:\n  - {period: soon, reason: x}\n"))
+    assert [(p.field, p.message) for p in config.problems] == [(
+        "change_points", ("change_points, entry 1: period must be a date such as 2020-03-01 from 1990 to 2100, "
+        "not 'soon'. No change points are used."))]
+    assert config.change_points == ()
+    assert [d.id for d in config.indicators] == SMALL_IDS
+
+
+def test_a_bad_change_point_of_one_indicator_leaves_it_out_and_names_it(tmp_path):
+    config = load_config(_write_config(tmp_path, "    target: {value: 97, source: test}\n",
+                                       "    target: {value: 97, source: test}\n"
+                                       "    change_points: [{period: 2020-03-01}]\n"))
+    problem, = config.problems
+    assert (problem.indicator, problem.field) == ("coverage", "change_points")
+    assert "the field 'reason' is missing" in problem.message
+    assert "coverage" not in [d.id for d in config.indicators]

@@ -3,11 +3,15 @@ import datetime as dt
 
 import pytest
 
-from forum.errors import ForumInputError
+from forum.errors import ForumInputError, LinkNotFoundError
 from forum.models import MATURITY_DOMAINS, RoleCount, TableAnswer
+from forum.store import new_link_token
 from forum.validation import (
     validate_event_fields,
+    validate_link_token,
+    validate_stp_choice,
     validate_table_answer,
+    validate_table_label,
     validate_token,
 )
 
@@ -15,7 +19,7 @@ SCORES = {domain.code: 3 for domain in MATURITY_DOMAINS}
 
 
 def answer(**changes) -> TableAnswer:
-    fields = {"stp_code": "QMJ", "scores": dict(SCORES), "vision": {}, "barriers": ()}
+    fields = {"scores": dict(SCORES), "vision": {}, "barriers": ()}
     fields.update(changes)
     return TableAnswer(**fields)
 
@@ -75,15 +79,13 @@ def test_head_counts_add_up(count, field, message):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"stp_code": "XYZ"}, "stp_code", "Unknown STP 'XYZ'"),
         ({"barriers": ("parking",)}, "barriers", "Unknown barrier 'parking'"),
         ({"barriers": "time"}, "barriers", "list of barrier codes"),
         ({"vision": {"receptionist": RoleCount()}}, "vision", "Unknown role"),
         ({"scores": {**SCORES, "vibes": 3}}, "scores", "Unknown maturity domain"),
-        ({"barrier_text": "y" * 2001}, "barrier_text", "Other barriers is 2,001 characters long; the limit is 2,000"),
+        ({"barrier_text": "y" * 4001}, "barrier_text", "Other barriers is 4,001 characters long; the limit is 4,000"),
         ({"next_steps": None}, "next_steps", "Next steps must be text"),
         ({"next_steps": "a\x00b"}, "next_steps", "NUL"),
-        ({"table_label": "t" * 101}, "table_label", "the limit is 100"),
     ],
 )
 def test_bad_fields_are_refused_by_name(changes, field, message):
@@ -95,7 +97,7 @@ def test_bad_fields_are_refused_by_name(changes, field, message):
 
 
 def test_text_at_the_limit_is_accepted_whole():
-    assert validate_table_answer(answer(next_steps="é" * 2000)).next_steps == "é" * 2000
+    assert validate_table_answer(answer(next_steps="é" * 4000)).next_steps == "é" * 4000
 
 
 def test_event_needs_a_name_and_a_date():
@@ -111,3 +113,27 @@ def test_event_needs_a_name_and_a_date():
 def test_a_missing_or_odd_token_asks_for_a_reload(token):
     with pytest.raises(ForumInputError, match="reload the page"):
         validate_token(token)
+
+
+def test_a_link_token_is_what_secrets_token_urlsafe_writes_and_nothing_else():
+    token = new_link_token()
+    assert validate_link_token(token) == token and len(token) == 32
+    for bad in ("3", "", None, "²" * 32, "x" * 65, "a b" * 8, "[x](https://example.org)", "0" * 5000):
+        with pytest.raises(LinkNotFoundError, match="This link is not known"):
+            validate_link_token(bad)
+
+
+def test_an_stp_must_be_one_the_data_offers():
+    choices = {"QKK": "South East London", "E54000027": "North West London"}
+    assert validate_stp_choice("E54000027", choices) == ("E54000027", "North West London")
+    for bad in ("XYZ", "", None, "qkk"):
+        with pytest.raises(ForumInputError, match="not one of the STPs in the data") as refused:
+            validate_stp_choice(bad, choices)
+        assert refused.value.field == "stp_code"
+
+
+def test_a_table_label_is_kept_as_typed_up_to_100_characters():
+    assert validate_table_label(" <b>Table 3</b> ") == " <b>Table 3</b> "
+    with pytest.raises(ForumInputError, match="the limit is 100") as refused:
+        validate_table_label("t" * 101)
+    assert refused.value.field == "table_label"

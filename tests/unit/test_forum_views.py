@@ -1,27 +1,26 @@
-"""The forum chart builders, their text alternatives and the table links (tested on the objects returned)."""
+"""The forum chart builders and their text alternatives (tested on the objects returned)."""
 import pandas as pd
 
 from components.forum_views import (
     build_barrier_bar_chart,
     build_score_heatmap,
-    build_table_link,
     describe_barriers,
     describe_scores,
 )
 
-SCORES = pd.DataFrame(
+SCORES = pd.DataFrame(  # as compute_scores_by_stp gives them: STPs in the data's order
     {
-        "stp_code": ["QWE", "QWE", "QMJ", "QMJ"],
-        "stp_name": ["South West London", "South West London", "North Central London", "North Central London"],
+        "stp_code": ["QMJ", "QMJ", "QWE", "QWE"],
+        "stp_name": ["North Central London", "North Central London", "South West London", "South West London"],
         "maturity_domain": ["Integrating care", "Managing resources"] * 2,
-        "mean_score": [2.5, 4.0, 1.0, 5.0],
-        "n": [2, 2, 1, 1],
+        "mean_score": [1.0, 5.0, 2.5, 4.0],
+        "n": [1, 1, 2, 2],
     }
 )
 BARRIERS = pd.DataFrame({"barrier": ["Workforce", "Time", "Funding"], "tables": [3, 1, 0]})
 
 
-def test_heatmap_has_stps_in_london_order_domains_in_matrix_order_and_labelled_cells():
+def test_heatmap_has_stps_in_the_datas_order_domains_in_matrix_order_and_labelled_cells():
     figure = build_score_heatmap(SCORES)
     heatmap = figure.data[0]
 
@@ -50,10 +49,3 @@ def test_text_alternatives_say_what_the_charts_show():
     assert describe_barriers(BARRIERS) == "Answers naming each barrier, most named first: Workforce 3; Time 1."
     assert describe_barriers(BARRIERS.assign(tables=0)) == "No barrier has been named yet."
     assert describe_scores(SCORES.iloc[0:0]) == "No scores yet."
-
-
-def test_table_link_points_at_the_participant_page_beside_the_current_one():
-    assert build_table_link("https://forum.example.org/atscale/forum_facilitator?event=2", 7, "QKK") == (
-        "https://forum.example.org/atscale/forum_table?event=7&stp_code=QKK&stp=QKK")
-    assert build_table_link("http://127.0.0.1:8501/", 1, "QMJ") == "http://127.0.0.1:8501/forum_table?event=1&stp_code=QMJ&stp=QMJ"
-    assert build_table_link(None, 3, "QWE") == "/forum_table?event=3&stp_code=QWE&stp=QWE"

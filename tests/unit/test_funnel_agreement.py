@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from components import charts
+from figures import funnel
 from indicators.compute import compute_indicator_values
 from indicators.datasets import load_data
 from indicators.definitions import LEVELS, load_config
@@ -21,11 +21,12 @@ UP, DOWN = {"higher_is_better": ("Better", "Worse"), "lower_is_better": ("Worse"
     "higher_is_better")
 
 
-def check_every_point_against_the_lines(values, definition, level: str) -> int:
+def check_every_point_against_the_lines(values, definition, areas, level: str) -> int:
     """The number of points checked; fails on the first point whose label disagrees with the lines."""
     benchmark = values.loc[values["level"] == LEVELS[-1], "value"].iloc[0]
     points = values[values["level"] == level]
-    figure = charts.build_funnel_figure(points, definition, region_value=benchmark)
+    figure = funnel.build_funnel_figure(points, definition, areas, benchmark_name="London",
+                                        benchmark_value=benchmark)
     limits = next(trace for trace in figure.data if trace.name == "95% control limits")
     x, y = np.asarray(limits.x, dtype=float), np.asarray(limits.y, dtype=float)
     half = len(x) // 2
@@ -55,13 +56,14 @@ def test_the_real_london_networks_extended_hours_funnel(tmp_path):
     run_import([REALDATA / "gp-reg-pat-prac-map_2020-09_england.csv",
                 REALDATA / "nhs-payments-to-general-practice_2018-19_england.csv"], tmp_path / "real")
     definition = CONFIG.indicator("extended_hours_practices")
-    values = compute_indicator_values(definition, load_data(CONFIG, tmp_path / "real"),
-                                      levels=("pcn", LEVELS[-1]))
-    assert check_every_point_against_the_lines(values, definition, "pcn") > 120  # London's networks not withheld
+    data = load_data(CONFIG, tmp_path / "real")
+    values = compute_indicator_values(definition, data, levels=("pcn", LEVELS[-1]))
+    assert check_every_point_against_the_lines(values, definition, data.areas, "pcn") > 120  # London's networks not withheld
 
 
 def test_every_demo_practices_appointment_rate_funnel():
     definition = CONFIG.indicator("extended_access_appointments_per_1000")
-    values = compute_indicator_values(definition, load_data(CONFIG, DEMO), levels=("practice", LEVELS[-1]))
+    data = load_data(CONFIG, DEMO)
+    values = compute_indicator_values(definition, data, levels=("practice", LEVELS[-1]))
     latest = values[values["period"] == values["period"].max()]
-    assert check_every_point_against_the_lines(latest, definition, "practice") > 1000
+    assert check_every_point_against_the_lines(latest, definition, data.areas, "practice") > 1000

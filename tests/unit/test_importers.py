@@ -258,8 +258,9 @@ def test_the_manifest_is_labelled_real_lists_sources_and_says_what_is_unavailabl
         assert any(source.startswith(name) for source in manifest["sources"]), name
     assert manifest["unavailable"]["vision_survey"] == ("There is no public survey of who knows the STP's vision, "
                                                        "so this dashboard shows no figure for it.")
-    assert set(manifest["unavailable"]) == {"workforce", "extended_access", "collaboration", "vision_survey",
-                                            "maturity"}
+    assert set(manifest["unavailable"]) == {
+        "workforce", "extended_access", "vision_survey", "maturity", "deprivation", "appointments",
+        "collaboration.in_collaboration", "collaboration.in_federation", "collaboration.shared_record"}
     assert manifest["areas"] == {
         "region": {"code": "E40000003", "name": "London"},
         "levels": {"stp": {"name": "STP", "plural": "STPs", "plain_name": "local health and care partnership",
@@ -273,8 +274,8 @@ def test_the_app_loads_the_imported_folder_without_errors(imported):
     data = load_data(load_config(ROOT / "config.yaml"), out)
     assert data.label == "real"
     assert not data.errors, [str(p) for p in data.errors]
-    assert set(data.tables) == {"registered_patients", "extended_hours", "pcn_workforce"}
-    assert data.periods == ("2018-04-01", "2020-03-01", "2021-01-01")
+    assert set(data.tables) == {"registered_patients", "extended_hours", "pcn_workforce", "collaboration", "networks"}
+    assert data.periods == ("2018-04-01", "2020-03-01", "2020-09-01", "2021-01-01")
 
 
 def test_boundaries_are_simplified_with_shared_borders_kept_shared(imported):
@@ -350,16 +351,6 @@ def test_a_folder_holding_other_data_is_never_overwritten(tmp_path):
     with pytest.raises(ImportFileError, match="already holds data not written by this importer"):
         write_dataset(data, out)
     assert (out / "practices.csv").read_text() == "practice_code\nP1\n"
-
-
-def test_importing_again_replaces_tables_the_new_files_do_not_give(tmp_path):
-    out = tmp_path / "data"
-    run_import([MAPPING, WORKFORCE, PATIENTS], out)
-    assert (out / "pcn_workforce.csv").exists()
-    run_import([MAPPING, PATIENTS], out)
-    assert not (out / "pcn_workforce.csv").exists()
-    manifest = yaml.safe_load((out / "dataset.yaml").read_text())
-    assert "No Primary Care Network Workforce file was imported" in manifest["unavailable"]["pcn_workforce"]
 
 
 def test_the_report_shows_counts_reasons_and_examples(imported):

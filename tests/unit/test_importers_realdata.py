@@ -287,8 +287,9 @@ def test_the_manifest_and_the_app_loader_accept_the_folder(imported, data):
     assert not data.errors, [str(p) for p in data.errors]
     assert data.label == "real"
     # the forum's own answers are an optional table: absent until a facilitator saves them
-    assert set(data.unavailable) == {"workforce", "extended_access", "collaboration", "vision_survey", "maturity",
-                                     "forum_vision"}
+    assert set(data.unavailable) == {"workforce", "extended_access", "vision_survey", "maturity", "forum_vision",
+                                     "deprivation", "appointments", "collaboration.in_collaboration",
+                                     "collaboration.in_federation", "collaboration.shared_record"}
 
 
 @pytest.mark.parametrize("region, systems", [

@@ -55,7 +55,8 @@ def london(london_dir):
 
 
 def read_bytes(folder: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if not path.name.startswith(".")}
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())
+            if path.is_file() and not path.name.startswith(".")}  # data/real/ is the real data, not the demo
 
 
 def contract_columns() -> dict[str, list[str]]:
@@ -91,7 +92,7 @@ def test_committed_data_folder_is_a_fresh_generation(london_dir):
 
 def test_files_and_columns_are_those_of_the_data_contract(london_dir, london):
     expected = contract_columns()
-    assert len(expected) == 9
+    assert len(expected) == 10
     assert sorted(london) == sorted(expected)
     for name, frame in london.items():
         assert list(frame.columns) == expected[name], name
@@ -355,11 +356,31 @@ def test_england_scale_has_invented_places_and_thousands_of_practices(make_demo_
 
 def test_england_scale_writes_every_file(make_demo_data, tmp_path):
     make_demo_data.main(["--scale", "england", "--practices", "1300", "--out", str(tmp_path)])
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*contract_columns(), "dataset.yaml"])
+    # every file but the London tile layout: the app lays England's places out by STP itself
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [*(name for name in contract_columns() if name != "map_tiles.csv"), "dataset.yaml"])
     practices = pd.read_csv(tmp_path / "practices.csv", dtype=str)
     assert len(practices) == 1300
     manifest = yaml.safe_load((tmp_path / "dataset.yaml").read_text(encoding="utf-8"))
     assert manifest["label"] == "illustrative" and "england" in manifest["sources"][0]
+    assert manifest["areas"]["region"] == {"code": "E92000001", "name": "England"}
+    assert manifest["areas"]["levels"]["stp"]["plural"] == "STPs"
+    assert manifest["areas"]["levels"]["borough"]["name"] == "CCG area"
+
+
+def test_london_names_its_region_and_levels_and_places_its_33_tiles(london_dir, london):
+    manifest = yaml.safe_load((london_dir / "dataset.yaml").read_text(encoding="utf-8"))
+    assert manifest["areas"]["region"] == {"code": "E40000003", "name": "London"}
+    assert {level: names["plural"] for level, names in manifest["areas"]["levels"].items()} == {
+        "stp": "STPs", "borough": "boroughs"}
+    tiles = london["map_tiles.csv"]
+    assert set(tiles["borough_code"]) == set(london["practices.csv"]["borough_code"])
+    assert not tiles[["column", "row"]].duplicated().any()
+
+
+def test_the_maturity_domains_are_config_yamls(make_demo_data, london):
+    config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    assert sorted(set(london["maturity.csv"]["maturity_domain"])) == sorted(config["maturity_domains"].values())
 
 
 def test_unknown_scale_is_refused(make_demo_data):

@@ -1,5 +1,4 @@
-"""Tests for components/maps.py: offline borough maps (tiles or GeoJSON), legend table and alt text."""
-import ast
+"""Tests for figures/maps.py: offline maps of the places (tiles or GeoJSON), legend table and alt text."""
 import copy
 import json
 from pathlib import Path
@@ -9,11 +8,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from components import maps, palette
-from indicators.definitions import IndicatorDefinition, Measure, Target
+from figures import maps, palette
+from indicators.areas import Area, AreaModel, LevelName
+from indicators.datasets import load_data
+from indicators.definitions import IndicatorDefinition, Measure, Target, load_config
 
 ROOT = Path(__file__).resolve().parents[2]
 ONS_CODES = {f"E09{number:06d}" for number in range(1, 34)}
+# Ten invented places in three systems, and no tile layout: the map lays them out itself.
+ELSEWHERE = AreaModel(
+    Area("region", "E92000001", "England"),
+    {"borough": LevelName("CCG area", "CCG areas", "local NHS area", "local NHS areas")},
+    systems=(Area("stp", "S1", "Alpha"), Area("stp", "S2", "Beta"), Area("stp", "S3", "Gamma")),
+    places=tuple(Area("borough", f"X{n}", f"Place {n:02d}", f"S{n % 3 + 1}") for n in range(10)))
 COVERAGE = IndicatorDefinition(
     id="extended_access_coverage", name="Patients with extended access", plain_name="People who can see a GP late",
     description="", plain_description="", domain="access", numerator=Measure("extended_access", ("patients_covered",)),
@@ -22,13 +29,21 @@ COVERAGE = IndicatorDefinition(
 )
 
 
+@pytest.fixture(scope="module")
+def london():
+    """The London demo data's areas and tile layout (map_tiles.csv)."""
+    data = load_data(load_config(ROOT / "config.yaml"), ROOT / "data")
+    return data.areas, data.map_tiles
+
+
 def borough_values() -> pd.DataFrame:
     """Hackney 90 (lowest), Camden 100 (highest), Westminster suppressed, everyone else 95."""
     codes = sorted(ONS_CODES)
     values = {code: 95.0 for code in codes} | {"E09000012": 90.0, "E09000007": 100.0, "E09000033": np.nan}
+    names = {"E09000012": "Hackney", "E09000007": "Camden", "E09000033": "Westminster"}
     frame = pd.DataFrame({
         "period": "2021-01-01", "level": "borough", "area_code": codes,
-        "area_name": [maps.BOROUGH_TILES[code][0] for code in codes], "value": [values[code] for code in codes],
+        "area_name": [names.get(code, code) for code in codes], "value": [values[code] for code in codes],
         "suppressed": [code == "E09000033" for code in codes],
         "vs_region": ["worse" if code == "E09000012" else "similar" for code in codes],
     })
@@ -44,27 +59,46 @@ def layer(spec: dict, layer_id: str) -> dict:
     return next(item for item in spec["layers"] if item["id"] == layer_id)
 
 
-def test_tile_map_has_one_square_per_london_borough():
-    spec = deck_spec(maps.build_borough_map(borough_values(), COVERAGE))
+def london_map(london, values=None, **options):
+    areas, tiles = london
+    return maps.build_borough_map(borough_values() if values is None else values, COVERAGE, areas, tile_layout=tiles,
+                                  **options)
+
+
+def test_tile_map_has_one_square_per_london_borough_where_the_data_put_it(london):
+    spec = deck_spec(london_map(london))
     tiles = layer(spec, "borough_tiles")
     assert tiles["@@type"] == "PolygonLayer"
     assert {tile["area_code"] for tile in tiles["data"]} == ONS_CODES
     assert len(tiles["data"]) == 33
     corners = {tuple(map(tuple, tile["polygon"])) for tile in tiles["data"]}
     assert len(corners) == 33  # no two boroughs on the same square
-    for tile in tiles["data"]:
-        longitudes = [point[0] for point in tile["polygon"]]
-        latitudes = [point[1] for point in tile["polygon"]]
-        assert -0.6 < min(longitudes) < max(longitudes) < 0.4 and 51.2 < min(latitudes) < max(latitudes) < 51.8
+    enfield = next(tile for tile in tiles["data"] if tile["area_code"] == "E09000010")  # column 4, row 0
+    assert enfield["polygon"][0] == pytest.approx([4 * maps.TILE_SIZE + 0.0036, -0.0036])
     labels = layer(spec, "borough_labels")
     assert labels["@@type"] == "TextLayer"
     assert "sizeUnits" not in labels  # Streamlit's deck.gl draws no text when size_units is set
     assert {label["area_code"] for label in labels["data"]} == ONS_CODES
 
 
-def test_tiles_are_coloured_by_latest_value_and_grey_when_suppressed():
-    tiles = {tile["area_code"]: tile for tile in layer(deck_spec(maps.build_borough_map(borough_values(), COVERAGE)),
-                                                       "borough_tiles")["data"]}
+def test_without_a_layout_the_places_are_laid_out_by_system_then_name():
+    tiles = maps.compute_map_tiles(ELSEWHERE)
+    assert [tile.code for tile in tiles] == ["X0", "X3", "X6", "X9", "X1", "X4", "X7", "X2", "X5", "X8"]
+    assert [(tile.column, tile.row) for tile in tiles[:9]] == [(column, 0) for column in range(8)] + [(0, 1)]
+    assert tiles[0].short_name == "PLA"
+    spec = deck_spec(maps.build_borough_map(borough_values().iloc[0:0], COVERAGE, ELSEWHERE))
+    assert len(layer(spec, "borough_tiles")["data"]) == 10
+    assert "London" not in json.dumps(spec)
+
+
+def test_a_layout_places_some_and_the_rest_go_in_rows_below():
+    tiles = maps.compute_map_tiles(ELSEWHERE, {"X5": ("FIV", 2, 3)})
+    assert (tiles[0].code, tiles[0].short_name, tiles[0].column, tiles[0].row) == ("X5", "FIV", 2, 3)
+    assert {tile.row for tile in tiles[1:]} == {4, 5}
+
+
+def test_tiles_are_coloured_by_latest_value_and_grey_when_suppressed(london):
+    tiles = {tile["area_code"]: tile for tile in layer(deck_spec(london_map(london)), "borough_tiles")["data"]}
     lightest, darkest = palette.SEQUENTIAL_COLORS[0], palette.SEQUENTIAL_COLORS[-1]
     assert tiles["E09000012"]["fill_color"] == [*palette.hex_to_rgb(lightest), 255]
     assert tiles["E09000007"]["fill_color"] == [*palette.hex_to_rgb(darkest), 255]
@@ -75,8 +109,8 @@ def test_tiles_are_coloured_by_latest_value_and_grey_when_suppressed():
     assert tiles["E09000033"]["value_text"] == "Not shown: too few to give a reliable figure"
 
 
-def test_tile_labels_show_short_name_and_value_in_a_readable_colour():
-    spec = deck_spec(maps.build_borough_map(borough_values(), COVERAGE))
+def test_tile_labels_show_short_name_and_value_in_a_readable_colour(london):
+    spec = deck_spec(london_map(london))
     labels = {label["area_code"]: label for label in layer(spec, "borough_labels")["data"]}
     fills = {tile["area_code"]: tile["fill_color"] for tile in layer(spec, "borough_tiles")["data"]}
     assert labels["E09000012"]["label"] == "HCK\n90.0"
@@ -87,9 +121,9 @@ def test_tile_labels_show_short_name_and_value_in_a_readable_colour():
         assert palette.compute_contrast_ratio(fill, text) >= 4.5
 
 
-def test_boroughs_missing_from_the_data_are_grey_tiles():
+def test_boroughs_missing_from_the_data_are_grey_tiles(london):
     only_two = borough_values().query("area_code in ['E09000012', 'E09000007']")
-    tiles = layer(deck_spec(maps.build_borough_map(only_two, COVERAGE)), "borough_tiles")["data"]
+    tiles = layer(deck_spec(london_map(london, only_two)), "borough_tiles")["data"]
     grey = [tile for tile in tiles if tile["fill_color"][:3] == list(palette.hex_to_rgb(palette.MISSING_COLOR))]
     assert len(grey) == 31 and all(tile["value_text"] == "No figure" for tile in grey)
 
@@ -109,10 +143,10 @@ def boundaries() -> dict:
     ]}
 
 
-def test_geojson_map_colours_features_by_value_and_greys_missing_ones():
+def test_geojson_map_colours_features_by_value_and_greys_missing_ones(london):
     given = boundaries()
     untouched = copy.deepcopy(given)
-    spec = deck_spec(maps.build_borough_map(borough_values(), COVERAGE, boundaries=given))
+    spec = deck_spec(london_map(london, boundaries=given))
     assert given == untouched  # the caller's (cached) GeoJSON is not modified
     assert [item["@@type"] for item in spec["layers"]] == ["GeoJsonLayer"]
     features = {feature["properties"]["GSS_CODE"]: feature["properties"]
@@ -128,8 +162,8 @@ def test_geojson_map_colours_features_by_value_and_greys_missing_ones():
 
 
 @pytest.mark.parametrize("with_boundaries", [False, True])
-def test_map_never_needs_the_internet(with_boundaries):
-    deck = maps.build_borough_map(borough_values(), COVERAGE, boundaries=boundaries() if with_boundaries else None)
+def test_map_never_needs_the_internet(london, with_boundaries):
+    deck = london_map(london, boundaries=boundaries() if with_boundaries else None)
     spec = deck_spec(deck)
     assert spec["mapStyle"].startswith("data:application/json,")
     style = json.loads(unquote(spec["mapStyle"].removeprefix("data:application/json,")))
@@ -138,11 +172,11 @@ def test_map_never_needs_the_internet(with_boundaries):
     assert "http" not in deck.to_json()
 
 
-def test_legend_lists_five_colour_bands_with_value_ranges_and_grey():
+def test_legend_lists_five_colour_bands_with_value_ranges_and_grey(london):
     codes = sorted(ONS_CODES)[:11]
     values = pd.DataFrame({"area_code": codes, "area_name": codes, "value": np.arange(11.0), "suppressed": False})
-    legend = maps.build_map_legend(values, COVERAGE)
-    assert list(legend.columns) == maps.LEGEND_COLUMNS
+    legend = maps.build_map_legend(values, COVERAGE, london[0])
+    assert list(legend.columns) == [*maps.LEGEND_COLUMNS, "Boroughs"]
     assert list(legend["Colour"]) == [*palette.SEQUENTIAL_COLORS, palette.MISSING_COLOR]
     assert list(legend["From"][:5]) == [0.0, 2.0, 4.0, 6.0, 8.0]
     assert list(legend["To"][:5]) == [2.0, 4.0, 6.0, 8.0, 10.0]
@@ -152,8 +186,8 @@ def test_legend_lists_five_colour_bands_with_value_ranges_and_grey():
     assert legend["Values"].iloc[5].startswith("No figure")
 
 
-def test_legend_with_three_distinct_values_uses_three_well_separated_colours():
-    legend = maps.build_map_legend(borough_values(), COVERAGE)
+def test_legend_with_three_distinct_values_uses_three_well_separated_colours(london):
+    legend = maps.build_map_legend(borough_values(), COVERAGE, london[0])
     assert list(legend["Colour"]) == [palette.SEQUENTIAL_COLORS[0], palette.SEQUENTIAL_COLORS[2],
                                       palette.SEQUENTIAL_COLORS[4], palette.MISSING_COLOR]
     assert list(legend["From"][:3]) == [90.0, 93.3, 96.7]
@@ -161,26 +195,23 @@ def test_legend_with_three_distinct_values_uses_three_well_separated_colours():
     assert legend["Boroughs"].sum() == 33
 
 
-def test_legend_and_bands_cope_with_few_values():
+def test_legend_and_bands_cope_with_few_values(london):
     two = borough_values().query("area_code in ['E09000012', 'E09000007']")
-    legend = maps.build_map_legend(two, COVERAGE)
+    legend = maps.build_map_legend(two, COVERAGE, london[0])
     assert list(legend["Colour"]) == [palette.SEQUENTIAL_COLORS[0], palette.SEQUENTIAL_COLORS[-1], palette.MISSING_COLOR]
     assert list(legend["Boroughs"]) == [1, 1, 31]
     assert list(maps.compute_colour_bands([5.0, 5.0])) == [5.0, 5.0]
     assert maps.compute_colour_bands([np.nan]).size == 0
-    assert list(maps.build_map_legend(two.iloc[0:0], COVERAGE)["Colour"]) == [palette.MISSING_COLOR]
+    assert list(maps.build_map_legend(two.iloc[0:0], COVERAGE, london[0])["Colour"]) == [palette.MISSING_COLOR]
+    elsewhere = maps.build_map_legend(two.iloc[0:0], COVERAGE, ELSEWHERE)
+    assert list(elsewhere.columns)[-1] == "CCG areas" and list(elsewhere["CCG areas"]) == [10]
 
 
-def test_describe_borough_map():
-    assert maps.describe_borough_map(borough_values(), COVERAGE) == (
-        "Map of patients with extended access in 32 London boroughs, darker is higher: highest Camden 100.0%, "
+def test_describe_borough_map(london):
+    assert maps.describe_borough_map(borough_values(), COVERAGE, london[0]) == (
+        "Map of patients with extended access in 32 boroughs of London, darker is higher: highest Camden 100.0%, "
         "lowest Hackney 90.0%; 1 without a figure (grey).")
-    assert maps.describe_borough_map(borough_values().iloc[0:0], COVERAGE) == (
-        "Map of London's boroughs for patients with extended access: no figures to show.")
-
-
-def test_maps_module_does_not_import_streamlit():
-    tree = ast.parse((ROOT / "components" / "maps.py").read_text())
-    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-    assert not [name for name in imported if name.split(".")[0] == "streamlit"]
+    assert maps.describe_borough_map(borough_values().iloc[0:0], COVERAGE, london[0]) == (
+        "Map of the boroughs of London for patients with extended access: no figures to show.")
+    assert maps.describe_borough_map(borough_values().iloc[0:0], COVERAGE, ELSEWHERE) == (
+        "Map of the CCG areas of England for patients with extended access: no figures to show.")

@@ -4,8 +4,10 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from example_areas import ENGLAND, LONDON
 
 from indicators import peers
+from indicators.areas import AreaModel
 from indicators.definitions import IndicatorDefinition, Measure, TableSpec
 
 
@@ -99,15 +101,19 @@ def test_list_sizes_use_the_latest_period_up_to_the_chosen_one():
     assert peers.compute_list_sizes(None, "2021-01-01")[1] is None
 
 
-def group(code: str, group_id: str) -> peers.PeerGroup:
+def group(code: str, group_id: str, areas: AreaModel = LONDON) -> peers.PeerGroup:
     sizes, _ = peers.compute_list_sizes(registered(), "2021-01-01")
-    return peers.compute_peer_group(practices(), code, group_id, list_sizes=sizes, list_size_period="January 2021")
+    return peers.compute_peer_group(practices(), code, group_id, areas, list_sizes=sizes,
+                                    list_size_period="January 2021")
 
 
-def test_same_stp_and_all_london():
+def test_same_stp_and_all_the_region():
     assert group("G85111", "stp").practice_codes == ("G85029", "G85020", "G85111")
-    assert "South East London" in group("G85111", "stp").rule
-    assert len(group("G85111", "region").practice_codes) == 6
+    assert group("G85111", "stp").rule == "Practices in the same STP as this one: South East London."
+    everyone = group("G85111", "region")
+    assert len(everyone.practice_codes) == 6
+    assert (everyone.label, everyone.rule) == ("All practices in London", "Every practice in London.")
+    assert group("G85111", "region", ENGLAND).label == "All practices in England"
 
 
 def test_similar_list_size_is_within_25_percent_both_ends_included():
@@ -244,7 +250,8 @@ def test_a_practice_with_no_row_of_its_own_is_shown_as_too_few():
 
 
 def test_practice_levels_table_has_one_row_per_indicator_in_words():
-    table = peers.compute_practice_levels_table(peers.compute_practice_levels(values(), the_practice()), DEFINITIONS)
+    table = peers.compute_practice_levels_table(peers.compute_practice_levels(values(), the_practice()), DEFINITIONS,
+                                                LONDON)
     expected = pd.DataFrame({
         "Indicator": ["Name of rate", "Name of staff"],
         "Period": ["2021-01-01", "2020-10-01"],
@@ -260,11 +267,16 @@ def test_practice_levels_table_has_one_row_per_indicator_in_words():
         "Which way is better": ["Higher is better", "Neither higher nor lower is better"],
     })
     pd.testing.assert_frame_equal(table, expected)
+    elsewhere = peers.compute_practice_levels_table(peers.compute_practice_levels(values(), the_practice()),
+                                                    DEFINITIONS, ENGLAND)
+    assert list(elsewhere.columns[5:11]) == ["Compared with England", "Compared with its STP", "Its PCN",
+                                             "Its CCG area", "Its STP", "England"]
+    assert list(elsewhere["Compared with England"]) == ["Better than England", "Higher than England"]
 
 
 def test_a_suppressed_practice_is_not_compared_in_the_table():
     table = peers.compute_practice_levels_table(peers.compute_practice_levels(values(), the_practice("F84002")),
-                                                DEFINITIONS)
+                                                DEFINITIONS, LONDON)
     rate = table[table["Indicator"] == "Name of rate"].iloc[0]
     assert np.isnan(rate["This practice"])
     assert rate["Compared with London"] == "Not compared: too few to show"
@@ -272,7 +284,7 @@ def test_a_suppressed_practice_is_not_compared_in_the_table():
 
 def test_indicators_without_a_practice_figure_say_why():
     missing = peers.compute_missing_practice_figures(values(), list(DEFINITIONS.values()),
-                                                     {"absent": "There is no public survey."})
+                                                     {"absent": "There is no public survey."}, LONDON)
     assert dict(zip(missing["Indicator"], missing["Why there is no practice figure"])) == {
         "Name of survey": "It is measured for each borough, not for each practice.",
         "Name of flag": ("It is shown for each Primary Care Network (PCN) and larger areas: for a single practice "
@@ -313,7 +325,8 @@ def test_indicators_that_cannot_have_a_practice_figure_are_known_before_computin
     reasons = peers.compute_no_practice_reasons(
         [on("rate", "t"), on("survey", "survey"), on("flag", "t", "pcn"), on("absent", "gone"),
          on("lost", "gone2")],
-        tables, loaded_tables={"t": None, "survey": None}, unavailable={"gone": "It is not published."})
+        tables, loaded_tables={"t": None, "survey": None}, unavailable={"gone": "It is not published."},
+        areas=LONDON)
     assert reasons == {
         "survey": "It is measured for each borough, not for each practice.",
         "flag": ("It is shown for each Primary Care Network (PCN) and larger areas: for a single practice the "

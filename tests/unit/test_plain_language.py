@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from indicators.areas import Area, AreaModel, LevelName
 from indicators.definitions import (
     Domain,
     IndicatorDefinition,
@@ -13,13 +14,13 @@ from indicators.definitions import (
     Target,
     load_config,
 )
-from indicators.glossary import GLOSSARY, find_glossary_entry
+from indicators.errors import IndicatorUnavailable
+from indicators.glossary import GLOSSARY, compute_glossary, find_glossary_entry
 from indicators.plain_language import (
     compute_area_summary,
     compute_chart_description,
     compute_count_in_words,
     compute_figures_in_words,
-    compute_month_in_words,
     compute_natural_frequency,
     compute_rate_base,
     compute_summary_text,
@@ -33,6 +34,17 @@ from indicators.readability import (
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# The areas of a small London-shaped test dataset: the names the sentences use come from here.
+AREAS = AreaModel(
+    Area("region", "E40000003", "London"),
+    {"stp": LevelName("STP", "STPs", "local health and care partnership", "local health and care partnerships",
+                      "Sustainability and Transformation Partnership"),
+     "borough": LevelName("borough", "boroughs", "borough", "boroughs")},
+    systems=tuple(Area("stp", code, name) for code, name in (("QMF", "North East London"),
+                                                             ("QKK", "South East London"))),
+    places=(Area("borough", "E09000001", "City of London", "QMF"), Area("borough", "E09000022", "Lambeth", "QKK"),
+            Area("borough", "E09000020", "Kensington and Chelsea", "QKK")),
+)
 DOMAINS = {
     "vision": Domain("vision", "Vision awareness", "Knowing the plan", ""),
     "collaboration": Domain("collaboration", "Collaboration maturity", "Practices working together", ""),
@@ -122,7 +134,7 @@ def borough(period, value, vs_region="similar", code="E09000022", name="Lambeth"
 
 def summarise(values_by_indicator, definitions, *, area_code="QKK", area_level="stp", period="2021-01-01",
               **options):
-    sections = compute_area_summary(values_by_indicator, definitions, DOMAINS, area_code=area_code,
+    sections = compute_area_summary(values_by_indicator, definitions, DOMAINS, AREAS, area_code=area_code,
                                     area_level=area_level, period=period, **options)
     return sections, compute_summary_text(sections)
 
@@ -176,10 +188,6 @@ def test_rates_are_put_per_a_number_of_people_that_gives_a_whole_count(rates_per
 ])
 def test_counts_are_whole_plain_numbers(count, words):
     assert compute_count_in_words(count) == words
-
-
-def test_periods_are_months_in_words():
-    assert compute_month_in_words("2018-04-01") == "April 2018"
 
 
 def test_a_figure_better_than_london_is_said_in_natural_frequencies_with_the_aim_and_the_change():
@@ -346,7 +354,7 @@ def test_a_borough_summary_names_its_part_of_london_and_never_a_practice():
             ("2021-01-01", "practice", "G85001", "Alpha Surgery", "QKK", 99.0, "better")]
     sections, text = summarise({COVERAGE.id: tidy(COVERAGE, rows)}, [COVERAGE],
                                area_code="E09000022", area_level="borough")
-    assert "Lambeth is a London borough in South East London." in sections[0].sentences
+    assert "Lambeth is a borough in London, part of South East London." in sections[0].sentences
     assert sentences_of(sections, COVERAGE.id)[0].startswith("In Lambeth, about 9 in 10 people")
     assert "Alpha Surgery" not in text and "G85001" not in text
 
@@ -393,7 +401,7 @@ def test_every_indicator_in_the_real_config_reads_plainly_in_a_sentence():
         values[definition.id] = tidy(definition, [
             london("2018-04-01", typical * 0.8), london("2021-01-01", typical),
             stp("2018-04-01", typical * 0.7), stp("2021-01-01", typical * 1.2, "better")])
-    sections = compute_area_summary(values, config.indicators, config.domains, area_code="QKK",
+    sections = compute_area_summary(values, config.indicators, config.domains, AREAS, area_code="QKK",
                                     area_level="stp", period="2021-01-01")
     text = compute_summary_text(sections)
     assert check_plain_language(text) == []
@@ -403,8 +411,10 @@ def test_every_indicator_in_the_real_config_reads_plainly_in_a_sentence():
         "an indicator's plain_description fell back to the generic wording"
 
 
-def test_every_glossary_explanation_is_short_plain_and_explains_its_own_acronym():
-    terms = [entry.term.lower() for entry in GLOSSARY]
+@pytest.mark.parametrize("areas", [AREAS, AreaModel()], ids=["london", "no-areas-section"])
+def test_every_glossary_explanation_is_short_plain_and_explains_its_own_acronym(areas):
+    glossary = compute_glossary(areas)
+    terms = [entry.term.lower() for entry in glossary]
     assert len(terms) == len(set(terms))
     for needed in ("STP", "CCG", "PCN", "ICS", "FTE", "GP", "ODS code", "federation", "extended access",
                    "extended hours", "direct patient care", "maturity matrix", "confidence interval",
@@ -412,12 +422,22 @@ def test_every_glossary_explanation_is_short_plain_and_explains_its_own_acronym(
                    "social prescribing link worker", "NHS"):
         assert find_glossary_entry(needed) is not None, needed
     shown = []
-    for entry in GLOSSARY:  # as the glossary page lists them, in this order
+    for entry in glossary:  # as the glossary page lists them, in this order
         shown.append(f"{entry.heading}.\n{entry.explanation}")
     problems = check_plain_language("\n".join(shown))
     assert [p for p in problems if p.kind != "reading_grade"] == []
-    all_explanations = " ".join(entry.explanation for entry in GLOSSARY)
+    all_explanations = " ".join(entry.explanation for entry in glossary)
     assert compute_reading_grade(all_explanations) <= 8
+    assert "{" not in all_explanations
+
+
+def test_the_glossary_names_the_datas_own_region_and_partnerships():
+    glossary = {entry.term: entry.explanation for entry in compute_glossary(AREAS)}
+    assert glossary["STP"].endswith("London has two: North East London, South East London.")
+    assert glossary["borough"] == "A local council area of a city. On this dashboard London has three boroughs."
+    assert "London as a whole" in glossary["benchmark"]
+    assert not any("London" in entry.explanation for entry in compute_glossary(AreaModel()))
+    assert len(GLOSSARY) == len(glossary)
 
 
 def test_glossary_lookup_ignores_case_plurals_and_finds_plain_aliases():
@@ -445,7 +465,7 @@ def demo():
     for definition in config.indicators:
         try:
             values[definition.id] = compute.compute_indicator_values(definition, data)
-        except compute.IndicatorUnavailable as reason:
+        except IndicatorUnavailable as reason:
             unavailable.setdefault(definition.id, str(reason))
     return config, data, values, unavailable
 
@@ -464,7 +484,7 @@ def _demo_areas():
 @pytest.mark.parametrize("area_level, area_code", _demo_areas())
 def test_every_demo_area_summary_is_plain_language_grade_8_or_lower(demo, area_level, area_code):
     config, data, values, unavailable = demo
-    sections = compute_area_summary(values, config.indicators, config.domains, area_code=area_code,
+    sections = compute_area_summary(values, config.indicators, config.domains, data.areas, area_code=area_code,
                                     area_level=area_level, period=data.periods[-1], unavailable=unavailable,
                                     illustrative=data.label == "illustrative")
     text = compute_summary_text(sections)

@@ -4,6 +4,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from indicators.areas import Area, AreaModel, LevelName
 from indicators.compute import compute_indicator_values
 from indicators.datasets import load_data
 from indicators.definitions import load_config
@@ -21,12 +22,16 @@ from indicators.slides import (
     compute_tile_table,
     load_deck,
     read_headline_fields,
-    read_slide_number,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-STP_NAMES = {"QMJ": "North Central London", "QMF": "North East London", "QRV": "North West London",
-             "QKK": "South East London", "QWE": "South West London"}
+STP = LevelName("STP", "STPs", "local health and care partnership", "local health and care partnerships")
+LONDON = AreaModel(Area("region", "E40000003", "London"), {"stp": STP}, systems=tuple(
+    Area("stp", code, name) for code, name in (("QMJ", "North Central London"), ("QMF", "North East London"),
+                                               ("QRV", "North West London"), ("QKK", "South East London"),
+                                               ("QWE", "South West London"))))
+ENGLAND = AreaModel(Area("region", "E92000001", "England"), {"stp": STP},
+                    systems=tuple(Area("stp", f"QE{n:02d}", f"System {n:02d}") for n in range(1, 43)))
 GOOD_SLIDE = "  - view: region_headlines\n    headline: London today\n"
 
 
@@ -53,8 +58,8 @@ def write_deck(tmp_path, slides: str) -> Path:
     return path
 
 
-def test_the_default_deck_walks_london_the_five_stps_the_four_domains_then_the_forum(config):
-    deck = load_deck(ROOT / "slides.yaml", config, STP_NAMES)
+def test_the_default_deck_walks_the_region_each_stp_the_four_domains_then_the_forum(config):
+    deck = load_deck(ROOT / "slides.yaml", config, LONDON)
     assert deck.problems == ()
     assert [s.view for s in deck.slides] == (["region_headlines", "stp_comparison"] + ["stp_profile"] * 5
                                              + ["domain"] * 4 + ["forum_plenary"])
@@ -76,7 +81,7 @@ def test_the_default_deck_uses_every_view_except_trend_and_map_and_the_yaml_head
     ("  - view: pie_chart\n    headline: Pie\n", "view", "Unknown view 'pie_chart'; use one of region_headlines"),
     ("  - view: stp_comparison\n    indicator: not_an_indicator\n    headline: X\n", "indicator",
      "Unknown indicator id 'not_an_indicator'"),
-    ("  - view: stp_profile\n    stp: XYZ\n    headline: X\n", "stp", "Unknown STP code 'XYZ'; use one of QMJ"),
+    ("  - view: stp_profile\n    stp: XYZ\n    headline: X\n", "stp", "Unknown STP code 'XYZ'; use 'each' (a slide for each) or one of QMJ (North Central London)"),
     ("  - view: stp_profile\n    stp: QMJ\n", "headline", "Every slide needs a headline"),
     ("  - view: stp_profile\n    stp: QMJ\n    headline: '   '\n", "headline", "Every slide needs a headline"),
     ("  - view: stp_profile\n    headline: X\n", "stp", "A stp_profile slide needs 'stp'"),
@@ -103,7 +108,7 @@ def test_the_default_deck_uses_every_view_except_trend_and_map_and_the_yaml_head
 def test_a_bad_slide_names_file_slide_and_field_and_the_other_slides_still_load(tmp_path, config, slide, field,
                                                                                words):
     path = write_deck(tmp_path, GOOD_SLIDE + slide + GOOD_SLIDE)
-    deck = load_deck(path, config, STP_NAMES)
+    deck = load_deck(path, config, LONDON)
     assert [s.is_valid for s in deck.slides] == [True, False, True]
     [problem] = deck.problems
     where = "slides.yaml, slide 2" + (f", field '{field}'" if field else "")
@@ -115,7 +120,7 @@ def test_a_bad_slide_names_file_slide_and_field_and_the_other_slides_still_load(
 def test_unknown_top_level_sections_are_reported_without_losing_the_slides(tmp_path, config):
     path = tmp_path / "slides.yaml"
     path.write_text("title: Forum\nslides:\n" + GOOD_SLIDE, encoding="utf-8")
-    deck = load_deck(path, config, STP_NAMES)
+    deck = load_deck(path, config, LONDON)
     assert len(deck.slides) == 1 and deck.slides[0].is_valid
     assert [str(p) for p in deck.problems] == ["slides.yaml, field 'title': This section is not known and was ignored."]
 
@@ -129,24 +134,24 @@ def test_an_unusable_slide_file_raises_one_clear_error(tmp_path, config, text, w
     path = tmp_path / "slides.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=words.replace("(", r"\(")):
-        load_deck(path, config, STP_NAMES)
+        load_deck(path, config, LONDON)
 
 
 def test_a_missing_slide_file_is_named(tmp_path, config):
     with pytest.raises(ConfigError, match="nowhere.yaml was not found"):
-        load_deck(tmp_path / "nowhere.yaml", config, STP_NAMES)
+        load_deck(tmp_path / "nowhere.yaml", config, LONDON)
 
 
 def test_a_domain_slide_defaults_to_its_first_indicator(tmp_path, config):
     deck = load_deck(write_deck(tmp_path, "  - view: domain\n    domain: access\n    headline: '{value}'\n"),
-                     config, STP_NAMES)
+                     config, LONDON)
     assert deck.slides[0].indicator == "extended_access_coverage"
     assert "value" in compute_allowed_fields(deck.slides[0]) and "domain_name" in compute_allowed_fields(deck.slides[0])
 
 
 def test_allowed_fields_follow_what_the_slide_names():
     london = Slide(1, "region_headlines", "x")
-    assert compute_allowed_fields(london) == ("area_name", "period")
+    assert compute_allowed_fields(london) == ("area_name", "region_name", "period")
     profile = Slide(2, "stp_profile", "x", stp="QMJ", indicator="gp_fte_per_1000")
     assert {"stp_name", "value", "highest_area"} <= set(compute_allowed_fields(profile))
     assert compute_allowed_fields(Slide(3, "forum_plenary", "x")) == ()
@@ -201,20 +206,6 @@ def test_templates_fill_plain_strings_only():
         read_headline_fields("{value!r}")
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (None, (1, None)), ("", (1, None)), ("1", (1, None)), ("3", (3, None)), ("12", (12, None)), (" 4 ", (4, None)),
-])
-def test_a_slide_number_in_the_url_opens_that_slide(raw, expected):
-    assert read_slide_number(raw, 12) == expected
-
-
-@pytest.mark.parametrize("raw", ["0", "13", "99", "-1", "2.5", "three", "3; drop"])
-def test_a_slide_number_that_is_not_in_the_deck_falls_back_to_1_with_a_notice(raw):
-    number, notice = read_slide_number(raw, 12)
-    assert number == 1
-    assert notice == f"There is no slide {raw.strip()!r}: this deck has slides 1 to 12. Showing slide 1."
-
-
 def test_a_tile_says_the_figure_and_its_comparison_in_words(config, coverage):
     definition = config.indicator("extended_access_coverage")
     tile = compute_slide_tile(coverage, definition, heading="Extended access", area_code="QKK",
@@ -242,10 +233,25 @@ def test_a_tile_without_any_figure_is_none(config, coverage):
 
 
 def test_the_slide_list_names_each_slide(config):
-    deck = load_deck(ROOT / "slides.yaml", config, STP_NAMES)
-    labels = [compute_slide_label(slide, STP_NAMES, config) for slide in deck.slides]
+    deck = load_deck(ROOT / "slides.yaml", config, LONDON)
+    labels = [compute_slide_label(slide, config, LONDON) for slide in deck.slides]
     assert labels[0] == "1. London headlines"
     assert labels[1] == "2. STPs compared: Patients with extended access (8am to 8pm, 7 days)"
     assert labels[2] == "3. STP profile: North Central London"
     assert labels[7] == "8. Domain: Vision awareness"
     assert labels[11] == "12. What we heard (forum)"
+
+
+def test_on_england_scale_data_the_default_deck_has_a_slide_for_each_of_the_42_stps_and_names_england(config):
+    deck = load_deck(ROOT / "slides.yaml", config, ENGLAND)
+    assert deck.problems == ()
+    profiles = [s for s in deck.slides if s.view == "stp_profile"]
+    assert [s.stp for s in profiles] == [f"QE{n:02d}" for n in range(1, 43)]
+    assert [s.number for s in deck.slides] == list(range(1, 50))
+    labels = [compute_slide_label(slide, config, ENGLAND) for slide in deck.slides]
+    assert labels[:3] == ["1. England headlines",
+                          "2. STPs compared: Patients with extended access (8am to 8pm, 7 days)",
+                          "3. STP profile: System 01"]
+    assert not any("London" in slide.headline for slide in deck.slides)
+    assert compute_headline_text(deck.slides[0].headline, {"region_name": "England", "period": "January 2021"}) == (
+        "General practice at scale in England: where we are in January 2021")

@@ -1,4 +1,4 @@
-"""Colours, marker symbols and status words shared by every chart and map (colour-blind safe)."""
+"""Colours and marker symbols shared by every chart and map (colour-blind safe); the words are indicators.formatting."""
 
 from dataclasses import dataclass
 
@@ -52,18 +52,9 @@ STATUS_ORDER = tuple(STATUS_STYLES)
 
 
 def style_for_status(status: object) -> StatusStyle:
-    """The style of a vs_region / vs_stp value; anything unknown or blank is "not compared"."""
+    """The style of a vs_region / vs_stp value; anything unknown or blank is "not compared" (the words are
+    indicators.formatting.format_status)."""
     return STATUS_STYLES.get(str(status).strip().lower(), STATUS_STYLES["not compared"])
-
-
-def format_status(status: object, benchmark_label: str = "London") -> str:
-    """A status as a phrase: "Better than London", "Similar to London", "Not compared"."""
-    text = style_for_status(status).text
-    if text == "not compared":
-        return "Not compared"
-    if text == "similar":
-        return f"Similar to {benchmark_label}"
-    return f"{text.capitalize()} than {benchmark_label}"
 
 
 def hex_to_rgb(colour: str) -> tuple[int, int, int]:

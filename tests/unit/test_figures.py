@@ -1,4 +1,5 @@
-"""Tests for components/charts.py (plotly figure builders and alt text) and components/palette.py."""
+"""Tests for the plotly figure builders in figures/ (comparison, trend, funnel, workforce_mix, maturity, spine) and
+their text alternatives, and figures/palette.py. The maps are tests/unit/test_maps.py."""
 import ast
 import re
 import tomllib
@@ -8,9 +9,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from example_areas import ENGLAND, LONDON
 
-from components import charts, palette
+from figures import comparison, funnel, maturity, palette, spine, trend, workforce_mix
 from indicators.definitions import IndicatorDefinition, Measure, Target
+from indicators.formatting import format_status
 from indicators.statistics import Z_95, Z_998, funnel_limits
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +35,7 @@ COVERAGE = make_definition()
 GP_FTE = make_definition(id="gp_fte_per_1000", name="GP FTE per 1,000 patients", unit="per 1,000 patients",
                          multiplier=1000, decimals=2, comparison="tolerance", target=None, tolerance_percent=10,
                          numerator=Measure("workforce", ("gp_fte",)))
+IN_LONDON = {"benchmark_name": "London", "benchmark_value": 97.8}
 APPOINTMENTS = make_definition(id="appointments", name="Appointments per 1,000 patients a week",
                                unit="per 1,000 patients a week", multiplier=1000, comparison="byar", target=None)
 
@@ -98,9 +102,9 @@ def test_each_status_has_its_own_colour_symbol_and_words():
     styles = palette.STATUS_STYLES.values()
     assert len({style.colour for style in styles}) == len(palette.STATUS_STYLES)
     assert len({style.symbol for style in styles}) == len(palette.STATUS_STYLES)
-    assert palette.format_status("better") == "Better than London"
-    assert palette.format_status("similar", "North East London") == "Similar to North East London"
-    assert palette.format_status("nonsense") == "Not compared"
+    assert format_status("better", "London") == "Better than London"
+    assert format_status("similar", "North East London") == "Similar to North East London"
+    assert format_status("nonsense", "London") == "Not compared"
     assert palette.style_for_status(None).symbol == "circle-open"
 
 
@@ -113,7 +117,7 @@ def test_readable_text_colour_picks_the_higher_contrast():
 
 
 def test_area_comparison_draws_latest_period_by_status_with_ci_and_reference_lines():
-    figure = charts.build_area_comparison_figure(stp_values(), COVERAGE, benchmark_value=97.8)
+    figure = comparison.build_area_comparison_figure(stp_values(), COVERAGE, LONDON, **IN_LONDON)
     better = trace_named(figure, "Better than London")
     assert tuple(better.y) == ("North West London", "South West London")
     assert list(better.x) == pytest.approx([98.5, 99.1])
@@ -141,8 +145,8 @@ def test_area_comparison_draws_latest_period_by_status_with_ci_and_reference_lin
 
 def test_area_comparison_without_target_has_only_the_benchmark_line():
     values = stp_values().assign(vs_stp="higher")
-    figure = charts.build_area_comparison_figure(values, GP_FTE, benchmark_value=97.0,
-                                                 benchmark_label="North East London", status_column="vs_stp")
+    figure = comparison.build_area_comparison_figure(values, GP_FTE, LONDON, benchmark_value=97.0,
+                                                     benchmark_name="North East London", status_column="vs_stp")
     assert [shape.name for shape in figure.layout.shapes] == ["North East London 97.00 per 1,000 patients"]
     assert [trace.name for trace in figure.data] == ["Higher than North East London"]
     assert figure.layout.xaxis.title.text == "Per 1,000 patients"
@@ -150,23 +154,37 @@ def test_area_comparison_without_target_has_only_the_benchmark_line():
 
 def test_area_comparison_without_intervals_explains_the_tolerance():
     values = stp_values().assign(lower_95=np.nan, upper_95=np.nan)
-    figure = charts.build_area_comparison_figure(values, GP_FTE, benchmark_value=97.0)
+    figure = comparison.build_area_comparison_figure(values, GP_FTE, LONDON, benchmark_name="London",
+                                                     benchmark_value=97.0)
     assert all(trace.error_x.array is None for trace in figure.data)
     assert "Similar means within 10% of London" in plain(figure.layout.title.subtitle.text)
 
 
 def test_area_comparison_with_nothing_to_show_says_so():
-    figure = charts.build_area_comparison_figure(stp_values().iloc[0:0], COVERAGE, benchmark_value=97.8)
+    figure = comparison.build_area_comparison_figure(stp_values().iloc[0:0], COVERAGE, LONDON, **IN_LONDON)
     assert len(figure.data) == 0
     assert figure.layout.annotations[0].text == "No figures to show for this choice."
 
 
 def test_describe_area_comparison_is_one_sentence_with_the_numbers():
-    text = charts.describe_area_comparison(stp_values(), COVERAGE, 97.8)
+    text = comparison.describe_area_comparison(stp_values(), COVERAGE, LONDON, **IN_LONDON)
     assert text == ("Chart of patients with extended access in the 5 STPs in January 2021: highest South West "
                     "London 99.1%, lowest North East London 96.2%; London 97.8%; target 97.0%; 2 better than "
                     "London, 2 similar to London, 1 worse than London; 1 STP not shown (too few to give a "
                     "reliable figure).")
+
+
+def test_the_comparison_names_the_datas_own_region_and_places():
+    places = stp_values().assign(level="borough")
+    figure = comparison.build_area_comparison_figure(places, COVERAGE, ENGLAND, benchmark_name="England",
+                                                     benchmark_value=97.8)
+    assert figure.layout.yaxis.title.text == "CCG area"
+    assert {trace.name for trace in figure.data} == {"Better than England", "Similar to England", "Worse than England"}
+    assert "1 CCG area not shown" in plain(figure.layout.title.subtitle.text)
+    text = comparison.describe_area_comparison(places, COVERAGE, ENGLAND, benchmark_name="England",
+                                               benchmark_value=97.8)
+    assert text.startswith("Chart of patients with extended access in the 5 CCG areas in January 2021")
+    assert "London 97.8%" not in text and "England 97.8%" in text
 
 
 # trend
@@ -186,7 +204,7 @@ def trend_values(with_ci: bool = True) -> pd.DataFrame:
 
 
 def test_trend_has_one_line_per_area_in_order_with_gaps_for_suppressed_periods():
-    figure = charts.build_trend_figure(trend_values(), COVERAGE, areas=["E40000003", "E09000012", "QMF"])
+    figure = trend.build_trend_figure(trend_values(), COVERAGE, areas=["E40000003", "E09000012", "QMF"])
     lines = [trace for trace in figure.data if trace.mode == "lines+markers"]
     assert [trace.name for trace in lines] == ["London", "Hackney", "North East London"]
     hackney = trace_named(figure, "Hackney")
@@ -197,7 +215,7 @@ def test_trend_has_one_line_per_area_in_order_with_gaps_for_suppressed_periods()
 
 
 def test_trend_band_is_for_the_first_area_only_and_target_is_dashed():
-    figure = charts.build_trend_figure(trend_values(), COVERAGE, areas=["E09000012", "QMF", "E40000003"])
+    figure = trend.build_trend_figure(trend_values(), COVERAGE, areas=["E09000012", "QMF", "E40000003"])
     bands = [trace for trace in figure.data if trace.fill == "toself"]
     assert [band.name for band in bands] == ["95% confidence interval, Hackney"]
     # the suppressed period splits the band into two closed shapes
@@ -211,13 +229,13 @@ def test_trend_band_is_for_the_first_area_only_and_target_is_dashed():
 
 
 def test_trend_without_intervals_has_no_band_and_accepts_area_names():
-    figure = charts.build_trend_figure(trend_values(with_ci=False), GP_FTE, areas=["Hackney", "E40000003", "nowhere"])
+    figure = trend.build_trend_figure(trend_values(with_ci=False), GP_FTE, areas=["Hackney", "E40000003", "nowhere"])
     assert [trace.name for trace in figure.data] == ["Hackney", "London"]
     assert not figure.layout.shapes
 
 
 def test_describe_trend():
-    text = charts.describe_trend(trend_values(), COVERAGE, areas=["E09000012", "E40000003"])
+    text = trend.describe_trend(trend_values(), COVERAGE, areas=["E09000012", "E40000003"])
     assert text == ("Line chart of patients with extended access from January 2020 to October 2020: "
                     "Hackney went from 80.0% to 83.0%; London went from 90.0% to 93.0%.")
 
@@ -235,9 +253,12 @@ def practices(values, denominators, statuses=None, **extra) -> pd.DataFrame:
     })
 
 
+AT_50 = {"benchmark_name": "London", "benchmark_value": 50.0}
+
+
 def test_funnel_wilson_limits_match_hand_computed_values():
     # p = 0.5, n = 100, exact binomial (test_statistics.py works them out): 39.68 / 59.32; at 99.8%: 34.12 / 64.88
-    figure = charts.build_funnel_figure(practices([45.0, 52.0], [100, 100]), COVERAGE, region_value=50.0)
+    figure = funnel.build_funnel_figure(practices([45.0, 52.0], [100, 100]), COVERAGE, LONDON, **AT_50)
     limits95 = trace_named(figure, "95% control limits")
     assert limits95.y[0] == pytest.approx(39.68, abs=0.01)
     assert np.isnan(limits95.y[1])
@@ -250,7 +271,7 @@ def test_funnel_wilson_limits_match_hand_computed_values():
 def test_funnel_points_are_denominator_against_value_and_suppressed_ones_are_counted():
     frame = practices([45.0, 60.0, np.nan], [100, 400, 3], ["similar", "better", "not compared"],
                       suppressed=[False, False, True])
-    figure = charts.build_funnel_figure(frame, COVERAGE, region_value=50.0)
+    figure = funnel.build_funnel_figure(frame, COVERAGE, LONDON, **AT_50)
     similar = trace_named(figure, "Similar to London")
     better = trace_named(figure, "Better than London")
     assert (list(similar.x), list(similar.y)) == ([100.0], [45.0])
@@ -265,7 +286,8 @@ def test_funnel_points_are_denominator_against_value_and_suppressed_ones_are_cou
 
 def test_funnel_byar_limits_come_from_the_statistics_module():
     denominators = [1_000, 25_000]
-    figure = charts.build_funnel_figure(practices([4.0, 3.0], denominators), APPOINTMENTS, region_value=4.0)
+    figure = funnel.build_funnel_figure(practices([4.0, 3.0], denominators), APPOINTMENTS, LONDON,
+                                        benchmark_name="London", benchmark_value=4.0)
     limits = trace_named(figure, "95% control limits")
     grid = np.asarray(limits.x[:200], dtype=float)
     assert grid[0] == pytest.approx(1_000) and grid[-1] == pytest.approx(25_000)
@@ -280,7 +302,7 @@ def test_funnel_byar_limits_come_from_the_statistics_module():
 
 def test_funnel_for_staff_counts_has_no_limits_and_says_why():
     frame = practices([0.5, 0.7, 0.62], [2_000, 5_000, 8_000], ["lower", "higher", "similar"])
-    figure = charts.build_funnel_figure(frame, GP_FTE, region_value=0.6)
+    figure = funnel.build_funnel_figure(frame, GP_FTE, LONDON, benchmark_name="London", benchmark_value=0.6)
     assert not [trace for trace in figure.data if "control limits" in (trace.name or "")]
     assert "no control limits: no sampling error for staff counts" in plain(figure.layout.title.subtitle.text).lower()
     band = [shape for shape in figure.layout.shapes if (shape.name or "").startswith("Within 10%")]
@@ -291,7 +313,7 @@ def test_funnel_for_staff_counts_has_no_limits_and_says_why():
 
 def test_describe_funnel_counts_areas_outside_the_limits():
     frame = practices([45.0, 80.0, 20.0], [100, 100, 100], ["similar", "better", "worse"])
-    text = charts.describe_funnel(frame, COVERAGE, region_value=50.0)
+    text = funnel.describe_funnel(frame, COVERAGE, LONDON, **AT_50)
     assert text == ("Funnel plot of patients with extended access for 3 practices in January 2021 against London "
                     "50.0%; 1 above the upper 99.8% limit, 1 below the lower 99.8% limit, 1 within.")
 
@@ -299,7 +321,7 @@ def test_describe_funnel_counts_areas_outside_the_limits():
 # workforce mix
 
 
-def workforce_mix() -> pd.DataFrame:
+def mix_rows() -> pd.DataFrame:
     return pd.DataFrame([
         {"area_name": area, "staff_group": group, "fte_per_1000": value}
         for area, values in [("Hackney", (0.6, 0.3, 0.2, 1.1)), ("London", (0.55, 0.25, 0.25, 1.0))]
@@ -308,7 +330,7 @@ def workforce_mix() -> pd.DataFrame:
 
 
 def test_workforce_mix_stacks_staff_groups_in_the_usual_order():
-    figure = charts.build_workforce_mix_figure(workforce_mix())
+    figure = workforce_mix.build_workforce_mix_figure(mix_rows())
     assert figure.layout.barmode == "stack"
     assert [trace.name for trace in figure.data] == ["GP", "Nurses", "Other direct patient care", "Admin"]
     gp = figure.data[0]
@@ -321,13 +343,17 @@ def test_workforce_mix_stacks_staff_groups_in_the_usual_order():
 
 
 def test_describe_workforce_mix():
-    assert charts.describe_workforce_mix(workforce_mix()) == (
+    assert workforce_mix.describe_workforce_mix(mix_rows()) == (
         "Stacked bar chart of full-time equivalent staff per 1,000 registered patients by staff group for 2 areas: "
         "most staff in Hackney (2.20 per 1,000), fewest in London (2.05 per 1,000); most GPs in Hackney "
         "(0.60 per 1,000).")
 
 
 # maturity heat map
+
+
+CONFIG_DOMAIN_ORDER = ("Leadership, planning and partnerships", "Use of data and population health management",
+                       "Integrating care")
 
 
 def maturity_scores() -> pd.DataFrame:
@@ -341,7 +367,7 @@ def maturity_scores() -> pd.DataFrame:
 
 
 def test_maturity_heatmap_shows_latest_scores_as_colour_and_text():
-    figure = charts.build_maturity_heatmap(maturity_scores())
+    figure = maturity.build_maturity_heatmap(maturity_scores(), domain_order=CONFIG_DOMAIN_ORDER)
     heatmap = figure.data[0]
     assert heatmap.type == "heatmap"
     assert tuple(heatmap.y) == ("Alpha PCN", "Beta PCN")
@@ -361,7 +387,7 @@ def test_maturity_heatmap_shows_latest_scores_as_colour_and_text():
 
 
 def test_describe_maturity_heatmap():
-    assert charts.describe_maturity_heatmap(maturity_scores()) == (
+    assert maturity.describe_maturity_heatmap(maturity_scores()) == (
         "Heat map of maturity scores from 1 (not started) to 5 (fully embedded) for 2 Primary Care Networks "
         "across 2 domains: highest average Integrating care (4.5), lowest Leadership, planning and "
         "partnerships (1.5).")
@@ -387,7 +413,7 @@ LOOKUP = {definition.id: definition for definition in (COVERAGE, GP_FTE, APPOINT
 
 
 def test_spine_scales_each_indicator_to_london_and_labels_its_status():
-    figure = charts.build_spine_figure(spine_rows(), LOOKUP)
+    figure = spine.build_spine_figure(spine_rows(), LOOKUP, LONDON)
     better = trace_named(figure, "Better than London")
     assert tuple(better.y) == ("Patients with extended access",)
     assert list(better.x) == pytest.approx([1.1])
@@ -404,8 +430,16 @@ def test_spine_scales_each_indicator_to_london_and_labels_its_status():
 
 
 def test_describe_spine():
-    assert charts.describe_spine(spine_rows(), LOOKUP) == (
+    assert spine.describe_spine(spine_rows(), LOOKUP, LONDON) == (
         "Chart of 2 indicators for The practice relative to London (London = 1): 1 better, 1 similar.")
+
+
+def test_the_spine_names_the_datas_own_region_and_levels():
+    figure = spine.build_spine_figure(spine_rows(), LOOKUP, ENGLAND)
+    assert figure.layout.xaxis.title.text == "Value relative to England (England = 1)"
+    assert trace_named(figure, "CCG area") and trace_named(figure, "Better than England")
+    assert spine.describe_spine(spine_rows(), LOOKUP, ENGLAND).startswith(
+        "Chart of 2 indicators for The practice relative to England (England = 1)")
 
 
 # every figure
@@ -413,12 +447,12 @@ def test_describe_spine():
 
 def all_figures() -> list[go.Figure]:
     return [
-        charts.build_area_comparison_figure(stp_values(), COVERAGE, benchmark_value=97.8),
-        charts.build_trend_figure(trend_values(), COVERAGE),
-        charts.build_funnel_figure(practices([45.0, 52.0], [100, 200]), COVERAGE, region_value=50.0),
-        charts.build_workforce_mix_figure(workforce_mix()),
-        charts.build_maturity_heatmap(maturity_scores()),
-        charts.build_spine_figure(spine_rows(), LOOKUP),
+        comparison.build_area_comparison_figure(stp_values(), COVERAGE, LONDON, **IN_LONDON),
+        trend.build_trend_figure(trend_values(), COVERAGE),
+        funnel.build_funnel_figure(practices([45.0, 52.0], [100, 200]), COVERAGE, LONDON, **AT_50),
+        workforce_mix.build_workforce_mix_figure(mix_rows()),
+        maturity.build_maturity_heatmap(maturity_scores()),
+        spine.build_spine_figure(spine_rows(), LOOKUP, LONDON),
     ]
 
 
@@ -433,19 +467,12 @@ def test_every_figure_has_a_title_axis_titles_and_readable_type(index):
         assert figure.layout.yaxis.title.text is not None
 
 
-def test_format_value_uses_decimals_and_unit():
-    assert charts.format_value(97.84, COVERAGE) == "97.8%"
-    assert charts.format_value(0.6149, GP_FTE) == "0.61 per 1,000 patients"
-    assert charts.format_value(np.nan, GP_FTE) == "not shown"
-    assert charts.format_value(1234.5, COVERAGE, with_unit=False) == "1,234.5"
-
-
 def imported_modules(path: Path) -> set[str]:
     tree = ast.parse(path.read_text())
     names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     return names | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
 
 
-@pytest.mark.parametrize("module", ["charts.py", "palette.py"])
+@pytest.mark.parametrize("module", sorted((ROOT / "figures").glob("*.py")), ids=lambda path: path.name)
 def test_figure_modules_do_not_import_streamlit(module):
-    assert not [name for name in imported_modules(ROOT / "components" / module) if name.split(".")[0] == "streamlit"]
+    assert not [name for name in imported_modules(module) if name.split(".")[0] == "streamlit"]

@@ -17,6 +17,8 @@ from typing import Self
 
 import plotly.graph_objects as go
 
+from indicators.errors import AtscaleError
+
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 PRINT_WIDTH_PX = 700  # at 180 mm across an A4 page, 16 px chart text prints at about 12 point
 DOWNLOAD_WIDTH_PX = 1000
@@ -28,7 +30,7 @@ IDLE_SECONDS = 600
 _LOGGER = logging.getLogger(__name__)
 
 
-class ChartImageUnavailable(Exception):
+class ChartImageUnavailable(AtscaleError):
     """Charts cannot be drawn as images here; the message says why in plain words."""
 
 
@@ -76,13 +78,17 @@ class ChartRenderer:
         if self._kaleido is not None:
             return
         path = self._browser_path or find_browser()
+        # The messages show on a public page: they name the setting, never a server path (that goes to the log).
         if path is None:
             named = os.environ.get("BROWSER_PATH")
+            if named:
+                _LOGGER.warning("BROWSER_PATH names %s, which does not exist", named)
             raise ChartImageUnavailable(
-                f"the browser named in BROWSER_PATH ({named}) does not exist" if named else
+                "the browser named in BROWSER_PATH does not exist" if named else
                 "no Chromium browser is installed on this computer (on Debian: apt-get install chromium)")
         if not Path(path).is_file():
-            raise ChartImageUnavailable(f"there is no browser at {path}")
+            _LOGGER.warning("There is no browser at %s", path)
+            raise ChartImageUnavailable("the browser it was given does not exist")
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="atscale-chart-images", daemon=True)
         thread.start()
@@ -90,8 +96,9 @@ class ChartRenderer:
             self._kaleido = asyncio.run_coroutine_threadsafe(self._open(path), loop).result(START_TIMEOUT_SECONDS)
         except (Exception, FutureTimeoutError) as error:
             _stop_loop(loop, thread)
+            _LOGGER.warning("The browser that draws charts did not start: %s", _first_line(error))
             raise ChartImageUnavailable(
-                f"the browser that draws charts did not start ({_first_line(error)})") from error
+                f"the browser that draws charts did not start ({type(error).__name__})") from error
         self._loop, self._thread = loop, thread
 
     async def _open(self, path: str):
@@ -117,7 +124,8 @@ class ChartRenderer:
                 self._timeout + 5)
         except (Exception, FutureTimeoutError) as error:
             self.close()  # a browser that failed once is not trusted again: the next request opens a new one
-            raise ChartImageUnavailable(f"the chart could not be drawn ({_first_line(error)})") from error
+            _LOGGER.warning("A chart could not be drawn: %s", _first_line(error))
+            raise ChartImageUnavailable(f"the chart could not be drawn ({type(error).__name__})") from error
         finally:
             with self._lock:
                 self._busy -= 1
