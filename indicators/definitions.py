@@ -143,7 +143,7 @@ class AppConfig:
         return tuple(d for d in self.indicators if d.domain == domain_id)
 
 
-class YamlRefused(yaml.YAMLError):
+class YamlRefused(yaml.YAMLError, AtscaleError):
     """YAML this project will not expand: an alias bomb, a huge file or nesting deeper than Python can follow."""
 
     def __init__(self, problem: str, mark: Any = None):

@@ -14,9 +14,6 @@ ROOT = Path(__file__).parents[2]
 # Who published a target is about the source, not about the areas shown (London's 97% extended-access ambition).
 TARGET_SOURCES = [d.target.source for d in load_config(ROOT / "config.yaml").indicators if d.target]
 PAGES = sorted((ROOT / "app_pages").glob("*.py"))
-# Pages whose choices still come from forum/models.py's fixed London list (the forum engineer moves them to
-# cached_data.get_areas()); strict: once they read the area model this turns into a failure, and the mark goes.
-FORUM_LISTS_LONDON = {"forum_table.py"}
 LONDON_WORDS = re.compile(r"London|five STPs|33 boroughs|\bLDN\b", re.IGNORECASE)
 
 
@@ -53,10 +50,7 @@ def page_text(at: AppTest) -> str:
     return text
 
 
-@pytest.mark.parametrize("page", [
-    pytest.param(page.name, marks=pytest.mark.xfail(
-        strict=True, reason="the forum's STP choices are still London's fixed list (forum/models.py)"))
-    if page.name in FORUM_LISTS_LONDON else page.name for page in PAGES])
+@pytest.mark.parametrize("page", [page.name for page in PAGES])
 def test_every_page_names_the_datas_region_and_systems_and_never_london(england, page):
     at = open_page(page)
     assert not at.exception, [e.value for e in at.exception]

@@ -100,6 +100,17 @@ def test_each_mapping_gives_a_period_of_network_membership_and_sizes(two_periods
            "apart)" in report.notes
 
 
+def test_the_latest_mapping_places_practices_and_an_older_one_still_counts_for_its_own_month(two_periods):
+    report, out = two_periods
+    older = next(f for f in report.files if f.name == "map_2019.csv")
+    tallies = {o.output: (o.kept, {d.reason: d.count for d in o.dropped}) for o in older.outputs}
+    assert tallies["collaboration.csv"] == (6, {})
+    # P3 (closed since) is written to practices.csv from the older mapping; the other five from the later one
+    assert tallies["practices.csv"] == (1, {"a later practice mapping was given (map_2020.csv)": 5})
+    practices = read(out, "practices.csv").set_index("practice_code")
+    assert (practices.loc["P3", "closed"], practices.loc["P5", "opened"]) == ("2020-10-01", "2020-10-01")
+
+
 def test_network_indicators_make_a_trend_from_the_two_mappings(two_periods):
     _, out = two_periods
     data = load_data(CONFIG, out)
