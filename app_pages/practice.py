@@ -5,11 +5,13 @@ import streamlit as st
 
 from components import cached_data, filters, layout, practice_views
 from figures import spine
+from indicators.datasets import practices_open_in
 
 config, data = layout.require_inputs()
 period, geography = filters.selected("period"), data.geography
 header = st.container()
-in_borough = geography[geography["borough_code"] == filters.selected("borough")].sort_values("practice_name")
+open_then = practices_open_in(geography, period)  # the first practice offered is one open in the period
+in_borough = open_then[open_then["borough_code"] == filters.selected("borough")].sort_values("practice_name")
 code = practice_views.render_practice_picker(
     default_code=in_borough["practice_code"].iloc[0] if len(in_borough) else None)
 practice = geography[geography["practice_code"] == code].iloc[0]

@@ -8,7 +8,6 @@ frame separate). What a page gets to work on (narrowed values, tables) is still 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 from pathlib import Path
@@ -21,7 +20,7 @@ from figures import maps
 from indicators import peers
 from indicators.areas import AreaModel
 from indicators.compute import RESULT_COLUMNS, compute_indicator_values
-from indicators.datasets import LoadedData, load_data
+from indicators.datasets import LoadedData, load_data, practices_open_in, read_boundaries_file
 from indicators.definitions import AppConfig, load_config
 from indicators.errors import IndicatorUnavailable
 from indicators.formatting import format_period
@@ -253,7 +252,11 @@ def _practice_comparison(code: str, period: str, path: str, folder: str, digest:
     levels = peers.compute_practice_levels(values, practice)
     sizes, size_period = peers.compute_list_sizes(data.tables.get("registered_patients"), period)
     size_when = format_period(size_period) if size_period else None
-    groups = {group_id: peers.compute_peer_group(data.geography, code, group_id, data.areas, list_sizes=sizes,
+    # peers are the practices open in the period (and the practice itself, open or not)
+    open_then = practices_open_in(data.geography, period)
+    if code not in set(open_then["practice_code"]):
+        open_then = pd.concat([open_then, data.geography[data.geography["practice_code"] == code]])
+    groups = {group_id: peers.compute_peer_group(open_then, code, group_id, data.areas, list_sizes=sizes,
                                                  list_size_period=size_when) for group_id in peers.PEER_GROUPS}
     return PracticeComparison(
         list_size=sizes.get(code), list_size_period=size_period, levels=levels,
@@ -274,11 +277,8 @@ def get_practice_comparison(code: str, period: str) -> PracticeComparison:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _boundaries(path: str, digest: str) -> dict | None:
-    try:
-        geojson = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return geojson if isinstance(geojson, dict) and geojson.get("features") else None
+    """The features that can be drawn (load_data reports the others on the Data page)."""
+    return read_boundaries_file(Path(path), [])
 
 
 def _boundaries_path() -> Path | None:

@@ -21,7 +21,7 @@ from figures.chart_style import (
 from indicators.areas import AreaModel
 from indicators.definitions import IndicatorDefinition
 from indicators.formatting import format_period
-from indicators.statistics import Z_95, Z_998, funnel_limits
+from indicators.statistics import Z_95, Z_998, funnel_comparison, funnel_limits
 
 FUNNEL_LEVELS = (("95%", Z_95), ("99.8%", Z_998))
 NO_LIMITS_TEXT = {
@@ -69,9 +69,17 @@ def build_funnel_figure(values: pd.DataFrame, definition: IndicatorDefinition, a
         notes.append(f"{count_phrase(hidden, level_words(rows, areas))} not shown: {NOT_SHOWN_REASON}.")
     figure = go.Figure()
     has_benchmark = benchmark_value is not None and not pd.isna(benchmark_value)
+    status_column = "vs_region"
+    if has_benchmark:  # each point is labelled by the same limits the lines are drawn from
+        shown = shown.assign(funnel_status=funnel_comparison(
+            shown["value"], shown["denominator"], float(benchmark_value), multiplier=definition.multiplier,
+            comparison=comparison, direction=definition.direction,
+            tolerance_percent=float(definition.tolerance_percent or 10)))
+        status_column = "funnel_status"
     if has_benchmark and comparison not in NO_LIMITS_TEXT and not shown.empty:
         low, high = shown["denominator"].min(), shown["denominator"].max()
         grid = np.geomspace(low, high, 200) if high > low else np.array([low])
+        grid = np.union1d(grid, shown["denominator"].to_numpy())  # the lines pass exactly through every point's x
         for (level, z), dash in zip(FUNNEL_LEVELS, ("dash", "dot")):
             lower, upper = funnel_limits(float(benchmark_value), grid, multiplier=definition.multiplier,
                                          comparison=comparison, z=z)
@@ -88,7 +96,7 @@ def build_funnel_figure(values: pd.DataFrame, definition: IndicatorDefinition, a
                              xref="paper", line={"color": palette.LIMIT_COLOR, "width": 2, "dash": "dot"},
                              name=f"Within {tolerance:g}% of {benchmark_name} (similar)",
                              showlegend=sign == 1)
-    for trace in build_status_traces(shown, status_column="vs_region", benchmark_name=benchmark_name,
+    for trace in build_status_traces(shown, status_column=status_column, benchmark_name=benchmark_name,
                                      x_column="denominator", y_column="value", with_ci=False, marker_size=11,
                                      number_hover=hover_number("y", definition),
                                      extra_hover="<br>Denominator %{x:,.0f}"):

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from importers.dates import describe_month, find_nearest_period, months_between, read_period
-from importers.geography import LONDON_REGION_CODES
 from importers.numbers import read_figure
 from importers.report import RowLedger
 from importers.sources import SourceFile, iter_rows
@@ -54,8 +53,14 @@ class AppointmentCount:
 
 
 def read_appointments(source: SourceFile, ledger: RowLedger,
-                      progress: Callable[[str, int], None] | None = None) -> list[AppointmentCount]:
-    """London rows with a count; other rows are counted in the ledger with a reason."""
+                      progress: Callable[[str, int], None] | None = None, *,
+                      in_region: Callable[[str, str, str], bool] | None = None,
+                      region_name: str = "London") -> list[AppointmentCount]:
+    """The region's rows with a count; other rows are counted in the ledger with a reason.
+
+    `in_region(region code, region name, STP ONS code)` says whether a row is in the region imported
+    (importers/regions.py RegionScope.area_row_in); without it, rows of London are kept.
+    """
     counts: list[AppointmentCount] = []
     unknown_values: dict[str, int] = defaultdict(int)
     ledger.add_output(OUTPUT)
@@ -63,8 +68,11 @@ def read_appointments(source: SourceFile, ledger: RowLedger,
         ledger.rows_read += 1
         stp = values["stp_ons_code"].upper()
         example = f"{stp} {values['month']} ({values['count'] or 'blank'} appointments)"
-        if not _is_london(values):
-            ledger.drop("outside London", row, f"{stp} ({values.get('region_name') or values.get('region_code')})")
+        inside = (in_region(values.get("region_code", ""), values.get("region_name", ""), stp) if in_region
+                  else _is_london(values))
+        if not inside:
+            ledger.drop(f"outside {region_name}", row,
+                        f"{stp} ({values.get('region_name') or values.get('region_code')})")
             continue
         if not stp:
             ledger.drop("STP code (STP_ONS) is blank", row, example)
@@ -113,7 +121,8 @@ class AppointmentTable:
 
 def collect_appointments(files: Iterable[tuple[SourceFile, RowLedger, list[AppointmentCount]]],
                          stp_of_ons_code: Mapping[str, str], stp_of_name: Mapping[str, str],
-                         stp_names: Mapping[str, str], list_sizes: Mapping[str, Mapping[str, int]]) -> AppointmentTable:
+                         stp_names: Mapping[str, str], list_sizes: Mapping[str, Mapping[str, int]],
+                         region_name: str = "London") -> AppointmentTable:
     """Counts per STP and month, with the STP's registered patients from the nearest list of patients.
 
     `stp_of_ons_code` / `stp_of_name` (from the practice mapping) give the STP code of practices.csv;
@@ -132,7 +141,7 @@ def collect_appointments(files: Iterable[tuple[SourceFile, RowLedger, list[Appoi
         span = f"{describe_month(periods[0])} to {describe_month(periods[-1])}" if periods else "no months"
         stps = sorted({c.stp_name or c.stp_ons_code for c in counts})
         sources.append(f"{source.name}: NHS Digital, Appointments in General Practice, regional CSV "
-                       f"({'; '.join(stps) or 'no London STP'}), {span} (counts summed by STP and month)")
+                       f"({'; '.join(stps) or f'no {region_name} STP'}), {span} (counts summed by STP and month)")
     for source, ledger, counts in files:
         for count in counts:
             stp = stp_of_ons_code.get(count.stp_ons_code)
@@ -211,6 +220,9 @@ def _describe_coverage(totals: dict[tuple[str, str], dict[str, int]], stp_names:
     if sentences:
         notes.append(" ".join(sentences))
     return " ".join(sentences)
+
+
+LONDON_REGION_CODES = frozenset({"Y56", "Q71", "E40000003"})  # NHS England London: commissioning region, 2018, ONS
 
 
 def _is_london(values: dict[str, str]) -> bool:

@@ -1,25 +1,24 @@
-"""London borough boundaries (GeoJSON, lon/lat) simplified for the browser, shared borders kept shared.
+"""Borough boundaries (GeoJSON, lon/lat) simplified for the browser, shared borders kept shared.
 
 Douglas-Peucker runs on each stretch of border between junctions (points where three boroughs meet or
 a shared border ends), so two neighbouring boroughs get exactly the same simplified border: no gaps and
-no overlaps appear between them.
+no overlaps appear between them. A feature whose shape is not a valid polygon (crossing itself, no area,
+coordinates that are not finite numbers) is left out with its reason; shapely (GEOS) checks the rings.
 """
-import itertools
 import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from importers.geography import BOROUGH_NAMES
 from importers.report import RowLedger
 from importers.sources import ImportFileError, SourceFile
+from indicators.geometry import Point, Ring, find_ring_problems, read_polygons, ring_area
 
 OUTPUT = "london_boroughs.geojson"
 DEFAULT_TOLERANCE_DEGREES = 0.0002  # about 14 m east-west and 22 m north-south in London
 COORDINATE_DECIMALS = 5  # about 1 m
-
-Point = tuple[float, float]
-Ring = list[Point]
+SIMPLIFY_ATTEMPTS = 12  # each with half the tolerance; then the borders are kept as read (rounded)
+ENGLAND_LONGITUDES, ENGLAND_LATITUDES = (-7.0, 2.5), (49.5, 56.0)  # WGS84 degrees around England
 
 
 @dataclass(frozen=True)
@@ -31,48 +30,57 @@ class Boundaries:
     tolerance: float
 
 
-def read_boundaries(source: SourceFile, ledger: RowLedger, *,
+def read_boundaries(source: SourceFile, ledger: RowLedger, borough_names: dict[str, str], allowed: set[str], *,
                     tolerance: float = DEFAULT_TOLERANCE_DEGREES) -> Boundaries:
-    """The 33 London boroughs of a boundary file, simplified; other features are counted with a reason."""
-    document = json.loads(source.text)
+    """The boroughs of a boundary file that are in `allowed` (codes of `borough_names`), simplified; other
+    features are counted with a reason."""
     kept: list[tuple[str, str, list[list[Ring]]]] = []
     numbers: list[int] = []
     seen: set[str] = set()
     ledger.add_output(OUTPUT)
-    for number, feature in enumerate(document.get("features") or [], start=1):
+    for number, feature in enumerate(source.document.get("features") or [], start=1):
         ledger.rows_read += 1
         properties = (feature.get("properties") or {}) if isinstance(feature, dict) else {}
+        properties = properties if isinstance(properties, dict) else {}
         code = str(properties.get("GSS_CODE") or "").strip().upper()
-        name = str(properties.get("NAME") or BOROUGH_NAMES.get(code, code)).strip()
+        name = str(properties.get("NAME") or borough_names.get(code, code)).strip()
         example = f"{code or 'no GSS_CODE'} {name}".strip()
-        if code not in BOROUGH_NAMES:
-            ledger.drop("GSS_CODE is not a London borough (E09000001 to E09000033)", number, example)
+        if code not in borough_names:
+            ledger.drop("GSS_CODE is not one of the region's boroughs (importers/reference/boroughs.csv)", number,
+                        example)
+            continue
+        if code not in allowed:
+            ledger.drop("borough outside the system imported", number, example)
             continue
         if code in seen:
             ledger.drop("borough appears twice (the first feature was kept)", number, example)
             continue
         try:
-            polygons = _read_polygons(feature.get("geometry"))
+            polygons = read_polygons(feature.get("geometry"))
         except ValueError as error:
-            ledger.drop(f"geometry cannot be used: {error}", number, example)
+            ledger.drop(f"geometry cannot be used: {error}", number, example, error_field="geometry")
             continue
         seen.add(code)
         kept.append((code, name, polygons))
         numbers.append(number)
         ledger.keep(OUTPUT)
     if not kept:
-        raise ImportFileError(f"{source.path}: no London borough (GSS_CODE E09...) in this boundary file.")
+        raise ImportFileError(f"{source.path}: no usable boundary of the region's boroughs (GSS_CODE) in this file.")
     _check_longitude_latitude(source, kept)
-    missing = sorted(set(BOROUGH_NAMES) - seen)
+    missing = sorted(allowed - seen)
     if missing:
         ledger.note(f"{len(missing)} boroughs have no boundary, so the map leaves them out: "
-                    + ", ".join(f"{BOROUGH_NAMES[c]} ({c})" for c in missing))
+                    + ", ".join(f"{borough_names[c]} ({c})" for c in missing))
     points_read = sum(len(ring) for _, _, polygons in kept for polygon in polygons for ring in polygon)
-    while True:
+    for _ in range(SIMPLIFY_ATTEMPTS):
         simplified = simplify_polygons([polygons for _, _, polygons in kept], tolerance)
         if not any(find_ring_problems(ring) for polygons in simplified for polygon in polygons for ring in polygon):
             break
         tolerance /= 2  # rare: a border folded over itself; a finer tolerance keeps it valid
+    else:
+        simplified = [[[_round_ring(ring[:-1]) for ring in polygon] for polygon in polygons] for _, _, polygons in kept]
+        tolerance = 0.0
+        ledger.note("the borders could not be simplified without crossing themselves, so they are kept as read")
     features = tuple(
         {"type": "Feature", "properties": {"GSS_CODE": code, "NAME": name}, "geometry": _geometry(polygons)}
         for (code, name, _), polygons in zip(kept, simplified)
@@ -101,7 +109,7 @@ def simplify_polygons(features: list[list[list[Ring]]], tolerance: float) -> lis
             new_rings = []
             for ring in polygon:
                 new_ring = _simplify_ring(ring[:-1], junctions, tolerance, cache)
-                if len(new_ring) < 4 or abs(_ring_area(new_ring)) < 1e-12:
+                if len(new_ring) < 4 or abs(ring_area(new_ring)) < 1e-12:
                     new_ring = _round_ring(ring[:-1])  # too small to simplify: keep every point
                 new_rings.append(new_ring)
             new_polygons.append(new_rings)
@@ -109,50 +117,12 @@ def simplify_polygons(features: list[list[list[Ring]]], tolerance: float) -> lis
     return result
 
 
-def find_ring_problems(ring: Ring) -> list[str]:
-    """Why a closed ring is not a valid GeoJSON ring: too few points, not closed, no area, or crossing itself."""
-    problems = []
-    if len(ring) < 4:
-        problems.append("fewer than 4 positions")
-    if ring[0] != ring[-1]:
-        problems.append("not closed")
-    if problems:
-        return problems
-    if abs(_ring_area(ring)) < 1e-12:
-        problems.append("no area")
-    if _crosses_itself(ring):
-        problems.append("crosses itself")
-    return problems
-
-
-def _read_polygons(geometry: object) -> list[list[Ring]]:
-    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-        raise ValueError("not a Polygon or MultiPolygon")
-    coordinates = geometry.get("coordinates")
-    polygons = [coordinates] if geometry["type"] == "Polygon" else coordinates
-    result = []
-    try:
-        for polygon in polygons:
-            rings = []
-            for ring in polygon:
-                points = [(float(p[0]), float(p[1])) for p in ring]
-                if points and points[0] != points[-1]:
-                    points.append(points[0])
-                if len(points) < 4:
-                    raise ValueError("a ring has fewer than 4 positions")
-                rings.append(points)
-            result.append(rings)
-    except (TypeError, IndexError):
-        raise ValueError("coordinates are not lists of [longitude, latitude]") from None
-    return result
-
-
 def _check_longitude_latitude(source: SourceFile, kept: list) -> None:
     for _, _, polygons in kept:
         x, y = polygons[0][0][0]
-        if not (-1.0 <= x <= 1.0 and 51.0 <= y <= 52.0):
+        if not (ENGLAND_LONGITUDES[0] <= x <= ENGLAND_LONGITUDES[1] and ENGLAND_LATITUDES[0] <= y <= ENGLAND_LATITUDES[1]):
             raise ImportFileError(f"{source.path}: coordinates ({x:g}, {y:g}) are not longitude/latitude in "
-                                  "London; convert the file to WGS84 (EPSG:4326) first, e.g. the London "
+                                  "England; convert the file to WGS84 (EPSG:4326) first, e.g. the London "
                                   "Datastore's British National Grid shapefile with ogr2ogr -t_srs EPSG:4326.")
 
 
@@ -237,52 +207,5 @@ def _round_ring(points: list[Point]) -> Ring:
     return rounded + rounded[:1]
 
 
-def _ring_area(ring: Ring) -> float:
-    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring)) / 2
-
-
 def _distance_squared(a: Point, b: Point) -> float:
     return (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2
-
-
-def _crosses_itself(ring: Ring) -> bool:
-    """Any two non-adjacent edges intersect (grid-bucketed so large rings stay quick)."""
-    edges = list(itertools.pairwise(ring))
-    count = len(edges)
-    cell = max(1e-9, max(_edge_length(e) for e in edges))
-    buckets: dict[tuple[int, int], list[int]] = {}
-    for index, ((x1, y1), (x2, y2)) in enumerate(edges):
-        for bx in range(math.floor(min(x1, x2) / cell), math.floor(max(x1, x2) / cell) + 1):
-            for by in range(math.floor(min(y1, y2) / cell), math.floor(max(y1, y2) / cell) + 1):
-                buckets.setdefault((bx, by), []).append(index)
-    checked: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        for position, i in enumerate(members):
-            for j in members[position + 1:]:
-                a, b = min(i, j), max(i, j)
-                if b - a == 1 or (a == 0 and b == count - 1) or (a, b) in checked:
-                    continue
-                checked.add((a, b))
-                if _segments_intersect(*edges[a], *edges[b]):
-                    return True
-    return False
-
-
-def _edge_length(edge: tuple[Point, Point]) -> float:
-    (x1, y1), (x2, y2) = edge
-    return max(abs(x2 - x1), abs(y2 - y1))
-
-
-def _segments_intersect(p1: Point, p2: Point, p3: Point, p4: Point) -> bool:
-    def orientation(a: Point, b: Point, c: Point) -> float:
-        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
-
-    def on_segment(a: Point, b: Point, c: Point) -> bool:
-        return min(a[0], b[0]) <= c[0] <= max(a[0], b[0]) and min(a[1], b[1]) <= c[1] <= max(a[1], b[1])
-
-    d1, d2 = orientation(p3, p4, p1), orientation(p3, p4, p2)
-    d3, d4 = orientation(p1, p2, p3), orientation(p1, p2, p4)
-    if ((d1 > 0) != (d2 > 0) and d1 != 0 and d2 != 0) and ((d3 > 0) != (d4 > 0) and d3 != 0 and d4 != 0):
-        return True
-    return ((d1 == 0 and on_segment(p3, p4, p1)) or (d2 == 0 and on_segment(p3, p4, p2))
-            or (d3 == 0 and on_segment(p1, p2, p3)) or (d4 == 0 and on_segment(p1, p2, p4)))

@@ -1,6 +1,9 @@
 """Putting the imported files together into the app's tables (docs/data-contract.md) and writing them.
 
-Every input row ends up kept in an output or counted in its file's report under a reason.
+Every input row ends up kept in an output or counted in its file's report under a reason. The flow:
+open each file and tell its format (importers/sources.py); choose the region (importers/regions.py);
+read each format with its reader (READERS: register a new source there); place every practice once,
+from what all files say about it (importers/placement.py); build each output table (TABLE_BUILDERS).
 """
 import csv
 import io
@@ -9,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -16,19 +20,14 @@ from importers import appointments, collaboration, deprivation, patient_list, pa
 from importers import boundaries as boundary_files
 from importers.boundaries import Boundaries, build_geojson_text, read_boundaries
 from importers.dates import describe_month, find_nearest_period, months_between
-from importers.geography import (
-    BOROUGH_NAMES,
-    CCGS_2018,
-    LONDON_AREAS,
-    STP_NAMES,
-    read_postcode_district,
-)
+from importers.geography import CCG_AREA_WORDS, SYSTEM_WORDS, read_postcode_district
 from importers.numbers import format_number
 from importers.patient_list import read_patient_list
 from importers.payments import PaymentsFile, read_payments
 from importers.pcn_workforce import PcnStaffRow, read_pcn_workforce
-from importers.placement import FROM_CCG, Placement, place_practice
+from importers.placement import BY_PCN, BY_POSTCODE, NOT_PLACED, Placement, PracticeEvidence, place_practices
 from importers.practice_mapping import MappedPractice, read_practice_mapping
+from importers.regions import Region, RegionScope, build_scope, resolve_region, survey_mappings
 from importers.report import ImportReport, RowLedger
 from importers.sources import (
     APPOINTMENTS,
@@ -45,14 +44,19 @@ from importers.sources import (
     describe_reading,
     read_source_file,
 )
+from indicators.definitions import read_yaml_file
+from indicators.errors import ConfigError
 
+DEFAULT_REGION = "London"
 PRACTICE_COLUMNS = (
     "practice_code", "practice_name", "postcode_district", "pcn_code", "pcn_name", "federation_name",
     "borough_code", "borough_name", "ccg_code", "ccg_name", "stp_code", "stp_name", "deprivation_decile",
+    "placement_source", "opened", "closed",
 )
 TABLE_COLUMNS = {
     "registered_patients": ("practice_code", "period", "registered_patients"),
-    "extended_hours": ("practice_code", "period", "extended_hours_payment", "offers_extended_hours"),
+    "extended_hours": ("practice_code", "period", "extended_hours_payment", "offers_extended_hours",
+                       "extended_hours_recovery"),
     "pcn_workforce": ("pcn_code", "period", "staff_group", "staff_role", "fte"),
     "collaboration": collaboration.COLUMNS,
     "networks": collaboration.NETWORK_COLUMNS,
@@ -64,10 +68,9 @@ CONTRACT_FILES = (
     "extended_hours.csv", "pcn_workforce.csv", "vision_survey.csv", "maturity.csv", "london_boroughs.geojson",
     "networks.csv", "deprivation.csv", "appointments.csv", "dataset.yaml",
 )
-NOT_IN_A_NETWORK = "Not in a network"
 LICENCE = ("Contains public sector information licensed under the Open Government Licence v3.0 "
            "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/).")
-PROCESSING_ORDER = (PRACTICE_MAPPING, PAYMENTS, PATIENT_LIST, PCN_WORKFORCE, BOUNDARIES, DEPRIVATION, APPOINTMENTS)
+NOT_IN_A_NETWORK = "Not in a network"
 LISTED_PRACTICES = 12  # practice codes listed by name in a note; the rest are counted
 
 # Tables these publications never give, and why, in words for the dashboard.
@@ -75,7 +78,7 @@ ALWAYS_UNAVAILABLE = {
     "workforce": "The imported NHS files do not give GP, nurse and other staff numbers for each practice, "
                  "so this dashboard shows no figure for the practice workforce.",
     "extended_access": "There is no public list of which practices offer appointments from 8am to 8pm, 7 days "
-                       "a week (it was run by borough hubs), so this dashboard shows no figure for it.",
+                       "a week (local hubs ran it), so this dashboard shows no figure for it.",
     "vision_survey": "There is no public survey of who knows the STP's vision, so this dashboard shows no "
                      "figure for it.",
     "maturity": "PCN maturity self-assessments are not published, so this dashboard shows no figure for them.",
@@ -83,7 +86,7 @@ ALWAYS_UNAVAILABLE = {
 UNAVAILABLE_WITHOUT_FILE = {
     "registered_patients": "No list of registered patients was imported (NHS Digital, Patients Registered at a "
                            "GP Practice), so figures per patient cannot be shown.",
-    "extended_hours": "No NHS Payments to General Practice file with Extended Hours Access payments (2018-19 or "
+    "extended_hours": "No NHS Payments to General Practice file with Extended Hours Access payments (2019-20 or "
                       "earlier) was imported, so this dashboard shows no figure for it.",
     "pcn_workforce": "No Primary Care Network Workforce file was imported, so this dashboard shows no figure "
                      "for staff employed by networks.",
@@ -106,38 +109,102 @@ class ImportedData:
     sources: tuple[str, ...]
     unavailable: dict[str, str]  # table (or 'table.column') -> why there is no figure
     periods: tuple[str, ...]
+    areas: dict[str, Any] = field(default_factory=dict)  # dataset.yaml's `areas` section
+    caveats: dict[str, str] = field(default_factory=dict)  # table -> what must be said with its figures
     coverage: dict[str, str] = field(default_factory=dict)  # table -> what part of the region it covers
     outputs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # output file -> input files it is made from
 
 
 @dataclass
-class _Practice:
-    code: str
-    name: str
-    postcode: str
-    pcn_code: str
-    pcn_name: str
-    placement: Placement
-    origin: str  # 'mapping' or the file that added it
+class ImportContext:
+    """What a reader may need besides its own file: the region, the options and what was read before it."""
+
+    scope: RegionScope
+    payments_year: str | None
+    progress: Callable[[str, int], None] | None
+    read: dict[str, list[tuple[SourceFile, RowLedger, Any]]]
 
 
 @dataclass
 class _Assembly:
+    region: Region
     notes: list[str] = field(default_factory=list)
-    practices: dict[str, _Practice] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+    evidence: dict[str, PracticeEvidence] = field(default_factory=dict)
+    candidates: dict[str, Placement] = field(default_factory=dict)  # every practice that could be placed
+    placements: dict[str, Placement] = field(default_factory=dict)  # those written to practices.csv
+    names: dict[str, str] = field(default_factory=dict)  # practice -> name from a file other than the mapping
+    stp_names: dict[str, str] = field(default_factory=dict)
+    ccg_names: dict[str, str] = field(default_factory=dict)
+    listed: dict[str, set[str]] = field(default_factory=dict)  # period -> practices a complete list shows open
+    open_dates: dict[str, tuple[str, str]] = field(default_factory=dict)  # practice -> (opened, closed) published
+    caveats: dict[str, str] = field(default_factory=dict)
+    older_mapped: dict[str, tuple[MappedPractice, RowLedger, str]] = field(default_factory=dict)  # older mapping only
 
 
-def import_files(paths: Iterable[str | Path], *, payments_year: str | None = None,
+def _read_mapping(source: SourceFile, ledger: RowLedger, context: ImportContext):
+    return read_practice_mapping(source, ledger, context.scope, context.progress)
+
+
+def _read_payments(source: SourceFile, ledger: RowLedger, context: ImportContext):
+    return read_payments(source, ledger, context.scope, financial_year=context.payments_year,
+                         progress=context.progress)
+
+
+def _read_patient_list(source: SourceFile, ledger: RowLedger, context: ImportContext):
+    known = {p.practice_code for _, _, paid in context.read[PAYMENTS] for p in paid.practices}
+    return read_patient_list(source, ledger, context.scope, known, context.progress)
+
+
+def _read_pcn_workforce(source: SourceFile, ledger: RowLedger, context: ImportContext):
+    return read_pcn_workforce(source, ledger, context.scope, context.progress)
+
+
+def _read_boundaries(source: SourceFile, ledger: RowLedger, context: ImportContext):
+    region = context.scope.region
+    if region.reference is None:
+        raise ImportFileError(f"{source.path}: {region.name}'s places are CCG areas, which a borough boundary file "
+                              "does not draw; the map shows one square per area instead.")
+    allowed = {b for stp in context.scope.stp_codes for b in region.reference.stp_boroughs(stp)}
+    return read_boundaries(source, ledger, region.reference.borough_names,
+                           allowed or set(region.reference.borough_names))
+
+
+def _read_deprivation(source: SourceFile, ledger: RowLedger, context: ImportContext):
+    return deprivation.read_deprivation(source, ledger, context.progress)
+
+
+def _read_appointments(source: SourceFile, ledger: RowLedger, context: ImportContext):
+    return appointments.read_appointments(source, ledger, context.progress, in_region=context.scope.area_row_in,
+                                          region_name=context.scope.region.name)
+
+
+# Each format's reader, in the order they are read (a later reader may use what an earlier one read).
+# A new source: add its format in importers/sources.py, its reader here, and its table in TABLE_BUILDERS.
+READERS: dict[str, Callable[[SourceFile, RowLedger, ImportContext], Any]] = {
+    PRACTICE_MAPPING: _read_mapping,
+    PAYMENTS: _read_payments,
+    PATIENT_LIST: _read_patient_list,
+    PCN_WORKFORCE: _read_pcn_workforce,
+    BOUNDARIES: _read_boundaries,
+    DEPRIVATION: _read_deprivation,
+    APPOINTMENTS: _read_appointments,
+}
+
+
+def import_files(paths: Iterable[str | Path], *, region: str = DEFAULT_REGION, payments_year: str | None = None,
                  progress: Callable[[str, int], None] | None = None) -> tuple[ImportedData, ImportReport]:
-    """Read every file (each failing alone, with a one-line reason) and assemble the app's tables."""
+    """Read every file (each failing alone, with a one-line reason) and assemble the app's tables.
+
+    Raises ImportFileError (one line) when `region` is not a region or system the files know.
+    """
     ledgers: dict[str, RowLedger] = {}
     failures: dict[str, str] = {}
     sources: list[tuple[SourceFile, RowLedger]] = []
-    assembly = _Assembly()
+    notes: list[str] = []
     for path in paths:
         if str(path) in ledgers:
-            assembly.notes.append(f"{path} was given more than once; it was read once")
+            notes.append(f"{path} was given more than once; it was read once")
             continue
         ledger = RowLedger(Path(path).name, str(path))
         ledgers[str(path)] = ledger
@@ -149,12 +216,15 @@ def import_files(paths: Iterable[str | Path], *, payments_year: str | None = Non
         ledger.format = FORMAT_NAMES[source.format]
         ledger.notes.extend(describe_reading(source))
         sources.append((source, ledger))
-    sources.sort(key=lambda item: PROCESSING_ORDER.index(item[0].format))
-
-    read: dict[str, list] = defaultdict(list)
+    order = tuple(READERS)
+    sources.sort(key=lambda item: order.index(item[0].format))
+    survey = survey_mappings(s for s, _ in sources if s.format == PRACTICE_MAPPING)
+    chosen = resolve_region(region, survey)
+    assembly = _Assembly(chosen, notes)
+    context = ImportContext(build_scope(chosen, survey), payments_year, progress, defaultdict(list))
     for source, ledger in sources:
         try:
-            read[source.format].append((source, ledger, _read(source, ledger, read, payments_year, progress)))
+            context.read[source.format].append((source, ledger, READERS[source.format](source, ledger, context)))
         except ImportFileError as error:
             failures[str(source.path)] = str(error)
         except csv.Error as error:
@@ -164,32 +234,34 @@ def import_files(paths: Iterable[str | Path], *, payments_year: str | None = Non
             if blank:
                 ledger.note(f"{blank} blank lines skipped")
 
-    _place_mapped_practices(assembly, read[PRACTICE_MAPPING], read[PAYMENTS])
-    patients_rows = _collect_registered_patients(assembly, read[PATIENT_LIST], read[PAYMENTS])
-    extended_hours_rows = _collect_extended_hours(assembly, read[PAYMENTS])
-    workforce_rows = _collect_pcn_workforce(assembly, read[PCN_WORKFORCE])
-    patients_rows = _align_patient_periods(assembly, patients_rows, {r["period"] for r in workforce_rows})
-    _note_opened_and_closed(assembly, read)
-    list_sizes = _list_sizes(patients_rows, read)
-    networks = collaboration.collect_collaboration(read[PRACTICE_MAPPING], list_sizes, assembly.practices,
+    read = context.read
+    _gather_evidence(assembly, read)
+    tables = {name: build(assembly, read) for name, build in TABLE_BUILDERS.items()}
+    tables["registered_patients"] = _align_patient_periods(
+        assembly, tables["registered_patients"], {r["period"] for r in tables["pcn_workforce"]})
+    _keep_mapped_practices(assembly)
+    list_sizes = _list_sizes(tables["registered_patients"], read)
+    networks = collaboration.collect_collaboration(read[PRACTICE_MAPPING], list_sizes, _placed_networks(assembly),
                                                    lambda practice, ledger, name: _ensure_mapped_practice(
                                                        assembly, practice, ledger, name))
+    tables |= {"collaboration": networks.rows, "networks": networks.networks}
+    _note_older_mapped(assembly)
+    _note_opened_and_closed(assembly, read)
+    _note_placements(assembly, read)
     boundaries = _choose_boundaries(assembly, read[BOUNDARIES])
-    if not assembly.practices:
-        assembly.notes.append("no practice could be placed in London (give gp-reg-pat-prac-map.csv, a "
+    if not assembly.placements:
+        assembly.notes.append(f"no practice could be placed in {chosen.name} (give gp-reg-pat-prac-map.csv, a "
                               "gp-reg-pat-prac-all.csv or an NHS Payments file), so practices.csv was not written; "
                               "the app needs it")
 
-    practices = tuple(_practice_row(p) for p in sorted(assembly.practices.values(), key=lambda p: p.code))
-    scores = deprivation.collect_deprivation(read[DEPRIVATION], assembly.practices)
+    practices = tuple(_practice_row(assembly, code) for code in sorted(assembly.placements))
+    scores = deprivation.collect_deprivation(read[DEPRIVATION], assembly.placements, assembly.region.name)
     practices = tuple(row | {"deprivation_decile": scores.deciles.get(row["practice_code"], "")} for row in practices)
-    visits = _collect_appointments(read[PRACTICE_MAPPING], read[APPOINTMENTS], practices, list_sizes)
+    visits = _collect_appointments(assembly, read[PRACTICE_MAPPING], read[APPOINTMENTS], practices, list_sizes)
     assembly.sources.extend(scores.sources + visits.sources)
     assembly.notes.extend(networks.notes + scores.notes + visits.notes)
+    tables |= {"deprivation": scores.rows, "appointments": visits.rows}
 
-    tables = {"registered_patients": patients_rows, "extended_hours": extended_hours_rows,
-              "pcn_workforce": workforce_rows, "collaboration": networks.rows, "networks": networks.networks,
-              "deprivation": scores.rows, "appointments": visits.rows}
     unavailable = dict(ALWAYS_UNAVAILABLE)
     unavailable |= {name: text for name, text in UNAVAILABLE_WITHOUT_FILE.items() if not tables[name]}
     if networks.rows:
@@ -197,14 +269,14 @@ def import_files(paths: Iterable[str | Path], *, payments_year: str | None = Non
     periods = tuple(sorted({row["period"] for rows in tables.values() for row in rows}))
     coverage = {"appointments": visits.coverage} if visits.coverage else {}
     files = tuple(ledgers[str(p)].build_report(failures.get(str(p))) for p in ledgers)
-    outputs = {output.output: () for file in files for output in file.outputs}
+    outputs: dict[str, tuple[str, ...]] = {}
     for file in files:
         for output in file.outputs:
             if output.kept > 0:
-                outputs[output.output] += (file.name,)
+                outputs[output.output] = outputs.get(output.output, ()) + (file.name,)
     data = ImportedData(practices, {name: tuple(rows) for name, rows in tables.items() if rows}, boundaries,
-                        tuple(assembly.sources), unavailable, periods, coverage,
-                        {name: inputs for name, inputs in outputs.items() if inputs})
+                        tuple(assembly.sources), unavailable, periods, _areas_section(assembly),
+                        {name: text for name, text in assembly.caveats.items() if tables.get(name)}, coverage, outputs)
     return data, ImportReport(files, (), tuple(assembly.notes))
 
 
@@ -237,10 +309,10 @@ def write_dataset(data: ImportedData, out_dir: str | Path, *, title: str | None 
     return tuple(sizes)
 
 
-def run_import(paths: Iterable[str | Path], out_dir: str | Path, *, payments_year: str | None = None,
-               progress: Callable[[str, int], None] | None = None) -> ImportReport:
+def run_import(paths: Iterable[str | Path], out_dir: str | Path, *, region: str = DEFAULT_REGION,
+               payments_year: str | None = None, progress: Callable[[str, int], None] | None = None) -> ImportReport:
     """Import the files and write the folder (when at least one file was read). The report says what happened."""
-    data, report = import_files(paths, payments_year=payments_year, progress=progress)
+    data, report = import_files(paths, region=region, payments_year=payments_year, progress=progress)
     if all(f.error for f in report.files):
         return report
     out = Path(out_dir)
@@ -303,159 +375,147 @@ def _carry_over_manifest(data: ImportedData, out: Path, kept: list[str]) -> Impo
     unavailable |= {str(k): str(v) for k, v in old_unavailable.items() if str(k).split(".")[0] in tables}
     old_coverage = previous.get("coverage") if isinstance(previous.get("coverage"), dict) else {}
     coverage = data.coverage | {str(k): str(v) for k, v in old_coverage.items() if str(k) in tables}
+    old_caveats = previous.get("caveats") if isinstance(previous.get("caveats"), dict) else {}
+    caveats = data.caveats | {str(k): str(v) for k, v in old_caveats.items() if str(k) in tables}
     outputs = data.outputs | {name: tuple(str(i) for i in old_outputs.get(name) or ()) for name in kept}
     periods = set(data.periods)
     for name in kept:
         if name.endswith(".csv"):
             periods |= {row.get("period") or "" for row in _read_csv_rows(out / name)} - {""}
     return replace(data, sources=sources, unavailable=unavailable, coverage=coverage, outputs=outputs,
-                   periods=tuple(sorted(periods)))
+                   caveats=caveats, periods=tuple(sorted(periods)))
 
 
-def _read(source: SourceFile, ledger: RowLedger, read: dict[str, list], payments_year: str | None,
-          progress: Callable[[str, int], None] | None):
-    if source.format == PRACTICE_MAPPING:
-        return read_practice_mapping(source, ledger, progress)
-    if source.format == PAYMENTS:
-        return read_payments(source, ledger, financial_year=payments_year, progress=progress)
-    if source.format == PATIENT_LIST:
-        london = {p.practice_code for _, _, mapped in read[PRACTICE_MAPPING] for p in mapped}
-        london |= {p.practice_code for _, _, paid in read[PAYMENTS] for p in paid.practices}
-        return read_patient_list(source, ledger, london, progress)
-    if source.format == PCN_WORKFORCE:
-        return read_pcn_workforce(source, ledger, progress)
-    if source.format == DEPRIVATION:
-        return deprivation.read_deprivation(source, ledger, progress)
-    if source.format == APPOINTMENTS:
-        return appointments.read_appointments(source, ledger, progress)
-    return read_boundaries(source, ledger)
+def _gather_evidence(assembly: _Assembly, read: dict[str, list]) -> None:
+    """What every file says about every practice of the region, then one placement each."""
+    mappings = sorted(read[PRACTICE_MAPPING], key=lambda item: _most_common([p.period for p in item[2]]))
+    if mappings:
+        source, _, mapped = mappings[-1]
+        period = _most_common([p.period for p in mapped])
+        _gather_older_mappings(assembly, mappings, period)
+        assembly.sources.append(f"{source.name}: NHS Digital, Patients Registered at a GP Practice, practice mapping "
+                                f"(gp-reg-pat-prac-map.csv), extract {describe_month(period) if period else 'undated'}")
+        if period:
+            assembly.listed[period] = {p.practice_code for p in mapped}
+        stp_names: dict[str, list[str]] = defaultdict(list)
+        for practice in mapped:
+            assembly.evidence[practice.practice_code] = PracticeEvidence(
+                practice.practice_code, practice.practice_name, practice.postcode, practice.pcn_code,
+                practice.pcn_name, practice.stp_code, practice.ccg_code, [practice.ccg_code])
+            if practice.stp_name:
+                stp_names[practice.stp_code].append(practice.stp_name)
+            if practice.ccg_name:
+                assembly.ccg_names.setdefault(practice.ccg_code, practice.ccg_name)
+        assembly.stp_names = {stp: _most_common(names) for stp, names in stp_names.items()}
+    for source, _, listed in sorted(read[PATIENT_LIST], key=lambda item: item[0].name):
+        for period, codes in listed.present.items():
+            assembly.listed.setdefault(period, set()).update(codes)
+        for size in sorted(listed.sizes, key=lambda s: s.period, reverse=True):
+            _add_evidence(assembly, size.practice_code, size.ccg_code, size.postcode, source.name)
+    for source, _, paid in sorted(read[PAYMENTS], key=lambda item: item[2].period, reverse=True):
+        assembly.listed.setdefault(paid.period, set()).update(p.practice_code for p in paid.practices)
+        for practice in paid.practices:
+            _add_evidence(assembly, practice.practice_code, practice.ccg_code, practice.postcode, source.name)
+            assembly.names.setdefault(practice.practice_code, practice.practice_name)
+            if practice.ccg_name:
+                assembly.ccg_names.setdefault(practice.ccg_code, practice.ccg_name)
+            opened, closed = assembly.open_dates.get(practice.practice_code, ("", ""))
+            assembly.open_dates[practice.practice_code] = (opened or practice.opened, closed or practice.closed)
+    reference = assembly.region.reference
+    placed = place_practices(assembly.evidence.values(), reference, assembly.ccg_names)
+    assembly.candidates = {code: placement for code, placement in placed.items() if placement}
+    _place_older_mapped(assembly)
 
 
-def _list_sizes(patient_rows: list[dict[str, str]], read: dict[str, list]) -> dict[str, dict[str, int]]:
-    """List period -> practice -> registered patients, from the lists of patients (gp-reg-pat-prac-all).
+def _gather_older_mappings(assembly: _Assembly, mappings: list, latest_period: str) -> None:
+    """Older practice mappings: the latest places the practices; an older one's practice that the latest lacks
+    (closed or merged since) is kept aside for the collaboration rows of that mapping's period."""
+    latest_source, _, latest_rows = mappings[-1]
+    given_by = {p.practice_code: latest_source.name for p in latest_rows}
+    for older, ledger, rows in reversed(mappings[:-1]):
+        period = _most_common([p.period for p in rows])
+        if period and period != latest_period:
+            assembly.listed.setdefault(period, set()).update(p.practice_code for p in rows)
+        for practice in rows:
+            code = practice.practice_code
+            if code in given_by:
+                ledger.unkeep(practice_mapping.OUTPUT)
+                ledger.drop(f"a later practice mapping was given ({given_by[code]})",
+                            practice.row, code, practice_mapping.OUTPUT)
+                continue
+            given_by[code] = older.name
+            assembly.older_mapped[code] = (practice, ledger, older.name)
 
-    An NHS Payments file's 'last known' list sizes are used only when no list was imported: they are
-    of mixed dates, and a denominator switching between the two kinds would put a step in a monthly trend.
-    """
-    list_periods = {size.period for _, _, sizes in read[PATIENT_LIST] for size in sizes}
-    sizes: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in patient_rows:
-        if row["period"] in list_periods or not list_periods:
-            sizes[row["period"]][row["practice_code"]] = int(row["registered_patients"])
-    return dict(sizes)
+
+def _place_older_mapped(assembly: _Assembly) -> None:
+    """Candidates for the practices only an older mapping lists, placed without moving any other practice."""
+    if not assembly.older_mapped:
+        return
+    added = {}
+    for code, (practice, _, file_name) in assembly.older_mapped.items():
+        known = assembly.evidence.get(code)
+        if known is None:
+            added[code] = PracticeEvidence(code, practice.practice_name, practice.postcode, practice.pcn_code,
+                                           practice.pcn_name, practice.stp_code, practice.ccg_code,
+                                           [practice.ccg_code], origin=file_name)
+            if practice.ccg_name:
+                assembly.ccg_names.setdefault(practice.ccg_code, practice.ccg_name)
+            if practice.stp_name:
+                assembly.stp_names.setdefault(practice.stp_code, practice.stp_name)
+    if added:
+        placed = place_practices([*assembly.evidence.values(), *added.values()], assembly.region.reference,
+                                 assembly.ccg_names)
+        assembly.candidates |= {code: placed[code] for code in added if placed.get(code)}
+        assembly.evidence |= added
+    for code, (practice, _, _) in assembly.older_mapped.items():
+        evidence = assembly.evidence[code]
+        if not evidence.pcn_code and practice.pcn_code:  # the network of the latest mapping that lists it
+            evidence.pcn_code, evidence.pcn_name = practice.pcn_code, practice.pcn_name
+        evidence.name = evidence.name or practice.practice_name
 
 
-def _ensure_mapped_practice(assembly: _Assembly, practice: MappedPractice, ledger: RowLedger, file_name: str) -> bool:
-    """True when a practice of a practice mapping is in practices.csv, adding one that only an older mapping has.
+def _note_older_mapped(assembly: _Assembly) -> None:
+    """An older mapping's practice the latest lacks counts for practices.csv only when it was written there."""
+    for code, (practice, ledger, _) in assembly.older_mapped.items():
+        if code not in assembly.placements:
+            ledger.unkeep(practice_mapping.OUTPUT)
+            ledger.drop("not in the latest practice mapping (closed or merged since) and none of its rows was kept, "
+                        "so it is not in practices.csv", practice.row, code, practice_mapping.OUTPUT)
 
-    A practice the latest mapping lacks (added from a list of patients, or not at all) gets the network of
-    the latest mapping that has it.
-    """
-    known = assembly.practices.get(practice.practice_code)
-    if known is not None:
-        if known.origin != "mapping" and practice.pcn_code:
-            known.pcn_code, known.pcn_name = practice.pcn_code, practice.pcn_name
-        return True
-    placement = place_practice(practice.ccg_code, practice.stp_code, practice.postcode)
+
+def _add_evidence(assembly: _Assembly, code: str, ccg: str, postcode: str, file_name: str) -> None:
+    evidence = assembly.evidence.setdefault(code, PracticeEvidence(code, origin=file_name))
+    if ccg and ccg not in evidence.ccgs:
+        evidence.ccgs.append(ccg)
+    if not evidence.postcode:
+        evidence.postcode = postcode
+
+
+def _admit(assembly: _Assembly, ledger: RowLedger, code: str, row: int, output: str, *, counted: bool = False) -> bool:
+    """True when the practice is placed (and so written to practices.csv); else its row is counted as dropped."""
+    placement = assembly.candidates.get(code)
     if placement is None:
-        ledger.drop("borough cannot be placed: a merged CCG, and the postcode district is not a London district of "
-                    "this STP", practice.row, f"{practice.practice_code} {practice.postcode or 'no postcode'} "
-                    f"(CCG {practice.ccg_code})", collaboration.OUTPUT)
+        if counted:
+            ledger.unkeep(output)
+        ledger.drop(f"the practice's STP cannot be told: it is not in the practice mapping and its CCG is in "
+                    f"no other file of {assembly.region.name}", row, code, output)
         return False
-    assembly.practices[practice.practice_code] = _Practice(
-        practice.practice_code, practice.practice_name, practice.postcode, practice.pcn_code, practice.pcn_name,
-        placement, file_name)
-    ledger.note(f"{practice.practice_code} is not in the latest practice mapping (closed or merged since): added to "
-                "practices.csv from this mapping")
+    assembly.placements[code] = placement
     return True
 
 
-def _collect_appointments(mappings: list, files: list, practices: tuple[dict[str, str], ...],
-                          list_sizes: dict[str, dict[str, int]]) -> appointments.AppointmentTable:
-    """Appointments per STP and month; the STPs' ONS codes and names come from the practice mappings."""
-    mapped = [p for _, _, rows in mappings for p in rows]
-    stp_of_ons_code = {p.stp_ons_code: p.stp_code for p in mapped if p.stp_ons_code}
-    stp_of_name = {appointments.match_stp_name(p.stp_name): p.stp_code for p in mapped if p.stp_name}
-    stp_names = {row["stp_code"]: row["stp_name"] for row in practices}
-    stp_of_practice = {row["practice_code"]: row["stp_code"] for row in practices}
-    stp_sizes: dict[str, dict[str, int]] = {}
-    for period, sizes in list_sizes.items():
-        stp_sizes[period] = defaultdict(int)
-        for code, patients in sizes.items():
-            if code in stp_of_practice:
-                stp_sizes[period][stp_of_practice[code]] += patients
-    return appointments.collect_appointments(files, stp_of_ons_code, stp_of_name, stp_names, stp_sizes)
+def _keep_mapped_practices(assembly: _Assembly) -> None:
+    """Every practice of the (latest) mapping is written, with or without rows in the tables."""
+    for code, evidence in assembly.evidence.items():
+        if not evidence.origin and code in assembly.candidates:
+            assembly.placements[code] = assembly.candidates[code]
 
 
-def _choose_boundaries(assembly: _Assembly, files: list) -> Boundaries | None:
-    """The last boundary file given is used; an earlier one's boroughs are counted as dropped."""
-    if not files:
-        return None
-    source, _, boundaries = files[-1]
-    for _, ledger, earlier in files[:-1]:
-        for number in earlier.feature_numbers:
-            ledger.unkeep(boundary_files.OUTPUT)
-            ledger.drop(f"another boundary file was given after this one ({source.name})", number,
-                        output=boundary_files.OUTPUT)
-    assembly.sources.append(f"{source.name}: Greater London Authority, London Datastore, Statistical GIS Boundary "
-                            "Files for London, London boroughs (contains OS data, Crown copyright); simplified for "
-                            f"the browser (tolerance {boundaries.tolerance:g} degrees)")
-    return boundaries
-
-
-def _place_mapped_practices(assembly: _Assembly, mappings: list, payment_files: list) -> None:
-    if not mappings:
-        return
-    mappings = sorted(mappings, key=lambda item: _most_common([p.period for p in item[2]]))
-    source, ledger, mapped = mappings[-1]
-    for older, older_ledger, older_rows in mappings[:-1]:
-        for practice in older_rows:
-            older_ledger.unkeep(practice_mapping.OUTPUT)
-            older_ledger.drop(f"a later practice mapping was given ({source.name})", practice.row,
-                              practice.practice_code, practice_mapping.OUTPUT)
-    period = _most_common([p.period for p in mapped])
-    assembly.sources.append(f"{source.name}: NHS Digital, Patients Registered at a GP Practice, practice mapping "
-                            f"(gp-reg-pat-prac-map.csv), extract {describe_month(period) if period else 'undated'}")
-    payments_ccg = _payments_ccgs(payment_files)
-    counts: dict[str, int] = defaultdict(int)
-    by_postcode: list[str] = []
-    for practice in mapped:
-        placement = place_practice(practice.ccg_code, practice.stp_code, practice.postcode,
-                                   payments_ccg.get(practice.practice_code))
-        if placement is None:
-            ledger.unkeep(practice_mapping.OUTPUT)
-            ledger.drop("borough cannot be placed: a merged CCG, and the postcode district is not a London "
-                        "district of this STP", practice.row,
-                        f"{practice.practice_code} {practice.postcode or 'no postcode'} (CCG {practice.ccg_code})",
-                        practice_mapping.OUTPUT)
-            continue
-        counts[placement.how] += 1
-        if placement.how != FROM_CCG and placement.crosses_boroughs:
-            by_postcode.append(f"{practice.practice_code} ({read_postcode_district(practice.postcode)} -> "
-                               f"{BOROUGH_NAMES[placement.borough_code]})")
-        stp = practice.stp_code if practice.stp_code in STP_NAMES else placement.stp_code
-        assembly.practices[practice.practice_code] = _Practice(
-            practice.practice_code, practice.practice_name, practice.postcode, practice.pcn_code,
-            practice.pcn_name, Placement(placement.borough_code, placement.ccg_code, stp, placement.how,
-                                         placement.crosses_boroughs), "mapping")
-    ledger.note("borough of each practice: " + "; ".join(f"{n} {how}" for how, n in sorted(counts.items())))
-    if by_postcode:
-        ledger.note(f"{len(by_postcode)} practices were placed by a postcode district that crosses a borough "
-                    "boundary (the district's main borough within the CCG or STP is used): "
-                    + _list_some(by_postcode))
-
-
-def _payments_ccgs(payment_files: list) -> dict[str, str]:
-    ccgs: dict[str, str] = {}
-    for _, _, paid in sorted(payment_files, key=lambda item: item[2].period):
-        ccgs |= {p.practice_code: p.ccg_code for p in paid.practices}
-    return ccgs
-
-
-def _collect_registered_patients(assembly: _Assembly, lists: list, payment_files: list) -> list[dict[str, str]]:
+def _collect_registered_patients(assembly: _Assembly, read: dict[str, list]) -> list[dict[str, str]]:
     rows: dict[tuple[str, str], dict[str, str]] = {}
     given_by: dict[tuple[str, str], str] = {}
-    for source, ledger, sizes in sorted(lists, key=lambda item: item[0].name):
+    for source, ledger, listed in sorted(read[PATIENT_LIST], key=lambda item: item[0].name):
+        sizes = listed.sizes
         periods = sorted({s.period for s in sizes})
         assembly.sources.append(f"{source.name}: NHS Digital, Patients Registered at a GP Practice, totals per "
                                 "practice (gp-reg-pat-prac-all.csv), extract "
@@ -467,14 +527,13 @@ def _collect_registered_patients(assembly: _Assembly, lists: list, payment_files
                 ledger.drop(f"practice and date already given by {given_by[key]}", size.row, size.practice_code,
                             patient_list.OUTPUT)
                 continue
-            if not _ensure_practice(assembly, ledger, size.practice_code, size.ccg_code, size.postcode,
-                                    source.name, size.row, patient_list.OUTPUT, counted=True):
+            if not _admit(assembly, ledger, size.practice_code, size.row, patient_list.OUTPUT, counted=True):
                 continue
             rows[key] = {"practice_code": size.practice_code, "period": size.period,
                          "registered_patients": str(size.registered_patients)}
             given_by[key] = source.name
     list_periods = {period for _, period in rows}
-    for source, ledger, paid in sorted(payment_files, key=lambda item: item[2].period):
+    for source, ledger, paid in sorted(read[PAYMENTS], key=lambda item: item[2].period):
         _describe_payments_source(assembly, source, paid)
         for practice in paid.practices:
             if practice.registered_patients is None:
@@ -485,8 +544,7 @@ def _collect_registered_patients(assembly: _Assembly, lists: list, payment_files
                             f"{given_by.get(key) or 'a patient-list file for that month'}", practice.row,
                             practice.practice_code, payments.PATIENTS_OUTPUT)
                 continue
-            if not _ensure_practice(assembly, ledger, practice.practice_code, practice.ccg_code, practice.postcode,
-                                    source.name, practice.row, payments.PATIENTS_OUTPUT, name=practice.practice_name):
+            if not _admit(assembly, ledger, practice.practice_code, practice.row, payments.PATIENTS_OUTPUT):
                 continue
             rows[key] = {"practice_code": practice.practice_code, "period": paid.period,
                          "registered_patients": str(practice.registered_patients)}
@@ -495,9 +553,12 @@ def _collect_registered_patients(assembly: _Assembly, lists: list, payment_files
     return sorted(rows.values(), key=lambda r: (r["period"], r["practice_code"]))
 
 
-def _collect_extended_hours(assembly: _Assembly, payment_files: list) -> list[dict[str, str]]:
+def _collect_extended_hours(assembly: _Assembly, read: dict[str, list]) -> list[dict[str, str]]:
     rows: dict[tuple[str, str], dict[str, str]] = {}
-    for source, ledger, paid in sorted(payment_files, key=lambda item: item[2].period):
+    for source, ledger, paid in sorted(read[PAYMENTS], key=lambda item: item[2].period):
+        if paid.caveat:
+            assembly.caveats["extended_hours"] = paid.caveat
+            assembly.notes.append(f"{source.name}: {paid.caveat}")
         for practice in paid.practices:
             if practice.extended_hours_payment is None:
                 continue
@@ -506,28 +567,27 @@ def _collect_extended_hours(assembly: _Assembly, payment_files: list) -> list[di
                 ledger.drop(f"practice already given for {paid.period} by another payments file", practice.row,
                             practice.practice_code, payments.EXTENDED_HOURS_OUTPUT)
                 continue
-            if not _ensure_practice(assembly, ledger, practice.practice_code, practice.ccg_code, practice.postcode,
-                                    source.name, practice.row, payments.EXTENDED_HOURS_OUTPUT,
-                                    name=practice.practice_name):
+            if not _admit(assembly, ledger, practice.practice_code, practice.row, payments.EXTENDED_HOURS_OUTPUT):
                 continue
             payment = practice.extended_hours_payment
             rows[key] = {"practice_code": practice.practice_code, "period": paid.period,
-                         "extended_hours_payment": format_number(payment, 2),
-                         "offers_extended_hours": "1" if payment > 0 else "0"}
+                         "extended_hours_payment": format_number(max(payment, 0.0), 2),
+                         "offers_extended_hours": "1" if payment > 0 else "0",
+                         "extended_hours_recovery": format_number(max(-payment, 0.0), 2)}
             ledger.keep(payments.EXTENDED_HOURS_OUTPUT)
     return sorted(rows.values(), key=lambda r: (r["period"], r["practice_code"]))
 
 
-def _collect_pcn_workforce(assembly: _Assembly, files: list) -> list[dict[str, str]]:
-    placed_pcns = {p.pcn_code for p in assembly.practices.values() if p.pcn_code}
+def _collect_pcn_workforce(assembly: _Assembly, read: dict[str, list]) -> list[dict[str, str]]:
+    placed_pcns = {e.pcn_code for e in assembly.evidence.values() if e.pcn_code and not e.origin}
     totals: dict[tuple[str, str, str, str], float] = defaultdict(float)
     month_given_by: dict[tuple[str, str], str] = {}  # (pcn, period) -> file: one file per PCN and month
-    for source, ledger, staff in sorted(files, key=lambda item: item[0].name):
+    for source, ledger, staff in sorted(read[PCN_WORKFORCE], key=lambda item: item[0].name):
         staff: list[PcnStaffRow]
         periods = sorted({s.period for s in staff})
         assembly.sources.append(f"{source.name}: NHS Digital, Primary Care Network Workforce, individual-level "
                                 "CSV, " + ", ".join(describe_month(p) for p in periods)
-                                + " (summed by PCN and role)")
+                                + " (summed by PCN and role; a network with no row employs no one)")
         for person in staff:
             if person.pcn_code not in placed_pcns:
                 ledger.unkeep(pcn_workforce.OUTPUT)
@@ -548,8 +608,71 @@ def _collect_pcn_workforce(assembly: _Assembly, files: list) -> list[dict[str, s
     ]
 
 
+# Each output table and how it is built from what was read (columns in TABLE_COLUMNS).
+TABLE_BUILDERS: dict[str, Callable[[_Assembly, dict[str, list]], list[dict[str, str]]]] = {
+    "registered_patients": _collect_registered_patients,
+    "extended_hours": _collect_extended_hours,
+    "pcn_workforce": _collect_pcn_workforce,
+}
+
+
+def _list_sizes(patient_rows: list[dict[str, str]], read: dict[str, list]) -> dict[str, dict[str, int]]:
+    """List period -> practice -> registered patients, from the lists of patients (gp-reg-pat-prac-all).
+
+    An NHS Payments file's 'last known' list sizes are used only when no list was imported: they are
+    of mixed dates, and a denominator switching between the two kinds would put a step in a monthly trend.
+    """
+    list_periods = {size.period for _, _, listed in read[PATIENT_LIST] for size in listed.sizes}
+    sizes: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in patient_rows:
+        if row["period"] in list_periods or not list_periods:
+            sizes[row["period"]][row["practice_code"]] = int(row["registered_patients"])
+    return dict(sizes)
+
+
+def _placed_networks(assembly: _Assembly) -> dict[str, PracticeEvidence]:
+    """practices.csv so far: code -> what is known of the practice (its `pcn_code`)."""
+    return {code: assembly.evidence[code] for code in assembly.placements}
+
+
+def _ensure_mapped_practice(assembly: _Assembly, practice: MappedPractice, ledger: RowLedger, file_name: str) -> bool:
+    """True when a practice of a practice mapping is in practices.csv, adding one that only an older mapping has
+    (closed or merged since the latest mapping), placed as every other practice is."""
+    code = practice.practice_code
+    if code in assembly.placements:
+        return True
+    placement = assembly.candidates.get(code)
+    if placement is None:
+        ledger.drop(f"the practice's STP cannot be told in {assembly.region.name}", practice.row, code,
+                    collaboration.OUTPUT)
+        return False
+    assembly.placements[code] = placement
+    ledger.note(f"{code} is not in the latest practice mapping (closed or merged since): added to practices.csv "
+                "from this mapping, for its collaboration rows")
+    return True
+
+
+def _collect_appointments(assembly: _Assembly, mappings: list, files: list, practices: tuple[dict[str, str], ...],
+                          list_sizes: dict[str, dict[str, int]]) -> appointments.AppointmentTable:
+    """Appointments per STP and month; the STPs' ONS codes and names come from the practice mappings."""
+    mapped = [p for _, _, rows in mappings for p in rows]
+    stp_of_ons_code = {p.stp_ons_code: p.stp_code for p in mapped if p.stp_ons_code}
+    stp_of_name = {appointments.match_stp_name(p.stp_name): p.stp_code for p in mapped if p.stp_name}
+    stp_names = {row["stp_code"]: row["stp_name"] for row in practices}
+    stp_of_practice = {row["practice_code"]: row["stp_code"] for row in practices}
+    stp_sizes: dict[str, dict[str, int]] = {}
+    for period, sizes in list_sizes.items():
+        stp_sizes[period] = defaultdict(int)
+        for code, patients in sizes.items():
+            if code in stp_of_practice:
+                stp_sizes[period][stp_of_practice[code]] += patients
+    return appointments.collect_appointments(files, stp_of_ons_code, stp_of_name, stp_names, stp_sizes,
+                                             assembly.region.name)
+
+
 def _align_patient_periods(assembly: _Assembly, rows: list[dict[str, str]], needed: set[str]) -> list[dict[str, str]]:
-    """Registered patients for each period a per-patient table needs, from the nearest list given (said so)."""
+    """Registered patients for each period a per-patient table needs, from the nearest list given (said so),
+    for the practices open in that period."""
     by_period: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in rows:
         by_period[row["period"]].append(row)
@@ -561,42 +684,56 @@ def _align_patient_periods(assembly: _Assembly, rows: list[dict[str, str]], need
             continue
         nearest = find_nearest_period(available, period)
         gap = months_between(nearest, period)
-        copied = [{**row, "period": period} for row in by_period[nearest]]
+        copied = [{**row, "period": period} for row in by_period[nearest]
+                  if _is_open(*_open_and_closed(assembly, row["practice_code"]), period)]
+        left_out = len(by_period[nearest]) - len(copied)
         rows = rows + copied
         assembly.notes.append(f"registered patients for {period} taken from the {describe_month(nearest)} "
-                              f"publication, {gap} month{'s' if gap != 1 else ''} apart ({len(copied):,} practices), "
-                              "so that staff per 1,000 patients can be shown for that month")
+                              f"publication, {gap} month{'s' if gap != 1 else ''} apart ({len(copied):,} practices"
+                              + (f"; {left_out:,} not yet open in {describe_month(period)} left out" if left_out else "")
+                              + "), so that staff per 1,000 patients can be shown for that month")
         assembly.sources.append(f"registered patients for {period} are those of {describe_month(nearest)} "
                                 f"({gap} months apart): no list for that month was imported")
     return sorted(rows, key=lambda r: (r["period"], r["practice_code"]))
 
 
-def _ensure_practice(assembly: _Assembly, ledger: RowLedger, code: str, ccg_code: str, postcode: str,
-                     file_name: str, row: int, output: str, *, name: str = "", counted: bool = False) -> bool:
-    """True when the practice is in practices.csv, adding one the mapping lacks (opened or closed since)."""
-    if code in assembly.practices:
-        if name and assembly.practices[code].name == f"Practice {code}":
-            assembly.practices[code].name = name
-        return True
-    placement = place_practice(ccg_code, "", postcode)
-    if placement is None:
-        if counted:
-            ledger.unkeep(output)
-        ledger.drop("practice is not in the practice mapping and its borough cannot be placed from its CCG and "
-                    "postcode", row, f"{code} (CCG {ccg_code or 'blank'}, {postcode or 'no postcode'})", output)
-        return False
-    assembly.practices[code] = _Practice(code, name or f"Practice {code}", postcode, "", "", placement, file_name)
-    return True
+def _open_and_closed(assembly: _Assembly, code: str) -> tuple[str, str]:
+    """When the practice opened and closed: the payments file's dates, else the lists it is first and last in.
+
+    Every practice file lists all the practices of its date (the mapping, a patient list) or year (a payments
+    file, at the year's first month). A practice missing from a list after its last appearance is closed from
+    that list's date; one missing from an earlier list is open from its first appearance. So a practice is
+    counted from the first list it is in until the first list it is missing from, unless the payments file
+    gives its dates.
+    """
+    published_open, published_close = assembly.open_dates.get(code, ("", ""))
+    seen = sorted(period for period, codes in assembly.listed.items() if code in codes)
+    periods = sorted(assembly.listed)
+    opened = published_open
+    if not opened and seen and any(p < seen[0] for p in periods):
+        opened = seen[0]
+    later_without = [p for p in periods if seen and p > seen[-1]]
+    closed = published_close if published_close and not (seen and seen[-1] > published_close) else ""
+    if not closed and later_without:
+        closed = later_without[0]
+    return opened, closed
+
+
+def _is_open(opened: str, closed: str, period: str) -> bool:
+    """Open for some of the month starting `period` (the app's rule for counting practices per period)."""
+    next_month = date.fromisoformat(period).replace(day=28).toordinal() + 4
+    return (not opened or date.fromisoformat(opened).toordinal() < next_month) and (not closed or closed > period)
 
 
 def _note_opened_and_closed(assembly: _Assembly, read: dict[str, list]) -> None:
     """Practices in the mapping but not in a list of patients, and the reverse, with what became of them."""
-    mapped = {code for code, p in assembly.practices.items() if p.origin == "mapping"}
     if not read[PRACTICE_MAPPING]:
         return
+    mapped = {code for code, e in assembly.evidence.items() if not e.origin}
     mapping_period = _most_common([p.period for _, _, rows in read[PRACTICE_MAPPING] for p in rows])
-    files = [(ledger, {s.practice_code for s in sizes}, _most_common([s.period for s in sizes]))
-             for _, ledger, sizes in read[PATIENT_LIST]]
+    region = assembly.region.name
+    files = [(ledger, set().union(*listed.present.values()), _most_common([s.period for s in listed.sizes]))
+             for _, ledger, listed in read[PATIENT_LIST] if listed.present]
     files += [(ledger, {p.practice_code for p in paid.practices}, paid.period) for _, ledger, paid in read[PAYMENTS]]
     for ledger, present, period in files:
         later = period >= mapping_period
@@ -604,22 +741,57 @@ def _note_opened_and_closed(assembly: _Assembly, read: dict[str, list]) -> None:
         if missing:
             why = "closed or merged since the mapping's extract" if later else "opened after this file's year"
             ledger.note(f"{_count(len(missing), 'practice')} in the practice mapping ({describe_month(mapping_period)}) "
-                        f"{'has' if len(missing) == 1 else 'have'} no London row in this file ({why}): {_list_some(missing)}")
-        added = [code for code in extra if code in assembly.practices]
+                        f"{'has' if len(missing) == 1 else 'have'} no {region} row in this file ({why}): "
+                        f"{_list_some(missing)}")
+        added = [code for code in extra if code in assembly.placements]
         if added:
             why = "opened after the mapping's extract" if later else "closed or merged before the mapping's extract"
-            ledger.note(f"{_count(len(added), 'London practice')} in this file {_are(len(added))} not in the practice mapping "
-                        f"({why}); added to practices.csv from this file's CCG and postcode, not in a network: "
-                        f"{_list_some(added)}")
+            ledger.note(f"{_count(len(added), f'{region} practice')} in this file {_are(len(added))} not in the "
+                        f"practice mapping ({why}); added to practices.csv from this file's CCG and postcode, not in a "
+                        f"network: {_list_some(added)}")
         if len(added) < len(extra):
-            ledger.note(f"{_count(len(extra) - len(added), 'London practice')} in this file "
+            ledger.note(f"{_count(len(extra) - len(added), f'{region} practice')} in this file "
                         f"{_are(len(extra) - len(added))} not in the practice mapping and "
                         f"{'has' if len(extra) - len(added) == 1 else 'have'} no row kept (see the reasons above): "
-                        f"{_list_some([c for c in extra if c not in assembly.practices])}")
+                        f"{_list_some([c for c in extra if c not in assembly.placements])}")
+
+
+def _note_placements(assembly: _Assembly, read: dict[str, list]) -> None:
+    """How each practice was placed, said once for the whole import."""
+    if not assembly.placements:
+        return
+    words = (assembly.region.reference.place_words if assembly.region.reference else CCG_AREA_WORDS)
+    counts: dict[str, int] = defaultdict(int)
+    for placement in assembly.placements.values():
+        counts[placement.source] += 1
+    described = {"ccg": "from their CCG", "postcode": "from their postcode district",
+                 "pcn": "with the other practices of their network", "none": f"in no {words.name}"}
+    assembly.notes.append(f"{words.name} of each practice: " + "; ".join(
+        f"{counts[source]:,} {described[source]}" for source in described if counts.get(source)))
+    crossing = sorted(code for code, p in assembly.placements.items() if p.source == BY_POSTCODE and p.crosses)
+    if crossing:
+        assembly.notes.append(
+            f"{_count(len(crossing), 'practice')} {_were(len(crossing))} placed by a postcode district that crosses a {words.name} boundary (the "
+            f"district's main {words.name} among those their CCG covers is used): " + _list_some(
+                [f"{code} ({read_postcode_district(assembly.evidence[code].postcode)} -> "
+                 f"{assembly.placements[code].borough_name})" for code in crossing]))
+    unplaced = sorted(code for code, p in assembly.placements.items() if p.source == NOT_PLACED)
+    if unplaced:
+        assembly.notes.append(f"{_count(len(unplaced), 'practice')} could not be placed in a {words.name} (no CCG covering one, "
+                              f"and a postcode outside {assembly.region.name}'s districts); they still count in their "
+                              f"STP and in {assembly.region.name}: " + _list_some(unplaced))
+    by_pcn = sum(1 for p in assembly.placements.values() if p.source == BY_PCN)
+    if by_pcn:
+        assembly.notes.append(f"{_count(by_pcn, 'practice')} {_were(by_pcn)} placed in the {words.name} of most other practices of their "
+                              "network (their CCG and postcode district each allow several)")
 
 
 def _are(number: int) -> str:
     return "is" if number == 1 else "are"
+
+
+def _were(number: int) -> str:
+    return "was" if number == 1 else "were"
 
 
 def _count(number: int, noun: str) -> str:
@@ -629,20 +801,32 @@ def _count(number: int, noun: str) -> str:
 def _describe_payments_source(assembly: _Assembly, source: SourceFile, paid: PaymentsFile) -> None:
     what = "registered patients and GP Extended Hours Access" if paid.has_extended_hours else "registered patients"
     assembly.sources.append(f"{source.name}: NHS Digital, NHS Payments to General Practice, England, "
-                            f"{paid.year_label} ({what}; period {paid.period})")
+                            f"{paid.year_label} ({what}; period {paid.period})"
+                            + (f". {paid.caveat}" if paid.caveat and paid.has_extended_hours else ""))
 
 
-def _practice_row(practice: _Practice) -> dict[str, str]:
-    placement = practice.placement
+def _practice_row(assembly: _Assembly, code: str) -> dict[str, str]:
+    placement = assembly.placements[code]
+    evidence = assembly.evidence[code]
+    opened, closed = _open_and_closed(assembly, code)
+    name = evidence.name or assembly.names.get(code) or f"Practice {code}"
     return {
-        "practice_code": practice.code, "practice_name": practice.name,
-        "postcode_district": read_postcode_district(practice.postcode),
-        "pcn_code": practice.pcn_code, "pcn_name": practice.pcn_name if practice.pcn_code else NOT_IN_A_NETWORK,
-        "federation_name": "", "borough_code": placement.borough_code,
-        "borough_name": BOROUGH_NAMES[placement.borough_code], "ccg_code": placement.ccg_code,
-        "ccg_name": CCGS_2018[placement.ccg_code].name, "stp_code": placement.stp_code,
-        "stp_name": STP_NAMES[placement.stp_code], "deprivation_decile": "",
+        "practice_code": code, "practice_name": name,
+        "postcode_district": read_postcode_district(evidence.postcode),
+        "pcn_code": evidence.pcn_code, "pcn_name": evidence.pcn_name if evidence.pcn_code else NOT_IN_A_NETWORK,
+        "federation_name": "", "borough_code": placement.borough_code, "borough_name": placement.borough_name,
+        "ccg_code": placement.ccg_code, "ccg_name": placement.ccg_name, "stp_code": placement.stp_code,
+        "stp_name": assembly.stp_names.get(placement.stp_code, placement.stp_code), "deprivation_decile": "",
+        "placement_source": placement.source, "opened": opened, "closed": closed,
     }
+
+
+def _areas_section(assembly: _Assembly) -> dict[str, Any]:
+    """dataset.yaml's `areas`: the region's code and name from the files, and what its levels are called."""
+    region = assembly.region
+    place_words = region.reference.place_words if region.reference else CCG_AREA_WORDS
+    return {"region": {"code": region.code, "name": region.name},
+            "levels": {"stp": SYSTEM_WORDS.as_dict(), "borough": place_words.as_dict()}}
 
 
 def _csv_text(columns: tuple[str, ...], rows: Iterable[dict[str, str]]) -> str:
@@ -655,17 +839,21 @@ def _csv_text(columns: tuple[str, ...], rows: Iterable[dict[str, str]]) -> str:
 
 def _manifest_text(data: ImportedData, title: str | None, dated: bool) -> str:
     span = f", {data.periods[0][:7]} to {data.periods[-1][:7]}" if data.periods else ""
+    region = data.areas.get("region", {}).get("name", DEFAULT_REGION)
+    publishers = "NHS Digital and London Datastore" if data.boundaries is not None else "NHS Digital"
     manifest = {
         "label": "real",
-        "title": title or f"London general practice: NHS Digital and London Datastore data{span}",
+        "title": title or f"{region} general practice: {publishers} data{span}",
         **({"created": date.today().isoformat()} if dated else {}),
         "licence": LICENCE,
         "sources": list(data.sources),
         "outputs": {name: list(inputs) for name, inputs in sorted(data.outputs.items())},
         "unavailable": dict(sorted(data.unavailable.items())),
         **({"coverage": dict(sorted(data.coverage.items()))} if data.coverage else {}),
-        "areas": LONDON_AREAS,
+        "areas": data.areas,
     }
+    if data.caveats:
+        manifest["caveats"] = dict(sorted(data.caveats.items()))
     return ("# Written by the atscale importer (scripts/import_data.py) from the publishers' files listed under "
             "sources.\n" + yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=110))
 
@@ -679,12 +867,28 @@ def _check_output_folder(out: Path) -> None:
     if not ours:
         return
     try:
-        manifest = yaml.safe_load((out / "dataset.yaml").read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        manifest = read_yaml_file(out / "dataset.yaml", "data folder's manifest")
+    except ConfigError:
         manifest = {}
     if not isinstance(manifest, dict) or manifest.get("label") != "real":
         raise ImportFileError(f"{out}: this folder already holds data not written by this importer "
                               f"({', '.join(ours[:3])}); choose a new or empty folder.")
+
+
+def _choose_boundaries(assembly: _Assembly, files: list) -> Boundaries | None:
+    """The last boundary file given is used; an earlier one's boroughs are counted as dropped."""
+    if not files:
+        return None
+    source, _, boundaries = files[-1]
+    for _, ledger, earlier in files[:-1]:
+        for number in earlier.feature_numbers:
+            ledger.unkeep(boundary_files.OUTPUT)
+            ledger.drop(f"another boundary file was given after this one ({source.name})", number,
+                        output=boundary_files.OUTPUT)
+    assembly.sources.append(f"{source.name}: Greater London Authority, London Datastore, Statistical GIS Boundary "
+                            "Files for London, London boroughs (contains OS data, Crown copyright); simplified for "
+                            f"the browser (tolerance {boundaries.tolerance:g} degrees)")
+    return boundaries
 
 
 def _most_common(values: list[str]) -> str:

@@ -17,18 +17,25 @@ DATE_FORMATS = (
 )
 
 
-def read_date(text: str) -> date:
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2100  # a period outside these years is a typo, not data
+
+
+def read_date(text: str, *, earliest_year: int = EARLIEST_YEAR) -> date:
     """The date written in `text` in any of DATE_FORMATS; a time after it is ignored.
 
-    Raises ValueError naming the text when no format fits.
+    Raises ValueError naming the text when no format fits or the year is before `earliest_year` or after
+    LATEST_YEAR (a practice's open date may be as old as 1948: pass earliest_year=1900 for those).
     """
     cleaned = text.strip()
     cleaned = TIME_OF_DAY.sub("", cleaned)  # '2021-01-01 00:00:00', '2021-01-01T00:00'
     for pattern in DATE_FORMATS:
         try:
-            return datetime.strptime(cleaned, pattern).date()
+            found = datetime.strptime(cleaned, pattern).date()
         except ValueError:
             continue
+        if not earliest_year <= found.year <= LATEST_YEAR:
+            raise ValueError(f"'{text.strip()}' is outside the years {earliest_year} to {LATEST_YEAR}")
+        return found
     raise ValueError(f"'{text.strip()}' is not a date this importer can read (e.g. 01JAN2021, 2021-01-01, "
                      "01/01/2021 or 1-Jan-21)")
 

@@ -116,7 +116,7 @@ class DeprivationTables:
 
 
 def collect_deprivation(files: Iterable[tuple[SourceFile, RowLedger, list[PracticeScore]]],
-                        placed_practices: Iterable[str]) -> DeprivationTables:
+                        placed_practices: Iterable[str], region_name: str = "London") -> DeprivationTables:
     """Deciles per time period over every practice of the files; rows for the practices placed in practices.csv.
 
     A practice and time period given by two files is taken from the first file by name; the other row is
@@ -150,14 +150,14 @@ def collect_deprivation(files: Iterable[tuple[SourceFile, RowLedger, list[Practi
         decile_of = compute_deciles({code: s.score for code, s in scores.items()})
         london = sorted(code for code in scores if code in placed)
         notes.append(f"deprivation deciles for {period[:4]}: of the {len(scores):,} practices' scores in the file"
-                     f"{'s' if len(files) > 1 else ''} ({len(london):,} of them in London), ranked from the most "
+                     f"{'s' if len(files) > 1 else ''} ({len(london):,} of them in {region_name}), ranked from the most "
                      "deprived (decile 1) to the least (decile 10)"
-                     + (". Every practice in the file is a London practice, so these are London deciles, not "
-                        "England's" if len(london) == len(scores) else ""))
+                     + (f". Every practice in the file is a {region_name} practice, so these are {region_name} deciles, "
+                        "not England's" if len(london) == len(scores) else ""))
         for code, score in sorted(scores.items()):
             if code not in placed:
                 ledgers[given_by[(code, period)]].unkeep(OUTPUT)
-                ledgers[given_by[(code, period)]].drop("practice not in London (its score counts in the deciles)",
+                ledgers[given_by[(code, period)]].drop(f"practice not in {region_name} (its score counts in the deciles)",
                                                        score.row, code, OUTPUT)
                 continue
             decile = decile_of[code]

@@ -7,7 +7,7 @@ NOT_PUBLISHED = frozenset({"", "*", "-", "..", ":", "x", "null", "n/a", "na"})
 def read_number(text: str) -> float | None:
     """The number in `text`; None when blank or marked as not published.
 
-    Raises ValueError when the text is not a number.
+    Raises ValueError saying 'not a number' or, for inf, nan and 1e309, 'not a finite number'.
     """
     cleaned = text.strip()
     if cleaned.casefold() in NOT_PUBLISHED:
@@ -16,9 +16,12 @@ def read_number(text: str) -> float | None:
     if negative:
         cleaned = cleaned[1:-1]
     cleaned = cleaned.replace(",", "").replace("£", "").strip()
-    value = float(cleaned)  # raises ValueError for text
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValueError("not a number") from None
     if not math.isfinite(value):
-        raise ValueError(f"'{text}' is not a finite number")
+        raise ValueError("not a finite number")
     return -value if negative else value
 
 

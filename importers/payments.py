@@ -1,7 +1,9 @@
 """NHS Digital "NHS Payments to General Practice": registered patients and Extended Hours Access per practice.
 
-One row per practice, with its CCG but no STP; London is region Q71. The file has no date column, so
-the financial year comes from the file name (2018-19) or, failing that, from the latest close date.
+One row per practice, with its CCG of that year and its open and close dates but no STP. The file has no
+date column, so the financial year comes from the file name (2018-19) or, failing that, from the latest
+close date. A practice open for any part of the year counts for it; a net negative Extended Hours payment
+(a recovery) counts its practice as not paid.
 """
 import re
 from collections.abc import Callable
@@ -9,15 +11,23 @@ from dataclasses import dataclass
 from datetime import date
 
 from importers.dates import read_date
-from importers.geography import CCGS_2018, LONDON_REGION_CODES
 from importers.numbers import read_number
+from importers.regions import RegionScope
 from importers.report import RowLedger
 from importers.sources import ImportFileError, SourceFile, iter_rows
 
 PATIENTS_OUTPUT = "registered_patients.csv"
 EXTENDED_HOURS_OUTPUT = "extended_hours.csv"
-NO_PATIENTS = "no registered patients (a closed practice, or a service without a list)"
+NO_LIST = "no registered patients and no close date (a service without a list of patients, not a practice)"
+NO_PATIENTS = "no registered patients (closed during the year, or a service without a list)"
 FINANCIAL_YEAR = re.compile(r"(?<!\d)(20\d\d|\d\d)[-_ /](20\d\d|\d\d)(?!\d)")
+EARLIEST_OPEN_YEAR = 1900  # practices opened as early as 1948
+# The Extended Hours Access DES ran until 30 June 2019; from 1 July 2019 extended hours were part of the
+# Network Contract DES, paid to Primary Care Networks, not to practices.
+LAST_EXTENDED_HOURS_YEAR = 2019
+EXTENDED_HOURS_ENDED = ("The Extended Hours Access scheme (DES) ended on 30 June 2019, when extended hours "
+                        "became part of the Primary Care Network contract: 2019-20 payments cover April to June "
+                        "2019 at most, so practices paid in 2019-20 cannot be compared with earlier years.")
 
 
 @dataclass(frozen=True)
@@ -26,9 +36,12 @@ class PaidPractice:
     practice_code: str
     practice_name: str
     postcode: str
-    ccg_code: str  # a London CCG of 2018-19
+    ccg_code: str  # its CCG in that financial year
     registered_patients: int | None  # None when dropped for registered_patients.csv
-    extended_hours_payment: float | None  # None when dropped for extended_hours.csv (or no such column)
+    extended_hours_payment: float | None  # net payment; None when dropped for extended_hours.csv (or no such column)
+    ccg_name: str = ""
+    opened: str = ""  # ISO date, '' when not given
+    closed: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,79 +50,120 @@ class PaymentsFile:
     year_label: str  # '2018-19'
     has_extended_hours: bool
     practices: tuple[PaidPractice, ...]
+    caveat: str = ""  # said with the data (EXTENDED_HOURS_ENDED for 2019-20)
+
+    @property
+    def year_end(self) -> str:
+        return f"{int(self.period[:4]) + 1}-03-31"
 
 
-def read_payments(source: SourceFile, ledger: RowLedger, *, financial_year: str | None = None,
+def read_payments(source: SourceFile, ledger: RowLedger, scope: RegionScope, *, financial_year: str | None = None,
                   progress: Callable[[str, int], None] | None = None) -> PaymentsFile:
-    """London rows of a payments file. Raises ImportFileError when the financial year cannot be told."""
+    """The region's rows of a payments file. Raises ImportFileError when the financial year cannot be told."""
     start_year, how = _find_financial_year(source, financial_year)
     label = f"{start_year}-{(start_year + 1) % 100:02d}"
     ledger.note(f"financial year {label} ({how})")
-    has_extended_hours = "extended_hours" in source.columns
+    has_extended_hours, caveat = _extended_hours_column(source, start_year, label, ledger)
     ledger.add_output(PATIENTS_OUTPUT)
     if has_extended_hours:
         ledger.add_output(EXTENDED_HOURS_OUTPUT)
-    else:
-        ledger.note("no 'GP Extended Hours Access' column (paid through the PCN contract from 2019-20), "
-                    "so extended_hours.csv gets nothing from this file")
+    year_start, year_end = date(start_year, 4, 1), date(start_year + 1, 3, 31)
+    ccg_regions = scope.ccg_regions((v["practice_code"].upper(), v["ccg_code"].upper()) for _, v in iter_rows(source))
     practices: list[PaidPractice] = []
     seen: set[str] = set()
-    rounded = 0
+    rounded = recovered = 0
     for row, values in iter_rows(source, progress=progress, on_bad_row=ledger.drop_malformed):
         ledger.rows_read += 1
         code = values["practice_code"].upper()
         ccg = values["ccg_code"].upper()
         name = values.get("practice_name", "")
-        region = values.get("region_code", "").upper()
-        if not (region in LONDON_REGION_CODES or "LONDON" in values.get("region_name", "").upper()
-                or (not region and ccg in CCGS_2018)):
-            ledger.drop("outside London", row, f"{code} ({values.get('region_name') or region or 'no region'})")
-            continue
-        if ccg not in CCGS_2018:
-            ledger.drop("CCG code is not one of London's 32 CCGs of 2018", row, f"{code} (CCG {ccg or 'blank'})")
-            continue
         if not code:
-            ledger.drop("practice code is blank", row, name)
+            ledger.drop("practice code is blank", row, name, error_field="Practice Code")
+            continue
+        if not scope.practice_in(code, ccg, ccg_regions, values.get("region_code", ""), values.get("region_name", "")):
+            region = values.get("region_name") or values.get("region_code") or "no region"
+            ledger.drop(scope.outside, row, f"{code} ({region})")
             continue
         if code in seen:
             ledger.drop("practice appears twice in this file (the first row was kept)", row, code)
             continue
         seen.add(code)
-        patients = _read_number(values["registered_patients"], "registered patients", row, code, ledger,
-                                PATIENTS_OUTPUT)
+        opened = _read_practice_date(values.get("open_date", ""), "Practice Open Date", row, code, ledger)
+        closed = _read_practice_date(values.get("close_date", ""), "Practice Close Date", row, code, ledger)
+        if closed and closed < year_start:
+            ledger.drop("practice closed before the financial year began", row, f"{code} (closed {closed})")
+            continue
+        patients = _read_patients(values["registered_patients"], row, code, ledger)
         if patients is not None and patients != int(patients):
             rounded += 1
         payment = None
         if has_extended_hours:
             payment = _read_payment(values["extended_hours"], row, code, ledger)
-            closed = _closed_before(values.get("close_date", ""), start_year)
-            if payment is not None and closed:
-                ledger.drop("practice closed before the financial year began", row, f"{code} (closed {closed})",
+            if payment is None:
+                pass
+            elif opened and opened > year_end:
+                ledger.drop("practice opened after the financial year ended", row, f"{code} (opened {opened})",
                             EXTENDED_HOURS_OUTPUT)
                 payment = None
-            elif payment is not None and patients == 0:
-                ledger.drop(NO_PATIENTS, row, code, EXTENDED_HOURS_OUTPUT)
+            elif patients == 0 and not closed:
+                ledger.drop(NO_LIST, row, code, EXTENDED_HOURS_OUTPUT)
                 payment = None
+            else:
+                recovered += payment < 0
         if patients == 0:
             ledger.drop(NO_PATIENTS, row, code, PATIENTS_OUTPUT)
         practices.append(PaidPractice(row, code, name or code, values.get("practice_postcode", ""), ccg,
-                                      round(patients) if patients else None, payment))
+                                      round(patients) if patients else None, payment,
+                                      " ".join(values.get("ccg_name", "").split()),
+                                      opened.isoformat() if opened else "", closed.isoformat() if closed else ""))
     if rounded:
         ledger.note(f"{rounded} registered-patient figures are averages with decimals; rounded to whole patients")
-    return PaymentsFile(f"{start_year}-04-01", label, has_extended_hours, tuple(practices))
+    if recovered:
+        ledger.note(f"{recovered} practice{'s have' if recovered != 1 else ' has'} a negative Extended Hours payment "
+                    "(money recovered, more than was paid in the year): counted as not paid, and kept in the count "
+                    "of practices")
+    return PaymentsFile(f"{start_year}-04-01", label, has_extended_hours, tuple(practices), caveat)
 
 
-def _read_number(text: str, what: str, row: int, code: str, ledger: RowLedger, output: str) -> float | None:
-    """The figure, or None after counting the row as dropped for `output` (blank, text or negative)."""
+def _extended_hours_column(source: SourceFile, start_year: int, label: str, ledger: RowLedger) -> tuple[bool, str]:
+    """Whether the file's Extended Hours column is imported, and what must be said with it."""
+    if "extended_hours" not in source.columns:
+        ledger.note("no 'GP Extended Hours Access' column (paid through the PCN contract from July 2019), "
+                    "so extended_hours.csv gets nothing from this file")
+        return False, ""
+    if start_year > LAST_EXTENDED_HOURS_YEAR:
+        ledger.note(f"the 'GP Extended Hours Access' column of {label} is not imported: the scheme ended on 30 June "
+                    "2019, so extended_hours.csv gets nothing from this file")
+        return False, ""
+    if start_year == LAST_EXTENDED_HOURS_YEAR:
+        ledger.note(EXTENDED_HOURS_ENDED)
+        return True, EXTENDED_HOURS_ENDED
+    return True, ""
+
+
+def _read_practice_date(text: str, column: str, row: int, code: str, ledger: RowLedger) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return read_date(text, earliest_year=EARLIEST_OPEN_YEAR)
+    except ValueError as error:
+        ledger.note_error(f"{column} is not a readable date ({error}); the practice is kept without it", row, column)
+        return None
+
+
+def _read_patients(text: str, row: int, code: str, ledger: RowLedger) -> float | None:
+    """The figure, or None after counting the row as dropped for registered_patients.csv."""
     try:
         value = read_number(text)
-    except ValueError:
-        ledger.drop(f"{what} is not a number", row, f"{code} ('{text}')", output)
+    except ValueError as error:
+        ledger.drop(f"registered patients is {error}", row, f"{code} ('{text}')", PATIENTS_OUTPUT,
+                    error_field="Number of Registered Patients (Last Known Figure)")
         return None
     if value is None:
-        ledger.drop(f"{what} is blank", row, code, output)
+        ledger.drop("registered patients is blank", row, code, PATIENTS_OUTPUT)
     elif value < 0:
-        ledger.drop(f"{what} is negative", row, f"{code} ({text})", output)
+        ledger.drop("registered patients is negative", row, f"{code} ({text})", PATIENTS_OUTPUT,
+                    error_field="Number of Registered Patients (Last Known Figure)")
         return None
     return value
 
@@ -117,25 +171,13 @@ def _read_number(text: str, what: str, row: int, code: str, ledger: RowLedger, o
 def _read_payment(text: str, row: int, code: str, ledger: RowLedger) -> float | None:
     try:
         payment = read_number(text)
-    except ValueError:
-        ledger.drop("Extended Hours payment is not a number", row, f"{code} ('{text}')", EXTENDED_HOURS_OUTPUT)
+    except ValueError as error:
+        ledger.drop(f"Extended Hours payment is {error}", row, f"{code} ('{text}')", EXTENDED_HOURS_OUTPUT,
+                    error_field="GP Extended Hours Access")
         return None
     if payment is None:
         ledger.drop("Extended Hours payment is blank", row, code, EXTENDED_HOURS_OUTPUT)
-    elif payment < 0:
-        ledger.drop("Extended Hours payment is negative (a recovery, not a payment for the year)", row,
-                    f"{code} (£{payment:,.2f})", EXTENDED_HOURS_OUTPUT)
-        return None
     return payment
-
-
-def _closed_before(text: str, start_year: int) -> str:
-    """The close date when the practice closed before the financial year began, else ''."""
-    try:
-        closed = read_date(text) if text else None
-    except ValueError:
-        return ""
-    return closed.isoformat() if closed and closed < date(start_year, 4, 1) else ""
 
 
 def _find_financial_year(source: SourceFile, given: str | None) -> tuple[int, str]:

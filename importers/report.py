@@ -30,7 +30,8 @@ class FileReport:
     dropped: tuple[DroppedRows, ...]  # dropped for every output
     outputs: tuple[OutputTally, ...]
     notes: tuple[str, ...]
-    error: str | None = None
+    error: str | None = None  # the file could not be imported at all
+    row_errors: tuple[str, ...] = ()  # bad values: 'row 5, field FTE: FTE is not a finite number ('inf') ...'
 
     @property
     def dropped_count(self) -> int:
@@ -47,6 +48,16 @@ class ImportReport:
     def failed(self) -> tuple[FileReport, ...]:
         return tuple(f for f in self.files if f.error)
 
+    @property
+    def error_lines(self) -> tuple[str, ...]:
+        """One line per file that failed and per kind of bad value, each naming the file (and row and field)."""
+        lines = []
+        for file in self.files:
+            if file.error:
+                lines.append(file.error)
+            lines.extend(f"{file.path}: {error}" for error in file.row_errors)
+        return tuple(lines)
+
 
 @dataclass
 class RowLedger:
@@ -59,18 +70,32 @@ class RowLedger:
     kept: dict[str, int] = field(default_factory=dict)
     dropped: dict[str, dict[str, list]] = field(default_factory=dict)  # output -> reason -> [count, examples]
     notes: list[str] = field(default_factory=list)
+    errors: dict[tuple[str, str], list] = field(default_factory=dict)  # (field, reason) -> [first row, count, example]
 
-    def drop(self, reason: str, row: int, example: str = "", output: str = ALL_OUTPUTS) -> None:
-        """Count one dropped row under `reason`; the first few are kept as examples with their row number."""
+    def drop(self, reason: str, row: int, example: str = "", output: str = ALL_OUTPUTS, *,
+             error_field: str | None = None) -> None:
+        """Count one dropped row under `reason`; the first few are kept as examples with their row number.
+
+        `error_field` marks a bad value (not a number, an unreadable date ...), not an ordinary exclusion: the
+        import then ends with an error line naming the file, row and field, and exit status 1.
+        """
         tally = self.dropped.setdefault(output, {}).setdefault(reason, [0, []])
         tally[0] += 1
         if len(tally[1]) < EXAMPLES_PER_REASON:
             tally[1].append(f"row {row}: {example}" if example else f"row {row}")
+        if error_field is not None:
+            self.note_error(reason + (f" ({example})" if example else ""), row, error_field, counted=reason)
+
+    def note_error(self, reason: str, row: int, column: str | None, *, counted: str | None = None) -> None:
+        """A bad value in `row`, `column`; rows with the same problem are counted on the first one's line."""
+        entry = self.errors.setdefault((column or "", counted or reason), [row, 0, reason])
+        entry[1] += 1
 
     def drop_malformed(self, reason: str, row: int) -> None:
-        """A row the CSV reader could not split into the header's columns: read, and dropped."""
+        """A row the CSV reader could not split into the header's columns (or cut short): read, and dropped."""
         self.rows_read += 1
         self.drop(reason, row)
+        self.note_error(reason, row, None)
 
     def keep(self, output: str, count: int = 1) -> None:
         self.kept[output] = self.kept.get(output, 0) + count
@@ -94,8 +119,12 @@ class RowLedger:
             OutputTally(output, kept, rows(self.dropped.get(output, {})))
             for output, kept in sorted(self.kept.items())
         )
+        row_errors = tuple(
+            f"row {first}" + (f", field '{column}'" if column else "") + f": {example}"
+            + (f" (and {count - 1:,} more row{'s' if count > 2 else ''} like it)" if count > 1 else "")
+            for (column, _), (first, count, example) in self.errors.items())
         return FileReport(self.name, self.path, self.format, self.rows_read, rows(self.dropped.get(ALL_OUTPUTS, {})),
-                          outputs, tuple(self.notes), error)
+                          outputs, tuple(self.notes), error, row_errors)
 
 
 def format_report(report: ImportReport) -> str:
@@ -119,6 +148,8 @@ def format_report(report: ImportReport) -> str:
             lines.extend(_format_dropped(output.dropped, "    "))
         for note in file.notes:
             lines.append(f"  note: {note}")
+        for error in file.row_errors:
+            lines.append(f"  ERROR: {error}")
         lines.append("")
     if report.notes:
         lines.append("Putting the files together")

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from indicators.errors import AtscaleError
 
@@ -74,13 +75,14 @@ OPTIONAL_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "practice_postcode": ("practice postcode", "postcode"), "pcn_name": ("pcn name",),
         "ccg_name": ("ccg name", "sub icb location name", "sub icb name"), "stp_name": ("stp name", "icb name"),
         "region_code": ("comm region code", "region code"), "region_name": ("comm region name", "region name"),
-        "stp_ons_code": ("ons stp code", "ons icb code"),
+        "region_ons_code": ("ons comm region code", "ons region code"), "stp_ons_code": ("ons stp code", "ons icb code"),
     },
     PAYMENTS: {
         "region_code": ("nhs england (region) code", "nhs england (region, local office) code", "region code"),
         "region_name": ("nhs england (region) name", "nhs england (region, local office) name", "region name"),
         "ccg_name": ("ccg name",), "practice_name": ("practice name",), "practice_postcode": ("practice postcode",),
-        "close_date": ("practice close date",), "extended_hours": ("gp extended hours access",),
+        "open_date": ("practice open date",), "close_date": ("practice close date",),
+        "extended_hours": ("gp extended hours access",),
     },
     PATIENT_LIST: {
         "ccg_code": ("ccg code", "sub icb location code", "sub icb code"), "postcode": ("postcode",),
@@ -112,6 +114,8 @@ class SourceFile:
     text: str
     columns: dict[str, int]  # our column name -> position in the row
     header: tuple[str, ...]  # as written in the file, trimmed
+    document: Any = None  # a JSON file's parsed content
+    cut_short: bool = False  # the file ends in the middle of a UTF-8 character: its last row is incomplete
 
     @property
     def name(self) -> str:
@@ -133,9 +137,9 @@ def read_source_file(path: Path) -> SourceFile:
         raise ImportFileError(f"{path}: the file is empty.")
     if b"\x00" in raw[:4096] or raw[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
         raise ImportFileError(f"{path}: this is not a text file (a spreadsheet or zip?); save or extract it as CSV.")
-    text, encoding = _decode(raw)
+    text, encoding, cut_short = _decode(raw)
     line_endings = "CRLF" if "\r\n" in text[:100_000] else "CR" if "\r" in text[:100_000] else "LF"
-    if text.lstrip().startswith("{"):
+    if text.lstrip().startswith(("{", "[")):
         return _read_geojson_source(path, text, encoding, line_endings)
     header = _read_header(text, path)
     normalised = [normalise_column(h) for h in header]
@@ -143,7 +147,11 @@ def read_source_file(path: Path) -> SourceFile:
         columns = _match_columns(normalised, required)
         if columns is not None:
             columns |= _match_columns(normalised, OPTIONAL_COLUMNS[format_name], optional=True)
-            return SourceFile(path, format_name, encoding, line_endings, text, columns, tuple(header))
+            source = SourceFile(path, format_name, encoding, line_endings, text, columns, tuple(header),
+                                cut_short=cut_short)
+            if not _has_rows(text):
+                raise ImportFileError(f"{path}: row 2: the file has a header of column names but no rows of data.")
+            return source
     shown = ", ".join(h for h in header[:6] if h) + (" ..." if len(header) > 6 else "")
     raise ImportFileError(f"{path}: unknown format - the header ({shown}) is not one of the NHS Digital or "
                           "London Datastore files this importer reads.")
@@ -155,16 +163,23 @@ def normalise_column(name: str) -> str:
 
 
 def iter_rows(source: SourceFile, *, progress: Callable[[str, int], None] | None = None,
-              on_bad_row: Callable[[int, str], None] | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+              on_bad_row: Callable[[str, int], None] | None = None) -> Iterator[tuple[int, dict[str, str]]]:
     """(spreadsheet row number, {our column: trimmed value}) for each data row; the header is row 1.
 
-    A row with the wrong number of fields goes to `on_bad_row(reason, row)` instead; blank lines are skipped.
+    A row with the wrong number of fields, a last row cut short in the middle of a character and a quote
+    never closed (the rest of the file read as one value) go to `on_bad_row(reason, row)` instead; blank
+    lines are skipped.
     """
     reader = csv.reader(io.StringIO(source.text, newline=""))
     width = len(source.header)
     next(reader, None)
     number = 1
+    pending = None
+    unclosed = None  # whether the file ends inside quotes: worked out once, when a value spans lines
     for fields in reader:
+        if pending is not None:
+            yield pending
+            pending = None
         number += 1
         if progress and (number - 1) % PROGRESS_EVERY == 0:
             progress(source.name, number - 1)
@@ -172,11 +187,47 @@ def iter_rows(source: SourceFile, *, progress: Callable[[str, int], None] | None
             continue
         if len(fields) > width and not any(f.strip() for f in fields[width:]):
             fields = fields[:width]  # trailing empty fields, as some downloads have
+        broken = next((i for i, f in enumerate(fields) if "\n" in f or "\r" in f), None)
+        if broken is not None and unclosed is None:
+            unclosed = _ends_inside_quotes(source.text)
+        if broken is not None and unclosed:
+            if on_bad_row:
+                lines = len(fields[broken].splitlines()) - 1
+                on_bad_row(f"a quote opened in field '{_column_name(source, broken)}' is never closed, so the "
+                           f"{lines:,} lines after it were read as one value and left out", number)
+            return
         if len(fields) != width:
             if on_bad_row:
                 on_bad_row(f"the row has {len(fields)} fields but the header has {width}", number)
             continue
-        yield number, {column: fields[index].strip() for column, index in source.columns.items()}
+        pending = number, {column: fields[index].strip() for column, index in source.columns.items()}
+    if pending is not None and source.cut_short:
+        if on_bad_row:
+            on_bad_row(f"the file is cut short in the middle of a character, in field "
+                       f"'{_column_name(source, width - 1)}'; the row may be incomplete and was left out", pending[0])
+        return
+    if pending is not None:
+        yield pending
+
+
+def _column_name(source: SourceFile, position: int) -> str:
+    return source.header[position] if position < len(source.header) else f"column {position + 1}"
+
+
+def _ends_inside_quotes(text: str) -> bool:
+    """True when a quoted value runs to the end of the file (its closing quote is missing)."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), strict=True):
+            pass
+    except csv.Error as error:
+        return "end of data" in str(error)
+    return False
+
+
+def _has_rows(text: str) -> bool:
+    rows = csv.reader(io.StringIO(text, newline=""))
+    next(rows, None)
+    return any(any(f.strip() for f in fields) for fields in rows)
 
 
 def count_blank_lines(source: SourceFile) -> int:
@@ -199,15 +250,17 @@ def describe_reading(source: SourceFile) -> list[str]:
     return notes
 
 
-def _decode(raw: bytes) -> tuple[str, str]:
+def _decode(raw: bytes) -> tuple[str, str, bool]:
+    """(text, encoding, cut_short): UTF-8, or UTF-8 cut short in its last character, or Windows-1252, or Latin-1."""
     try:
-        return raw.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
+        return raw.decode("utf-8-sig"), "UTF-8", False
+    except UnicodeDecodeError as error:
+        if error.start >= len(raw) - 3 and error.reason == "unexpected end of data":
+            return raw[:error.start].decode("utf-8-sig"), "UTF-8", True
     try:
-        return raw.decode("cp1252"), "Windows-1252"
+        return raw.decode("cp1252"), "Windows-1252", False
     except UnicodeDecodeError:
-        return raw.decode("latin-1"), "Latin-1"
+        return raw.decode("latin-1"), "Latin-1", False
 
 
 def _read_header(text: str, path: Path) -> list[str]:
@@ -241,10 +294,14 @@ def _read_geojson_source(path: Path, text: str, encoding: str, line_endings: str
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ImportFileError(f"{path}: looks like JSON but is not valid JSON (line {error.lineno}).") from None
+        raise ImportFileError(f"{path}: looks like JSON but is not valid JSON (line {error.lineno}, column "
+                              f"{error.colno}: {error.msg}).") from None
+    except RecursionError:
+        raise ImportFileError(f"{path}: the JSON is nested too deeply to read (lists inside lists thousands of "
+                              "levels deep); it is not a boundary file.") from None
     features = document.get("features") if isinstance(document, dict) else None
     if not isinstance(features, list) or not any(
             isinstance(f, dict) and "GSS_CODE" in (f.get("properties") or {}) for f in features):
         raise ImportFileError(f"{path}: unknown format - a JSON file, but not a GeoJSON feature collection "
                               "with a GSS_CODE property (London borough boundaries).")
-    return SourceFile(path, BOUNDARIES, encoding, line_endings, text, {}, ())
+    return SourceFile(path, BOUNDARIES, encoding, line_endings, text, {}, (), document)

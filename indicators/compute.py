@@ -1,4 +1,5 @@
-"""Indicator values for every area and period: ratio of sums rolled up practice -> PCN -> borough -> STP -> region."""
+"""Indicator values for every area and period: ratio of sums rolled up practice -> PCN -> borough -> STP -> the top
+area; a practice with no borough (or no network) still counts at every level above the one it lacks."""
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -9,10 +10,12 @@ from indicators.datasets import LoadedData
 from indicators.definitions import LEVELS, IndicatorDefinition, Measure
 from indicators.errors import IndicatorUnavailable
 from indicators.statistics import compare_with_benchmark, confidence_interval
+from indicators.suppression import find_suppressed
 
 LEVEL_CODE = {"practice": "practice_code", "pcn": "pcn_code", "borough": "borough_code", "stp": "stp_code"}
 LEVEL_NAME = {"practice": "practice_name", "pcn": "pcn_name", "borough": "borough_name", "stp": "stp_name"}
 KEY_LEVEL = {"practice_code": "practice", "pcn_code": "pcn", "borough_code": "borough", "stp_code": "stp"}
+TOP_LEVEL = LEVELS[-1]  # the region
 PARENT_COLUMNS = ("pcn_code", "borough_code", "stp_code")
 RESULT_COLUMNS = (
     "indicator_id", "period", "level", "area_code", "area_name", *PARENT_COLUMNS, "numerator", "denominator",
@@ -24,9 +27,10 @@ def compute_indicator_values(definition: IndicatorDefinition, data: LoadedData, 
                              levels: tuple[str, ...] | None = None) -> pd.DataFrame:
     """One row per period and area at every level the data allow, in the columns RESULT_COLUMNS.
 
-    `levels` keeps only those levels (the same rows, worked out with less effort: e.g. ("region",) skips
-    every practice); STP and region are always worked out, as they are the benchmarks. The region's code and
-    name are the data's (data.areas.region).
+    `levels` keeps only those levels (the same rows, worked out with less effort: e.g. ("region",) skips the
+    statistics of every practice); every level is still summed, so that what is withheld is the same whatever
+    is asked for (indicators/suppression.py). STP and the region are always worked out: the benchmarks. The
+    region's code and name are the data's (data.areas.region).
     Raises IndicatorUnavailable when a table or column it needs was not loaded.
     """
     # From one table, a row missing either figure is left out of both (e.g. a survey row with its
@@ -37,22 +41,47 @@ def compute_indicator_values(definition: IndicatorDefinition, data: LoadedData, 
     denominator = _measure_by_key(definition.denominator, data,
                                   also_needs=definition.numerator.columns if same_table else ())
     base_level = _coarser(numerator.attrs["level"], denominator.attrs["level"])
-    numerator = _roll_up(numerator, base_level, data.geography)
-    denominator = _roll_up(denominator, base_level, data.geography)
-    units = numerator.merge(denominator, on=["area_code", "period"], suffixes=("_numerator", "_denominator"))
-    units = units.rename(columns={"amount_numerator": "numerator", "amount_denominator": "denominator"})
-    units = units.dropna(subset=["numerator", "denominator"])
-
-    frames = []
-    for level in LEVELS[max(LEVELS.index(base_level), LEVELS.index(definition.lowest_level)):]:
-        if levels is None or level in levels or level in ("stp", "region"):
-            frames.append(_aggregate_to_level(units, base_level, level, data.geography, data.areas.region))
+    shown = LEVELS[max(LEVELS.index(base_level), LEVELS.index(definition.lowest_level)):]
+    if definition.numerator.no_row_means_zero and not same_table:
+        frames = [_census_at_level(numerator, denominator, level, data.geography, data.areas.region)
+                  for level in shown]
+    else:
+        units = _pair_at_base(numerator, denominator, base_level, data.geography)
+        frames = [_aggregate_to_level(units, base_level, level, data.geography, data.areas.region)
+                  for level in shown]
     values = pd.concat(frames, ignore_index=True)
     values.insert(0, "indicator_id", definition.id)
-    values = _add_statistics(values, definition)
+    suppressed = find_suppressed(values, shown, definition.suppress_below)
+    if levels is not None:
+        wanted = values["level"].isin(levels) | values["level"].isin(["stp", TOP_LEVEL])
+        values, suppressed = values.loc[wanted].reset_index(drop=True), suppressed[wanted.to_numpy()]
+    values = _add_statistics(values, definition, suppressed)
     if levels is not None:
         values = values[values["level"].isin(levels)].reset_index(drop=True)
     return values
+
+
+def _pair_at_base(numerator: pd.DataFrame, denominator: pd.DataFrame, base_level: str,
+                  geography: pd.DataFrame) -> pd.DataFrame:
+    """Numerator and denominator side by side for each area of the base level that has both."""
+    numerator = _roll_up(numerator, base_level, geography)
+    denominator = _roll_up(denominator, base_level, geography)
+    units = numerator.merge(denominator, on=["area_code", "period"], suffixes=("_numerator", "_denominator"))
+    units = units.rename(columns={"amount_numerator": "numerator", "amount_denominator": "denominator"})
+    return units.dropna(subset=["numerator", "denominator"])
+
+
+def _census_at_level(numerator: pd.DataFrame, denominator: pd.DataFrame, level: str,
+                     geography: pd.DataFrame, region: Area) -> pd.DataFrame:
+    """A census numerator (no row means zero): every area with a denominator, in the periods the census covers,
+    each side summed on its own; an area with no census row has a numerator of 0."""
+    census_periods = numerator["period"].unique()
+    denominator = denominator[denominator["period"].isin(census_periods)]
+    totals = _roll_up(denominator, level, geography).rename(columns={"amount": "denominator"})
+    counted = _roll_up(numerator, level, geography).rename(columns={"amount": "numerator"})
+    units = totals.merge(counted, on=["area_code", "period"], how="left").fillna({"numerator": 0.0})
+    return _aggregate_to_level(units[["area_code", "period", "numerator", "denominator"]], level, level, geography,
+                               region)
 
 
 def _measure_by_key(measure: Measure, data: LoadedData, also_needs: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -95,9 +124,12 @@ def _coarser(first: str, second: str) -> str:
 
 
 def _roll_up(summed: pd.DataFrame, to_level: str, geography: pd.DataFrame) -> pd.DataFrame:
+    """Amounts per area of `to_level` (the top level: one per period); a blank code at that level is left out."""
     from_level = summed.attrs["level"]
     if from_level == to_level:
         return summed
+    if to_level == TOP_LEVEL:
+        return summed.groupby("period", as_index=False)["amount"].sum().assign(area_code="")
     lookup = geography.drop_duplicates(LEVEL_CODE[from_level]).set_index(LEVEL_CODE[from_level])[LEVEL_CODE[to_level]]
     rolled = summed.assign(area_code=_map_codes(summed["area_code"], lookup))
     rolled = rolled[rolled["area_code"].fillna("") != ""]
@@ -107,7 +139,7 @@ def _roll_up(summed: pd.DataFrame, to_level: str, geography: pd.DataFrame) -> pd
 def _aggregate_to_level(units: pd.DataFrame, base_level: str, level: str, geography: pd.DataFrame,
                         region: Area) -> pd.DataFrame:
     """Ratio of sums: numerators and denominators are added up, never the rates."""
-    if level == "region":
+    if level == TOP_LEVEL:
         grouped = units.groupby("period", as_index=False)[["numerator", "denominator"]].sum()
         return grouped.assign(level=level, area_code=region.code, area_name=region.name,
                               pcn_code="", borough_code="", stp_code="")
@@ -148,10 +180,9 @@ def _level_of(code_column: str) -> str:
     return next(level for level, column in LEVEL_CODE.items() if column == code_column)
 
 
-def _add_statistics(values: pd.DataFrame, definition: IndicatorDefinition) -> pd.DataFrame:
+def _add_statistics(values: pd.DataFrame, definition: IndicatorDefinition, suppressed: np.ndarray) -> pd.DataFrame:
     numerator = values["numerator"].to_numpy(dtype=float)
     denominator = values["denominator"].to_numpy(dtype=float)
-    suppressed = ~(denominator >= definition.suppress_below) | ~(denominator > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = numerator / denominator * definition.multiplier
     lower, upper = confidence_interval(numerator, denominator, multiplier=definition.multiplier,
@@ -160,10 +191,11 @@ def _add_statistics(values: pd.DataFrame, definition: IndicatorDefinition) -> pd
     values["lower_95"] = np.where(suppressed, np.nan, lower)
     values["upper_95"] = np.where(suppressed, np.nan, upper)
     values["suppressed"] = suppressed
-    # Small numbers are withheld, not only the rate built from them.
+    # Small numbers are withheld, not only the rate built from them (and their complements, which would give
+    # them away by subtraction: indicators/suppression.py).
     values.loc[suppressed, ["numerator", "denominator"]] = np.nan
 
-    region = values.loc[values["level"] == "region"].set_index("period")["value"]
+    region = values.loc[values["level"] == TOP_LEVEL].set_index("period")["value"]
     stp = values.loc[values["level"] == "stp"].set_index(["stp_code", "period"])["value"]
     region_benchmark = values["period"].map(region)
     stp_benchmark = pd.Series(
@@ -174,7 +206,7 @@ def _add_statistics(values: pd.DataFrame, definition: IndicatorDefinition) -> pd
                                                  region_benchmark, **compare)
     values["vs_stp"] = compare_with_benchmark(values["value"], values["lower_95"], values["upper_95"],
                                               stp_benchmark, **compare)
-    values.loc[values["level"] == "region", "vs_region"] = "not compared"
-    values.loc[values["level"].isin(["stp", "region"]), "vs_stp"] = "not compared"
+    values.loc[values["level"] == TOP_LEVEL, "vs_region"] = "not compared"
+    values.loc[values["level"].isin(["stp", TOP_LEVEL]), "vs_stp"] = "not compared"
     values["area_name"] = values["area_name"].fillna(values["area_code"])
     return values[list(RESULT_COLUMNS)].sort_values(["level", "area_code", "period"], ignore_index=True)

@@ -12,6 +12,9 @@ from indicators.formatting import format_value
 
 # safe_load's loader, in its C build where PyYAML has one (config.yaml parses about ten times faster).
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_SIZE_LIMIT = 2_000_000  # bytes; config.yaml is about 20 KB
+YAML_DEPTH_LIMIT = 100  # nested lists and mappings: libyaml's C composer recurses without a limit and crashes Python
+YAML_VALUE_LIMIT = 1_000_000  # values once aliases are expanded; config.yaml has about 1,500
 DIRECTIONS = ("higher_is_better", "lower_is_better", "neither")
 COMPARISONS = ("wilson", "byar", "tolerance", "none")
 COLUMN_TYPES = ("number", "count", "flag", "text")
@@ -39,6 +42,7 @@ class TableSpec:
     title: str
     source: str
     optional: bool = False
+    no_row_means_zero: bool = False  # a census: an area it has no row for, in a period it covers, has zero
 
     @property
     def column_types(self) -> dict[str, str]:
@@ -70,6 +74,7 @@ class Measure:
     columns: tuple[str, ...]
     aggregate: str = "sum"
     filter: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    no_row_means_zero: bool = False  # the table's setting (TableSpec.no_row_means_zero)
 
 
 @dataclass(frozen=True)
@@ -138,9 +143,55 @@ class AppConfig:
         return tuple(d for d in self.indicators if d.domain == domain_id)
 
 
+class YamlRefused(yaml.YAMLError, AtscaleError):
+    """YAML this project will not expand: an alias bomb, a huge file or nesting deeper than Python can follow."""
+
+    def __init__(self, problem: str, mark: Any = None):
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = mark
+
+
+def load_yaml_text(text: str) -> Any:
+    """yaml.safe_load, refusing text over YAML_SIZE_LIMIT, nesting over YAML_DEPTH_LIMIT and aliases that expand
+    to more than YAML_VALUE_LIMIT values (an alias bomb: a few lines of '&a [*a, *a, ...]' that nest into
+    billions of items once walked). Raises yaml.YAMLError.
+
+    The events are checked first, in one pass of the C parser (about half the time of the load itself),
+    counting each alias as the values it stands for.
+    """
+    if len(text) > YAML_SIZE_LIMIT:
+        raise YamlRefused(f"it is larger than {YAML_SIZE_LIMIT // 1_000_000} MB")
+    sizes: dict[str, int] = {}  # anchor -> the values its node stands for
+    open_nodes: list[list] = [[None, 0]]  # [anchor, values so far] of each list or mapping being read
+    for event in yaml.parse(text, Loader=SAFE_LOADER):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            open_nodes.append([event.anchor, 1])
+            if len(open_nodes) > YAML_DEPTH_LIMIT + 1:
+                raise YamlRefused(f"lists and mappings are nested more than {YAML_DEPTH_LIMIT} deep", event.start_mark)
+            continue
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            anchor, values = open_nodes.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, values = event.anchor, 1
+        elif isinstance(event, yaml.AliasEvent):
+            anchor, values = None, sizes.get(event.anchor, 1)
+        else:
+            continue
+        if anchor:
+            sizes[anchor] = values
+        open_nodes[-1][1] += values
+        if open_nodes[-1][1] > YAML_VALUE_LIMIT:
+            raise YamlRefused(f"its aliases (*name) stand for more than {YAML_VALUE_LIMIT:,} values", event.start_mark)
+    return yaml.load(text, Loader=SAFE_LOADER)
+
+
 def read_yaml_file(path: Path, what: str) -> Any:
     """Parse a YAML file; ConfigError naming the file (and the line, for a syntax error) when it cannot be read."""
     try:
+        if path.stat().st_size > YAML_SIZE_LIMIT:
+            raise ConfigError(f"The {what} {path.name} could not be read: it is larger than "
+                              f"{YAML_SIZE_LIMIT // 1_000_000} MB.")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:  # the file's name only: these messages show on public pages, server paths do not
         raise ConfigError(f"The {what} {path.name} was not found.") from None
@@ -148,7 +199,7 @@ def read_yaml_file(path: Path, what: str) -> Any:
         reason = getattr(error, "strerror", None) or getattr(error, "reason", None) or type(error).__name__
         raise ConfigError(f"The {what} {path.name} could not be read: {reason}.") from None
     try:
-        return yaml.load(text, Loader=SAFE_LOADER)
+        return load_yaml_text(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -254,12 +305,13 @@ def _read_tables(raw: Any, source: str, problems: list[Problem]) -> dict[str, Ta
             problems.append(Problem(source, f"Column '{column}' has type '{kind}'; use one of {', '.join(COLUMN_TYPES)}.",
                                     field=f"{where}.columns"))
             continue
-        if not isinstance(entry.get("optional", False), bool):
-            problems.append(Problem(source, "optional must be true or false.", field=f"{where}.optional"))
+        flags = [flag for flag in ("optional", "no_row_means_zero") if not isinstance(entry.get(flag, False), bool)]
+        if flags:
+            problems.append(Problem(source, f"{flags[0]} must be true or false.", field=f"{where}.{flags[0]}"))
             continue
         tables[name] = TableSpec(name, str(entry["file"]), entry["key"], tuple(columns.items()),
                                  str(entry.get("title", name)), str(entry.get("source", "")),
-                                 entry.get("optional", False))
+                                 entry.get("optional", False), entry.get("no_row_means_zero", False))
     return tables
 
 
@@ -399,4 +451,4 @@ def _read_measure(role: str, raw: dict, tables: dict[str, TableSpec]) -> Measure
         if column not in known:
             raise _EntryProblem(f"{role}.filter", f"Table '{table_name}' has no column '{column}' to filter on.")
         filters.append((column, tuple(wanted) if isinstance(wanted, list) else (wanted,)))
-    return Measure(table_name, columns, aggregate, tuple(filters))
+    return Measure(table_name, columns, aggregate, tuple(filters), table.no_row_means_zero)

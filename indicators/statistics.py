@@ -81,25 +81,83 @@ def confidence_interval(numerator, denominator, *, multiplier: float, comparison
     return empty, empty.copy()
 
 
+def binomial_funnel_limits(proportion: float, denominators, z: float = Z_95) -> tuple[np.ndarray, np.ndarray]:
+    """Exact binomial control limits around `proportion` (0-1) for each denominator, as proportions 0-1.
+
+    Spiegelhalter (2005), as Public Health England's funnel plot tool does: the limit at probability q is the
+    q-quantile r of Binomial(n, proportion), interpolated so that the limits are smooth in n:
+    (r - (F(r) - q) / (F(r) - F(r - 1))) / n, where F is the binomial distribution function. Denominators are
+    rounded to whole numbers; below 1 there is no limit (NaN).
+    """
+    from scipy import special
+
+    n = np.round(np.asarray(denominators, dtype=float))
+    usable = n >= 1
+    n_safe = np.where(usable, n, 1.0)
+    alpha = _two_sided_alpha(z)
+    limits = []
+    for probability in (alpha / 2, 1 - alpha / 2):
+        if proportion <= 0 or proportion >= 1:  # no spread: every area has the benchmark's 0% or 100%
+            limit = np.full(n.shape, min(max(proportion, 0.0), 1.0))
+        else:
+            quantile = _binomial_quantile(probability, n_safe, proportion)
+            at = special.bdtr(quantile, n_safe, proportion)
+            below = np.where(quantile > 0, special.bdtr(np.maximum(quantile - 1, 0), n_safe, proportion), 0.0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = np.where(at > below, (at - probability) / (at - below), 0.0)
+            limit = np.clip((quantile - share) / n_safe, 0.0, 1.0)
+        limits.append(np.where(usable, limit, np.nan))
+    return limits[0], limits[1]
+
+
+def _binomial_quantile(probability: float, n: np.ndarray, proportion: float) -> np.ndarray:
+    """The smallest whole r with F(r) >= probability for Binomial(n, proportion) (scipy's continuous inverse,
+    then stepped to the exact whole number)."""
+    from scipy import special
+
+    guess = np.nan_to_num(special.bdtrik(probability, n, proportion), nan=0.0)
+    quantile = np.clip(np.floor(guess), 0, n)
+    for _ in range(3):  # the continuous inverse is within a step or two of the answer
+        quantile = np.where((special.bdtr(quantile, n, proportion) < probability) & (quantile < n), quantile + 1, quantile)
+    for _ in range(3):
+        lower_suffices = (quantile > 0) & (special.bdtr(np.maximum(quantile - 1, 0), n, proportion) >= probability)
+        quantile = np.where(lower_suffices, quantile - 1, quantile)
+    return quantile
+
+
 def funnel_limits(benchmark_value: float, denominators, *, multiplier: float, comparison: str,
                   z: float = Z_95) -> tuple[np.ndarray, np.ndarray]:
     """Control limits around a benchmark for each denominator, in value units.
 
-    Proportions use the normal approximation to the binomial (clipped to 0-100%); rates use exact
-    Poisson limits on the expected count. Methods without sampling error have no limits (NaN).
+    Proportions use exact binomial limits (binomial_funnel_limits); rates use exact Poisson limits on the
+    expected count. Methods without sampling error have no limits (NaN). The lines drawn on a funnel plot and
+    the labels of its points (funnel_comparison) both come from here, so they always agree.
     """
     n = np.asarray(denominators, dtype=float)
     if comparison == "wilson":
-        p = benchmark_value / multiplier
-        with np.errstate(divide="ignore", invalid="ignore"):
-            spread = z * np.sqrt(p * (1 - p) / n)
-        return np.clip(p - spread, 0, 1) * multiplier, np.clip(p + spread, 0, 1) * multiplier
+        lower, upper = binomial_funnel_limits(benchmark_value / multiplier, n, z)
+        return lower * multiplier, upper * multiplier
     if comparison == "byar":
         lower, upper = _exact_poisson_limits(benchmark_value / multiplier * n, _two_sided_alpha(z))
         with np.errstate(divide="ignore", invalid="ignore"):
             return lower / n * multiplier, upper / n * multiplier
     empty = np.full(n.shape, np.nan)
     return empty, empty.copy()
+
+
+def funnel_comparison(value, denominator, benchmark_value: float, *, multiplier: float, comparison: str,
+                      direction: str, tolerance_percent: float = 10.0, z: float = Z_95) -> np.ndarray:
+    """Each funnel plot point's label: better / worse (or higher / lower) outside funnel_limits at `z`, similar
+    inside; with comparison "tolerance", outside the +/- tolerance_percent band; "not compared" otherwise."""
+    value = np.asarray(value, dtype=float)
+    if comparison in ("wilson", "byar"):
+        lower, upper = funnel_limits(benchmark_value, denominator, multiplier=multiplier, comparison=comparison, z=z)
+        return _label(value > upper, value < lower, ~np.isnan(lower) & ~np.isnan(value), direction)
+    if comparison == "tolerance":
+        band = abs(benchmark_value) * tolerance_percent / 100
+        return _label(value > benchmark_value + band, value < benchmark_value - band,
+                      ~np.isnan(value) & np.isfinite(benchmark_value), direction)
+    return np.full(value.shape, "not compared", dtype=object)
 
 
 def compare_with_benchmark(value, lower, upper, benchmark, *, direction: str, comparison: str,
@@ -125,7 +183,10 @@ def compare_with_benchmark(value, lower, upper, benchmark, *, direction: str, co
         usable = np.ones(value.shape, dtype=bool)
     else:
         return np.full(value.shape, "not compared", dtype=object)
-    usable &= ~np.isnan(value) & ~np.isnan(benchmark)
+    return _label(higher, lower_than, usable & ~np.isnan(value) & ~np.isnan(benchmark), direction)
+
+
+def _label(higher: np.ndarray, lower_than: np.ndarray, usable: np.ndarray, direction: str) -> np.ndarray:
     up, down = {"higher_is_better": ("better", "worse"), "lower_is_better": ("worse", "better")}.get(
         direction, ("higher", "lower"))
     labels = np.where(higher, up, np.where(lower_than, down, "similar")).astype(object)

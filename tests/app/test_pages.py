@@ -154,3 +154,17 @@ def test_a_table_download_keeps_a_formula_from_a_data_file_as_text():
     text = write_csv(table).decode("utf-8")
     assert "'=HYPERLINK" in text
     assert "\r\n-1.5" not in text and ",-1.5\r\n" in text  # numbers stay numbers
+
+
+def test_the_data_page_says_what_must_be_said_with_the_data(tmp_path, monkeypatch):
+    from importers.dataset import run_import
+
+    fixtures = ROOT / "tests" / "fixtures" / "import"
+    payments = tmp_path / "payments_2019-20.csv"
+    payments.write_bytes((fixtures / "payments_2018-19.csv").read_bytes())
+    run_import([fixtures / "practice_mapping.csv", payments], tmp_path / "data")
+    monkeypatch.setenv("ATSCALE_DATA_DIR", str(tmp_path / "data"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("app_pages/data_and_indicators.py").run()
+    assert not at.exception
+    assert any("ended on 30 June 2019" in warning.value for warning in at.warning)

@@ -246,7 +246,7 @@ def real_data_dir(tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("level, code, name", [("stp", "QKK", "South East London"),
+@pytest.mark.parametrize("level, code, name", [("stp", "QKK", "Our Healthier South East London"),  # the mapping's name
                                                ("borough", "E09000033", "Westminster")])
 def test_on_real_data_the_summary_stays_plain_and_says_which_figures_are_missing(
         real_data_dir, monkeypatch, level, code, name):

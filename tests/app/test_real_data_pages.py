@@ -2,6 +2,7 @@
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -80,3 +81,40 @@ def test_the_overview_map_draws_the_33_imported_borough_boundaries():
     assert layer["@@type"] == "GeoJsonLayer"
     codes = {feature["properties"]["GSS_CODE"] for feature in layer["data"]["features"]}
     assert len(codes) == 33
+
+
+def test_the_data_page_says_how_practices_were_placed_and_that_no_row_means_none(real_data_dir):
+    at = open_page(PAGES_DIR / "data_and_indicators.py")
+    assert not at.exception
+    placements = next(table.value for table in at.dataframe if "placed by postcode" in table.value.columns)
+    practices = pd.read_csv(real_data_dir / "practices.csv", dtype=str, keep_default_na=False)
+    by_postcode = practices[practices["placement_source"] == "postcode"].groupby("borough_name").size()
+    shown = placements.set_index("area")["placed by postcode"]
+    assert shown[shown > 0].to_dict() == by_postcode.to_dict()
+    assert placements["practices"].sum() == len(practices) == 1324
+    text = " ".join(m.value for m in at.markdown)
+    assert "**No row means none.** Staff employed by Primary Care Networks" in text
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_page_renders_on_another_regions_data(page, tmp_path_factory, monkeypatch):
+    folder = tmp_path_factory.getbasetemp() / "north-west"
+    if not folder.exists():
+        report = run_import(FILES[:4], folder, region="North West")
+        assert not report.failed
+    monkeypatch.setenv("ATSCALE_DATA_DIR", str(folder))
+    at = open_page(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("period, expected", [("2021-01-01", 183), ("2018-04-01", 192)])
+def test_a_practices_peers_are_the_practices_open_in_the_period(real_data_dir, period, expected):
+    # South West London (QWE): 195 practices in practices.csv; 192 open in 2018-19, 183 in January 2021
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in {"practice": "H83001", "period": period, "peer_group": "stp"}.items():
+        at.query_params[key] = value
+    at.switch_page(f"{PAGES_DIR.name}/practice.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    sentence = next(m.value for m in at.markdown if "this one included" in m.value)
+    assert f"That is {expected:,} practices, this one included" in sentence.replace("\\", "")

@@ -138,10 +138,12 @@ def test_without_a_list_of_patients_the_shares_still_work_and_the_report_says_so
 def test_a_missing_stp_is_said_in_the_manifest_coverage(imported):
     _, out = imported
     coverage = yaml.safe_load((out / "dataset.yaml").read_text())["coverage"]["appointments"]
-    # the mapping's one South West London practice cannot be placed, so practices.csv has four STPs
-    assert coverage == ("Appointments in General Practice files were imported for 1 of the 4 STPs; there is none for "
-                        "North East London, North West London, South East London, so figures for the whole region "
-                        "add up the other STPs only.")
+    # the mapping's one South West London practice has no borough but counts in its STP: five STPs, named as
+    # the mapping names them
+    assert coverage == ("Appointments in General Practice files were imported for 1 of the 5 STPs; there is none for "
+                        "East London Health and Care Partnership, North West London Health and Care Partnership, "
+                        "Our Healthier South East London, South West London Health and Care Partnership, so "
+                        "figures for the whole region add up the other STPs only.")
 
 
 def test_a_header_only_file_or_a_short_row_is_reported_and_the_rest_still_imports(tmp_path):
@@ -151,8 +153,9 @@ def test_a_header_only_file_or_a_short_row_is_reported_and_the_rest_still_import
     cut.write_text("\n".join(APRIL.read_text().splitlines()[:3]) + "\n93C,E38000240,NHS North Central\n")
     out = tmp_path / "out"
     report = run_import([MAPPING, PATIENTS, header_only, cut], out)
-    assert not report.failed
-    assert file_report(report, header_only).rows_read == 0
+    assert [f.name for f in report.failed] == ["header_only.csv"]  # one line naming the file; the rest imports
+    assert file_report(report, header_only).error.endswith(
+        "header_only.csv: row 2: the file has a header of column names but no rows of data.")
     assert {d.reason: d.examples for d in file_report(report, cut).dropped} == {
         "the row has 3 fields but the header has 13": ("row 4",)}
     assert read(out, "appointments.csv")["appointments"].tolist() == [150]  # the two good rows of cut.csv

@@ -33,6 +33,14 @@ def test_systems_and_places_come_from_the_practices_sorted_by_name_each_place_in
     assert model.count("stp") == 2
 
 
+def test_a_practice_with_no_borough_counts_in_its_system_but_makes_no_nameless_place():
+    unplaced = pd.concat([GEOGRAPHY, pd.DataFrame({"practice_code": ["P6"], "borough_code": [""], "borough_name": [""],
+                                                   "stp_code": ["S3"], "stp_name": ["East"]})])
+    model = build_area_model(unplaced)
+    assert model.names("stp") == {"S3": "East", "S2": "North", "S1": "South"}
+    assert model.names("borough") == {"B1": "Alpha", "B3": "Mid", "B2": "Zeta"}
+
+
 def test_a_place_belongs_to_the_system_most_of_its_practices_are_in():
     geography = GEOGRAPHY.assign(stp_code=["S1", "S1", "S1", "S2", "S2"], stp_name=["South"] * 3 + ["North"] * 2)
     assert build_area_model(geography).names("borough", system_code="S2") == {"B3": "Mid"}

@@ -100,6 +100,17 @@ def test_each_mapping_gives_a_period_of_network_membership_and_sizes(two_periods
            "apart)" in report.notes
 
 
+def test_the_latest_mapping_places_practices_and_an_older_one_still_counts_for_its_own_month(two_periods):
+    report, out = two_periods
+    older = next(f for f in report.files if f.name == "map_2019.csv")
+    tallies = {o.output: (o.kept, {d.reason: d.count for d in o.dropped}) for o in older.outputs}
+    assert tallies["collaboration.csv"] == (6, {})
+    # P3 (closed since) is written to practices.csv from the older mapping; the other five from the later one
+    assert tallies["practices.csv"] == (1, {"a later practice mapping was given (map_2020.csv)": 5})
+    practices = read(out, "practices.csv").set_index("practice_code")
+    assert (practices.loc["P3", "closed"], practices.loc["P5", "opened"]) == ("2020-10-01", "2020-10-01")
+
+
 def test_network_indicators_make_a_trend_from_the_two_mappings(two_periods):
     _, out = two_periods
     data = load_data(CONFIG, out)
@@ -157,7 +168,7 @@ def test_reimporting_into_a_folder_keeps_the_files_it_does_not_write_again(tmp_p
     # the payments file's practices that the mapping lacks stay in practices.csv for the kept extended_hours.csv
     assert "2 practices of the earlier practices.csv are not in the new files; kept, so that the kept files' rows " \
            "can still be placed" in report.notes
-    assert {"Z30001", "Z30004"} <= set(read(out, "practices.csv")["practice_code"])
+    assert {"Z30001", "Z30002"} <= set(read(out, "practices.csv")["practice_code"])  # Z30004 closed before 2018-19
     data = load_data(CONFIG, out)
     assert not data.errors, [str(p) for p in data.errors]
     assert {"pcn_workforce", "extended_hours", "appointments"} <= set(data.tables)

@@ -162,10 +162,13 @@ def test_small_denominators_are_suppressed_but_still_count_in_their_parents():
     b2 = _row(values, "borough", "B2")
     assert b2["suppressed"]
     assert np.isnan(b2["value"]) and np.isnan(b2["lower_95"]) and np.isnan(b2["upper_95"])
+    assert np.isnan(b2["numerator"]) and np.isnan(b2["denominator"])  # the counts are withheld too
     assert (b2["vs_region"], b2["vs_stp"]) == ("not compared", "not compared")
-    b1 = _row(values, "borough", "B1")  # 20 respondents: shown
-    assert not b1["suppressed"] and b1["value"] == pytest.approx(25.0)
+    # B1 (20 respondents) would give B2 away as S1 - B1, so it is withheld too (its STP's only other borough)
+    b1 = _row(values, "borough", "B1")
+    assert b1["suppressed"] and np.isnan(b1["numerator"]) and np.isnan(b1["denominator"])
     assert _row(values, "stp", "S1")["value"] == pytest.approx(100 * 11 / 30)
+    assert not _row(values, "borough", "B3")["suppressed"]
 
 
 @pytest.mark.parametrize("indicator_id", [definition.id for definition in CONFIG.indicators])
@@ -263,3 +266,41 @@ def test_every_period_with_data_has_a_london_row():
         assert set(london["period"]) == set(values["period"]), definition.id
         assert list(values.columns) == list(RESULT_COLUMNS)
         assert (values["indicator_id"] == definition.id).all()
+
+
+def test_a_practice_with_no_borough_still_counts_in_its_stp_and_london(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(SMALL, folder)
+    practices = (folder / "practices.csv").read_text().replace(",B2,Borough Two,", ",,,")
+    (folder / "practices.csv").write_text(practices)
+    data = load_data(CONFIG, folder)
+    # only the survey's B2 rows lose their place; practices.csv itself is fine with a blank borough
+    assert {problem.source for problem in data.errors} == {"vision_survey.csv"}
+    values = compute_indicator_values(CONFIG.indicator("coverage"), data)
+    assert "B2" not in set(values.loc[values["level"] == "borough", "area_code"])  # P3 was B2's only practice
+    assert _row(values, "stp", "S1")["denominator"] == 6000  # P1 + P2 + P3, as before
+    assert _row(values, "region", "E40000003")["denominator"] == 10000
+    assert _row(values, "practice", "P3")["borough_code"] == ""
+
+
+DEMO = next(d for d in (ROOT / "data" / "illustrative", ROOT / "data") if (d / "practices.csv").exists())
+
+
+def test_a_network_with_no_staff_rows_keeps_its_patients_in_the_rate(tmp_path):
+    """The issue's reproduction: take one PCN's rows out of the demo census; the London rate must fall."""
+    config = load_config(ROOT / "config.yaml")
+    definition = config.indicator("pcn_dpc_fte_per_1000")
+    folder = tmp_path / "demo"
+    shutil.copytree(DEMO, folder)
+    before = compute_indicator_values(definition, load_data(config, folder))
+    staff = pd.read_csv(folder / "pcn_workforce.csv", dtype=str)
+    gone = staff["pcn_code"].iloc[0]
+    staff[staff["pcn_code"] != gone].to_csv(folder / "pcn_workforce.csv", index=False)
+    after = compute_indicator_values(definition, load_data(config, folder))
+    period = staff.loc[staff["pcn_code"] == gone, "period"].max()
+    london_before, london_after = (v[(v["level"] == "region") & (v["period"] == period)].iloc[0] for v in (before, after))
+    assert london_after["denominator"] == london_before["denominator"]  # its patients still count
+    assert london_after["numerator"] < london_before["numerator"]
+    assert london_after["value"] < london_before["value"]
+    network = _row(after, "pcn", gone, period)
+    assert network["numerator"] == 0 and network["value"] == 0  # a network with no row employs no one

@@ -227,6 +227,32 @@ def test_values_are_formatted_with_their_unit(unit, decimals, value, shown):
     assert definition.format_value(value) == shown
 
 
+def test_yaml_alias_bombs_deep_nesting_and_huge_files_are_refused_not_expanded():
+    import yaml
+
+    from indicators.definitions import YAML_SIZE_LIMIT, load_yaml_text
+
+    bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n" for i in range(1, 30))  # 10^30 values
+    for text, reason in ((bomb, "stand for more than 1,000,000 values"),
+                         ("[" * 100_000 + "]" * 100_000, "nested more than 100 deep"),  # crashed libyaml
+                         ("- " * 500_000 + "x", "nested more than 100 deep"),
+                         ("x" * (YAML_SIZE_LIMIT + 1), "larger than 2 MB")):
+        with pytest.raises(yaml.YAMLError, match=reason):
+            load_yaml_text(text)
+    # an alias standing for a few values, as yaml.safe_dump writes for a shared object, is fine
+    assert load_yaml_text("numerator: &n {table: t}\ndenominator: *n\n") == {"numerator": {"table": "t"},
+                                                                         "denominator": {"table": "t"}}
+
+
+def test_a_config_that_is_an_alias_bomb_is_one_config_error(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 30)]
+    (tmp_path / "config.yaml").write_text("\n".join(lines) + "\n")
+    with pytest.raises(ConfigError, match=r"config.yaml could not be read at line \d+, column \d+: its aliases"):
+        load_config(tmp_path / "config.yaml")
+
+
 def test_change_points_apply_to_every_indicator_unless_it_has_its_own(tmp_path):
     text = SMALL_CONFIG.read_text(encoding="utf-8").replace(
         "suppress_below: 10\n",

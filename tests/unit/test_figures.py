@@ -257,14 +257,14 @@ AT_50 = {"benchmark_name": "London", "benchmark_value": 50.0}
 
 
 def test_funnel_wilson_limits_match_hand_computed_values():
-    # p = 0.5, n = 100: 0.5 +/- 1.96 * 0.05 = 0.402 / 0.598; at z = 3.09: 0.3455 / 0.6545
+    # p = 0.5, n = 100, exact binomial (test_statistics.py works them out): 39.68 / 59.32; at 99.8%: 34.12 / 64.88
     figure = funnel.build_funnel_figure(practices([45.0, 52.0], [100, 100]), COVERAGE, LONDON, **AT_50)
     limits95 = trace_named(figure, "95% control limits")
-    assert limits95.y[0] == pytest.approx(40.2, abs=0.01)
+    assert limits95.y[0] == pytest.approx(39.68, abs=0.01)
     assert np.isnan(limits95.y[1])
-    assert limits95.y[2] == pytest.approx(59.8, abs=0.01)
+    assert limits95.y[2] == pytest.approx(59.32, abs=0.01)
     limits998 = trace_named(figure, "99.8% control limits")
-    assert (limits998.y[0], limits998.y[2]) == pytest.approx((34.55, 65.45), abs=0.01)
+    assert (limits998.y[0], limits998.y[2]) == pytest.approx((34.12, 64.88), abs=0.01)
     assert limits95.line.dash != limits998.line.dash
 
 
@@ -307,7 +307,8 @@ def test_funnel_for_staff_counts_has_no_limits_and_says_why():
     assert "no control limits: no sampling error for staff counts" in plain(figure.layout.title.subtitle.text).lower()
     band = [shape for shape in figure.layout.shapes if (shape.name or "").startswith("Within 10%")]
     assert sorted(shape.y0 for shape in band) == pytest.approx([0.54, 0.66])
-    assert {trace.name for trace in figure.data} == {"Lower than London", "Higher than London", "Similar to London"}
+    # GP FTE: higher is better; outside the band is better or worse, whatever the rows' own labels said
+    assert {trace.name for trace in figure.data} == {"Worse than London", "Better than London", "Similar to London"}
 
 
 def test_describe_funnel_counts_areas_outside_the_limits():

@@ -9,11 +9,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from importers.boundaries import find_ring_problems
 from importers.dataset import import_files, run_import, write_dataset
 from importers.dates import read_period
-from importers.geography import BOROUGH_NAMES, CCGS_2018, POSTCODE_DISTRICT_BOROUGHS, STP_BOROUGHS
-from importers.placement import FROM_PAYMENTS_CCG, FROM_POSTCODE_IN_STP, place_practice
+from importers.geography import load_place_reference
+from importers.placement import BY_CCG, BY_PCN, BY_POSTCODE, NOT_PLACED, PracticeEvidence, place_practices
 from importers.report import format_report
 from importers.sources import (
     PAYMENTS,
@@ -24,6 +23,7 @@ from importers.sources import (
 )
 from indicators.datasets import load_data
 from indicators.definitions import load_config
+from indicators.geometry import find_ring_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
@@ -112,39 +112,36 @@ def test_a_windows_1252_file_with_crlf_line_endings_is_read():
 def test_practices_are_placed_in_boroughs_despite_merged_ccgs(imported):
     report, out = imported
     practices = read_output(out, "practices.csv").set_index("practice_code")
-    placed = practices[["borough_name", "ccg_code", "stp_code", "stp_name"]].to_dict("index")
+    placed = practices[["borough_name", "ccg_code", "stp_code", "placement_source"]].to_dict("index")
     # 93C (North Central London, merged 2020): the 2018-19 payments file says 07R Camden
     assert placed["Z10001"] == {"borough_name": "Camden", "ccg_code": "07R", "stp_code": "QMJ",
-                                "stp_name": "North Central London"}
-    # 93C and not in the payments file: postcode district N4, within North Central London -> Islington
-    assert placed["Z10002"]["borough_name"] == "Islington" and placed["Z10002"]["ccg_code"] == "08H"
+                                "placement_source": "ccg"}
+    # 93C and not in the payments file; N4 lies in three NCL boroughs: its network's other practice is in Camden
+    assert placed["Z10002"] == {"borough_name": "Camden", "ccg_code": "07R", "stp_code": "QMJ",
+                                "placement_source": "pcn"}
     # 07T City and Hackney covers two boroughs: the postcode decides
-    assert placed["Z10005"]["borough_name"] == "Hackney"
+    assert (placed["Z10005"]["borough_name"], placed["Z10005"]["placement_source"]) == ("Hackney", "postcode")
     assert placed["Z10006"]["borough_name"] == "City of London"
-    # a merged CCG with a postcode outside London cannot be placed: reported with its row, not written
-    assert "Z10004" not in practices.index
-    reasons = dropped_reasons(report, "practice_mapping.csv", "practices.csv")
-    (reason, (count, examples)), = reasons.items()
-    assert reason.startswith("borough cannot be placed") and count == 1
-    assert examples == ("row 5: Z10004 B9 4DD (CCG 36L)",)
-    assert any("Z10002 (N4 -> Islington)" in note for note in file_report(report, "practice_mapping.csv").notes)
+    # a merged CCG with a postcode outside London: no borough, but written, in its STP (and so in London)
+    assert placed["Z10004"] == {"borough_name": "", "ccg_code": "36L", "stp_code": "QWE", "placement_source": "none"}
+    assert practices.loc["Z10004", "borough_code"] == ""
+    assert dropped_reasons(report, "practice_mapping.csv", "practices.csv") == {}
+    assert "1 practice could not be placed in a borough" in " ".join(report.notes)
 
 
-def test_stp_names_are_the_plain_names_matched_on_the_code(imported):
-    report, out = imported
-    practices = read_output(out, "practices.csv")
-    assert set(practices["stp_name"]) == {"North Central London", "North East London", "North West London",
-                                          "South East London"}
-    assert not practices["stp_name"].str.contains("Partnership|Partners|Healthier").any()
-    assert any("'Our Healthier South East London' -> 'South East London'" in note
-               for note in file_report(report, "practice_mapping.csv").notes)
+def test_stp_names_come_from_the_practice_mapping(imported):
+    _, out = imported
+    practices = read_output(out, "practices.csv").drop_duplicates("stp_code").set_index("stp_code")["stp_name"]
+    mapping = pd.read_csv(MAPPING, dtype=str).drop_duplicates("STP_CODE").set_index("STP_CODE")["STP_NAME"]
+    assert practices.to_dict() == {code: mapping[code] for code in practices.index}
+    assert practices["QKK"] == "Our Healthier South East London"
 
 
 def test_a_pcn_code_u_placeholder_keeps_the_practice_not_in_a_network(imported):
     report, out = imported
     gamma = read_output(out, "practices.csv").set_index("practice_code").loc["Z10003"]
     assert (gamma["pcn_code"], gamma["pcn_name"], gamma["borough_name"]) == ("", "Not in a network", "Southwark")
-    assert "1 London practice has PCN code 'U' (unallocated): kept, shown as not in a network" in \
+    assert "1 practice has PCN code 'U' (unallocated): kept, shown as not in a network" in \
         file_report(report, "practice_mapping.csv").notes
 
 
@@ -152,8 +149,9 @@ def test_practices_that_opened_or_closed_between_files_are_reported_and_kept(imp
     report, out = imported
     practices = read_output(out, "practices.csv").set_index("practice_code")
     notes = " | ".join(file_report(report, "patient_list.csv").notes)
+    # Z10007 is in the list, with a negative count (dropped): present all the same
     assert "2 practices in the practice mapping (2020-09) have no London row in this file (closed or merged " \
-           "since the mapping's extract): Z10007, Z10008" in notes
+           "since the mapping's extract): Z10004, Z10008" in notes
     assert "1 London practice in this file is not in the practice mapping (opened after the mapping's " \
            "extract)" in notes
     # opened since the mapping: placed from its CCG (72Q) and postcode (SE15), no network known
@@ -161,10 +159,14 @@ def test_practices_that_opened_or_closed_between_files_are_reported_and_kept(imp
     # in the 2018-19 payments file only (closed before the mapping): kept with its 2018 CCG
     assert practices.loc["Z30001", ["practice_name", "borough_name", "ccg_code"]].tolist() == \
         ["DR IOTA", "Lambeth", "08K"]
+    assert "Z30004" not in practices.index  # closed before 2018-19 began: in no period of the data
     payments_notes = " | ".join(file_report(report, "payments_2018-19.csv").notes)
+    # closed during 2018-19 with no patients left: kept, counted in extended hours while it was open
+    assert practices.loc["Z30002", ["borough_name", "closed"]].tolist() == ["Lambeth", "2018-09-30"]
+    # region Q71 but a CCG no file places: its STP cannot be told, so it is not written
     assert "1 London practice in this file is not in the practice mapping and has no row kept (see the " \
-           "reasons above): Z30002" in payments_notes
-    assert "Z30002" not in practices.index
+           "reasons above): Z30003" in payments_notes
+    assert "Z30003" not in practices.index
 
 
 def test_negative_and_decimal_values(imported):
@@ -172,22 +174,32 @@ def test_negative_and_decimal_values(imported):
     hours = read_output(out, "extended_hours.csv")
     assert hours.to_dict("records") == [
         {"practice_code": "Z10001", "period": "2018-04-01", "extended_hours_payment": "1500.5",
-         "offers_extended_hours": "1"},
+         "offers_extended_hours": "1", "extended_hours_recovery": "0"},
+        # a net recovery (-300.10): not paid, and still one of the practices counted
+        {"practice_code": "Z10005", "period": "2018-04-01", "extended_hours_payment": "0",
+         "offers_extended_hours": "0", "extended_hours_recovery": "300.1"},
         {"practice_code": "Z10007", "period": "2018-04-01", "extended_hours_payment": "0",
-         "offers_extended_hours": "0"},
+         "offers_extended_hours": "0", "extended_hours_recovery": "0"},
         {"practice_code": "Z30001", "period": "2018-04-01", "extended_hours_payment": "800",
-         "offers_extended_hours": "1"},
+         "offers_extended_hours": "1", "extended_hours_recovery": "0"},
+        # closed on 30/09/2018: open for half the year, so counted
+        {"practice_code": "Z30002", "period": "2018-04-01", "extended_hours_payment": "0",
+         "offers_extended_hours": "0", "extended_hours_recovery": "0"},
     ]
-    hours_dropped = dropped_reasons(report, "payments_2018-19.csv", "extended_hours.csv")
-    assert hours_dropped["Extended Hours payment is negative (a recovery, not a payment for the year)"] == \
-        (1, ("row 4: Z10005 (£-300.10)",))
-    assert hours_dropped["practice closed before the financial year began"] == (1, ("row 9: Z30004 (closed 2018-01-15)",))
+    assert "Extended Hours payment is negative" not in str(dropped_reasons(report, "payments_2018-19.csv",
+                                                                           "extended_hours.csv"))
+    assert "1 practice has a negative Extended Hours payment" in " ".join(
+        file_report(report, "payments_2018-19.csv").notes)
+    assert dropped_reasons(report, "payments_2018-19.csv")["practice closed before the financial year began"] == \
+        (1, ("row 9: Z30004 (closed 2018-01-15)",))
     patients = read_output(out, "registered_patients.csv")
     paid = patients[patients["period"] == "2018-04-01"].set_index("practice_code")["registered_patients"]
-    assert paid.to_dict() == {"Z10001": "5100", "Z10005": "8801", "Z10007": "7000", "Z30001": "2500", "Z30004": "1000"}
+    assert paid.to_dict() == {"Z10001": "5100", "Z10005": "8801", "Z10007": "7000", "Z30001": "2500"}
     assert dropped_reasons(report, "patient_list.csv")["NUMBER_OF_PATIENTS is negative"] == \
         (1, ("row 7: Z10007 (-5 patients)",))
     assert dropped_reasons(report, "pcn_workforce.csv")["FTE is negative"] == (1, ("row 7: U90003 Managers FTE -0.4",))
+    # bad values are errors too, one line each naming the file, row and field
+    assert f"{WORKFORCE}: row 7, field 'FTE': FTE is negative (U90003 Managers FTE -0.4)" in report.error_lines
 
 
 def test_pcn_workforce_is_summed_by_pcn_and_role_with_renamed_roles_merged(imported):
@@ -213,10 +225,15 @@ def test_registered_patients_for_another_tables_period_come_from_the_nearest_lis
     report, out = imported
     patients = read_output(out, "registered_patients.csv")
     march = patients[patients["period"] == "2020-03-01"].drop(columns="period").reset_index(drop=True)
-    january = patients[patients["period"] == "2021-01-01"].drop(columns="period").reset_index(drop=True)
-    pd.testing.assert_frame_equal(march, january)  # 2021-01 is 10 months away; the 2018-19 list 23 months
+    january = patients[patients["period"] == "2021-01-01"].drop(columns="period")
+    # 2021-01 is 10 months away, the 2018-19 list 23 months. Practices first listed after March 2020 (not in
+    # the 2018-19 payments file: Z10002, Z10003, Z10006 in the 2020-09 mapping, Z10009 in 2021-01) are left out
+    january = january[~january["practice_code"].isin(["Z10002", "Z10003", "Z10006", "Z10009"])]
+    pd.testing.assert_frame_equal(march, january.reset_index(drop=True))
     assert report.notes[0].startswith("registered patients for 2020-03-01 taken from the 2021-01 publication, "
-                                      "10 months apart")
+                                      "10 months apart (2 practices; 4 not yet open in 2020-03 left out)")
+    opened = read_output(out, "practices.csv").set_index("practice_code")["opened"]
+    assert opened[["Z10002", "Z10003", "Z10006", "Z10009"]].tolist() == ["2020-09-01"] * 3 + ["2021-01-01"]
     manifest = yaml.safe_load((out / "dataset.yaml").read_text())
     assert any("2020-03-01" in source and "2021-01" in source for source in manifest["sources"])
 
@@ -244,6 +261,12 @@ def test_the_manifest_is_labelled_real_lists_sources_and_says_what_is_unavailabl
     assert set(manifest["unavailable"]) == {
         "workforce", "extended_access", "vision_survey", "maturity", "deprivation", "appointments",
         "collaboration.in_collaboration", "collaboration.in_federation", "collaboration.shared_record"}
+    assert manifest["areas"] == {
+        "region": {"code": "E40000003", "name": "London"},
+        "levels": {"stp": {"name": "STP", "plural": "STPs", "plain_name": "local health and care partnership",
+                           "plain_plural": "local health and care partnerships"},
+                   "borough": {"name": "borough", "plural": "boroughs", "plain_name": "borough",
+                               "plain_plural": "boroughs"}}}
 
 
 def test_the_app_loads_the_imported_folder_without_errors(imported):
@@ -267,7 +290,8 @@ def test_boundaries_are_simplified_with_shared_borders_kept_shared(imported):
     assert shared == {(-0.09, 51.5), (-0.09, 51.51)}  # the same border, no gap or overlap
     for ring in (west, east):
         assert not find_ring_problems([tuple(p) for p in ring])
-    assert dropped_reasons(report, "boroughs.geojson")["GSS_CODE is not a London borough (E09000001 to E09000033)"][0] == 2
+    assert dropped_reasons(report, "boroughs.geojson")[
+        "GSS_CODE is not one of the region's boroughs (importers/reference/boroughs.csv)"][0] == 2
 
 
 def test_boundaries_in_british_national_grid_give_a_clear_error(tmp_path):
@@ -333,9 +357,9 @@ def test_the_report_shows_counts_reasons_and_examples(imported):
     report, _ = imported
     text = format_report(report)
     assert "payments_2018-19.csv\n  format: NHS Digital, NHS Payments to General Practice" in text
-    assert "  -> extended_hours.csv: kept 3, dropped 5 (3 of them for this output only)" in text
-    assert "    1 x Extended Hours payment is negative (a recovery, not a payment for the year)\n" \
-           "        e.g. row 4: Z10005 (£-300.10)" in text
+    assert "  -> extended_hours.csv: kept 5, dropped 3 (1 of them for this output only)" in text
+    assert "    1 x practice closed before the financial year began\n" \
+           "        e.g. row 9: Z30004 (closed 2018-01-15)" in text
     assert "Written\n  practices.csv:" in text
 
 
@@ -355,8 +379,12 @@ def test_the_command_imports_the_good_files_and_names_the_bad_ones(tmp_path):
          "the NHS Digital or London Datastore files this importer reads."),
         f"error: {empty}: the file is empty.",
         f"error: {tmp_path / 'missing.csv'}: the file does not exist.",
+        # the good files' bad values, each on one line with its row and field
+        f"error: {PATIENTS}: row 7, field 'NUMBER_OF_PATIENTS': NUMBER_OF_PATIENTS is negative (Z10007 (-5 patients))",
+        (f"error: {PATIENTS}: row 10, field 'EXTRACT_DATE': EXTRACT_DATE is not a readable date (Z10010 ('Jan 2021' "
+         "is not a date this importer can read (e.g. 01JAN2021, 2021-01-01, 01/01/2021 or 1-Jan-21)))"),
     ]
-    assert len(read_output(out, "practices.csv")) == 8  # the good files were still imported
+    assert len(read_output(out, "practices.csv")) == 9  # the good files were still imported
     assert "patient_list.csv\n  format:" in result.stdout
 
 
@@ -369,20 +397,55 @@ def test_the_command_writes_nothing_when_no_file_can_be_read(tmp_path):
     assert not out.exists()
 
 
-def test_every_london_ccg_of_2018_and_postcode_district_names_known_boroughs():
-    assert len(CCGS_2018) == 32
-    assert {b for ccg in CCGS_2018.values() for b in ccg.borough_codes} == set(BOROUGH_NAMES)
-    assert {b for boroughs in STP_BOROUGHS.values() for b in boroughs} == set(BOROUGH_NAMES)
-    assert {b for boroughs in POSTCODE_DISTRICT_BOROUGHS.values() for b in boroughs} == set(BOROUGH_NAMES)
+def test_the_london_reference_tables_agree_with_each_other():
+    reference = load_place_reference("E40000003")
+    assert reference.region_name == "London" and reference.place_words.plural == "boroughs"
+    assert len(reference.borough_names) == 33
+    ccgs_2018 = [ccg for ccg in reference.ccgs.values() if not ccg.merged]
+    assert len(ccgs_2018) == 32
+    assert {b for ccg in ccgs_2018 for b in ccg.borough_codes} == set(reference.borough_names)
+    assert set(reference.borough_ccg.values()) <= {ccg.code for ccg in ccgs_2018}
+    assert {b for boroughs in reference.districts.values() for b in boroughs} == set(reference.borough_names)
+    for ccg in reference.ccgs.values():  # a merged CCG covers exactly the boroughs of its STP
+        if ccg.merged:
+            assert set(ccg.borough_codes) == set(reference.stp_boroughs(ccg.stp_code)), ccg.code
+    assert load_place_reference("E40000010") is None  # the North West has no reference: its places are CCGs
 
 
-def test_placement_prefers_the_2018_ccg_and_falls_back_on_the_postcode_within_the_stp():
-    by_payments = place_practice("72Q", "QKK", "SE1 1AA", payments_ccg="08K")
-    assert (by_payments.borough_code, by_payments.ccg_code, by_payments.how) == ("E09000022", "08K", FROM_PAYMENTS_CCG)
-    by_postcode = place_practice("36L", "QWE", "SE25 6AA")
-    assert (by_postcode.borough_code, by_postcode.ccg_code, by_postcode.how) == ("E09000008", "07V",
-                                                                                 FROM_POSTCODE_IN_STP)
-    assert place_practice("36L", "QWE", "B9 4DD") is None
+def test_the_precedence_of_placement():
+    reference = load_place_reference("E40000003")
+    practices = [
+        # 1. the CCGs of the files agree on one borough: 72Q (SEL) and 08K (Lambeth, 2018-19)
+        PracticeEvidence("A", postcode="SE1 1AA", pcn_code="N1", stp_code="QKK", mapping_ccg="72Q", ccgs=["72Q", "08K"]),
+        # 2. 36L covers SWL; SE25 lies in Croydon alone
+        PracticeEvidence("B", postcode="SE25 6AA", stp_code="QWE", mapping_ccg="36L", ccgs=["36L"]),
+        # 3. SE1 lies in Southwark and Lambeth: its network's other practice (A) is in Lambeth
+        PracticeEvidence("C", postcode="SE1 9ZZ", pcn_code="N1", stp_code="QKK", mapping_ccg="72Q", ccgs=["72Q"]),
+        # 4. no network: the district's main borough
+        PracticeEvidence("D", postcode="SE1 9ZZ", stp_code="QKK", mapping_ccg="72Q", ccgs=["72Q"]),
+        # 5. a postcode outside London: no borough, still in its STP
+        PracticeEvidence("E", postcode="B9 4DD", stp_code="QWE", mapping_ccg="36L", ccgs=["36L"]),
+        # no mapping: the STP from the reference CCG (08K -> QKK)
+        PracticeEvidence("F", postcode="SW9 9ZZ", ccgs=["08K"], origin="payments.csv"),
+        # no mapping, a CCG nobody knows: not even the STP
+        PracticeEvidence("G", postcode="SW9 9ZZ", ccgs=["99X"], origin="payments.csv"),
+    ]
+    placed = place_practices(practices, reference, {})
+    assert {code: (p.borough_name, p.source) for code, p in placed.items() if p} == {
+        "A": ("Lambeth", BY_CCG), "B": ("Croydon", BY_POSTCODE), "C": ("Lambeth", BY_PCN),
+        "D": ("Southwark", BY_POSTCODE), "E": ("", NOT_PLACED), "F": ("Lambeth", BY_CCG)}
+    assert placed["D"].crosses and not placed["B"].crosses
+    assert (placed["E"].stp_code, placed["F"].stp_code, placed["G"]) == ("QWE", "QKK", None)
+
+
+def test_outside_london_the_places_are_the_mappings_ccgs():
+    practices = [PracticeEvidence("A", stp_code="QOP", mapping_ccg="01W", ccgs=["01W", "01X"]),
+                 PracticeEvidence("B", stp_code="QOP", mapping_ccg="01W", ccgs=["01W", "01X"]),
+                 PracticeEvidence("C", ccgs=["01X"], origin="payments.csv")]  # closed before the mapping
+    placed = place_practices(practices, None, {"01W": "NHS Stockport CCG"})
+    assert {code: (p.borough_code, p.borough_name, p.stp_code, p.source) for code, p in placed.items()} == {
+        "A": ("01W", "NHS Stockport CCG", "QOP", BY_CCG), "B": ("01W", "NHS Stockport CCG", "QOP", BY_CCG),
+        "C": ("01W", "NHS Stockport CCG", "QOP", BY_CCG)}
 
 
 def test_when_two_files_give_the_same_thing_the_later_one_is_used_and_the_other_counted(tmp_path):
@@ -396,7 +459,31 @@ def test_when_two_files_give_the_same_thing_the_later_one_is_used_and_the_other_
     assert older["a later practice mapping was given (mapping_2021.csv)"][0] == 8  # its 8 London rows
     first_boundaries = dropped_reasons(report, "boroughs.geojson", "london_boroughs.geojson")
     assert first_boundaries["another boundary file was given after this one (boroughs_again.geojson)"][0] == 2
-    assert len(data.boundaries.features) == 2 and len(data.practices) == 7
+    assert len(data.boundaries.features) == 2 and len(data.practices) == 8  # Z10004 too, with no borough
     for file in report.files:
         for tally in file.outputs:
             assert tally.kept + file.dropped_count + sum(d.count for d in tally.dropped) == file.rows_read
+
+
+def test_a_2019_20_payments_file_is_imported_with_a_plain_note_that_the_scheme_ended(tmp_path):
+    later = tmp_path / "payments_2019-20.csv"
+    shutil.copy(PAYMENTS_FILE, later)
+    out = tmp_path / "out"
+    report = run_import([MAPPING, later], out)
+    ended = "The Extended Hours Access scheme (DES) ended on 30 June 2019"
+    assert any(note.startswith(ended) for note in file_report(report, later.name).notes)
+    assert any(ended in note for note in report.notes)
+    manifest = yaml.safe_load((out / "dataset.yaml").read_text())
+    assert manifest["caveats"]["extended_hours"].startswith(ended)
+    assert read_output(out, "extended_hours.csv")["period"].unique().tolist() == ["2019-04-01"]
+    data = load_data(load_config(ROOT / "config.yaml"), out)
+    assert data.caveats["extended_hours"].startswith(ended) and not data.errors
+
+
+def test_a_2020_21_payments_file_gives_no_extended_hours(tmp_path):
+    later = tmp_path / "payments_2020-21.csv"
+    shutil.copy(PAYMENTS_FILE, later)
+    data, report = import_files([MAPPING, later])
+    assert "extended_hours" not in data.tables and not data.caveats
+    assert any("is not imported: the scheme ended on 30 June 2019" in note
+               for note in file_report(report, later.name).notes)

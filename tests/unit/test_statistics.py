@@ -7,6 +7,7 @@ import pytest
 from indicators.statistics import (
     compare_with_benchmark,
     confidence_interval,
+    funnel_comparison,
     funnel_limits,
     poisson_interval,
     wilson_interval,
@@ -87,18 +88,54 @@ def test_confidence_interval_is_missing_for_methods_without_sampling_error(compa
     assert np.isnan(lower).all() and np.isnan(upper).all()
 
 
-def test_funnel_limits_for_a_proportion():
-    # p = 0.5, n = 100: 0.5 -/+ 1.96 * sqrt(0.25/100) = 0.5 -/+ 0.098 -> 40.2% and 59.8%
+def test_funnel_limits_for_a_proportion_are_exact_binomial_limits_interpolated():
+    # Spiegelhalter (2005): the q-quantile r of Binomial(n, p), less (F(r) - q) / (F(r) - F(r - 1)), over n.
+    # p = 0.5, n = 100, q = 0.025: F(39) = 0.017600, F(40) = 0.028444 -> r = 40,
+    #   40 - (0.028444 - 0.025) / (0.028444 - 0.017600) = 39.6824 -> 39.68%
+    # q = 0.975: F(59) = 0.971556, F(60) = 0.982400 -> r = 60, 60 - (0.982400 - 0.975) / 0.010844 = 59.3176
     lower, upper = funnel_limits(50.0, [100], multiplier=100, comparison="wilson", z=Z)
-    assert lower[0] == pytest.approx(40.2)
-    assert upper[0] == pytest.approx(59.8)
+    assert lower[0] == pytest.approx(39.682, abs=1e-3)
+    assert upper[0] == pytest.approx(59.318, abs=1e-3)
+
+
+def test_the_normal_approximation_was_19_points_off_at_n_5():
+    # p = 0.9, n = 5, q = 0.025: F(2) = 0.00856, F(3) = 0.08146 -> r = 3, 3 - (0.08146 - 0.025) / 0.0729 = 2.2255
+    # -> 44.5%; the normal approximation said 0.9 - 1.96 * sqrt(0.09 / 5) = 63.7%
+    lower, upper = funnel_limits(90.0, [5], multiplier=100, comparison="wilson", z=Z)
+    assert lower[0] == pytest.approx(44.51, abs=0.01)
+    assert 90 - Z * math.sqrt(0.09 / 5) * 100 - lower[0] == pytest.approx(19.2, abs=0.1)
+    # q = 0.975: F(4) = 0.40951 -> r = 5, 5 - (1 - 0.975) / (1 - 0.40951) = 4.9577 -> 99.15%
+    assert upper[0] == pytest.approx(99.153, abs=1e-3)
+
+
+def test_funnel_limits_agree_with_scipy_binomial_quantiles_over_many_denominators():
+    from scipy import stats
+
+    n = np.array([1, 2, 5, 17, 100, 999, 12_345, 1_000_000])
+    for p in (0.03, 0.5, 0.974):
+        for q, side in ((0.001, 0), (0.999, 1)):
+            r = stats.binom.ppf(q, n, p)
+            at, below = stats.binom.cdf(r, n, p), stats.binom.cdf(r - 1, n, p)
+            expected = np.clip((r - (at - q) / (at - below)) / n, 0, 1)
+            got = funnel_limits(p * 100, n, multiplier=100, comparison="wilson", z=3.090232306167813)[side] / 100
+            assert got == pytest.approx(expected, abs=1e-9), (p, q)
 
 
 def test_funnel_limits_narrow_as_the_denominator_grows_and_stay_within_0_to_100():
-    # p = 0.9, n = 10: 0.9 + 1.96 * sqrt(0.09/10) = 1.086 -> clipped to 100%
     lower, upper = funnel_limits(90.0, [10, 1000], multiplier=100, comparison="wilson", z=Z)
-    assert upper[0] == 100
-    assert upper[1] - lower[1] < upper[0] - lower[0]
+    assert 0 <= lower[0] < lower[1] and upper[1] < upper[0] <= 100
+    assert funnel_limits(100.0, [10], multiplier=100, comparison="wilson", z=Z)[0][0] == 100  # no spread at 100%
+    assert np.isnan(funnel_limits(50.0, [0], multiplier=100, comparison="wilson", z=Z)[0][0])
+
+
+def test_funnel_comparison_labels_points_outside_the_same_limits():
+    # n = 100 around 50%: limits 39.68 and 59.32; outside is better or worse (higher is better)
+    labels = funnel_comparison([39.6, 39.7, 59.3, 59.4, np.nan], [100] * 5, 50.0, multiplier=100,
+                               comparison="wilson", direction="higher_is_better", z=Z)
+    assert list(labels) == ["worse", "similar", "similar", "better", "not compared"]
+    # staff counts: the +/- 10% band
+    assert list(funnel_comparison([0.53, 0.6, 0.67], [1, 1, 1], 0.6, multiplier=1000, comparison="tolerance",
+                                  direction="neither")) == ["lower", "similar", "higher"]
 
 
 def test_funnel_limits_for_a_rate_are_exact_poisson_limits_of_the_expected_count():
