@@ -48,6 +48,25 @@ def england_dir(tmp_path_factory) -> Path:
     return folder
 
 
+REALDATA = ROOT.parent / "shared" / "realdata"
+NATIONAL_FILES = ("gp-reg-pat-prac-map_2020-09_england.csv", "gp-reg-pat-prac-all_2021-01_england.csv",
+                  "nhs-payments-to-general-practice_2018-19_england.csv", "pcn-workforce_2020-03_england.csv",
+                  "fingertips-93553-imd2019_gp-practice_england.csv")
+
+
+@pytest.fixture(scope="session")
+def north_west_dir(tmp_path_factory) -> Path:
+    """NHS England's North West region imported by our importer from the shared national files (skips when the
+    folder of real files is absent): another region as a user would make it, with CCG areas for places."""
+    files = [REALDATA / name for name in NATIONAL_FILES]
+    if not all(path.exists() for path in files):
+        pytest.skip(f"the real NHS files are not in {REALDATA}")
+    folder = tmp_path_factory.mktemp("north_west") / "data"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "import_data.py"), "--region", "North West", "--out",
+                    str(folder), *map(str, files)], check=True, capture_output=True, text=True, timeout=600)
+    return folder
+
+
 @pytest.fixture(autouse=True)
 def forum_store_in_tmp(tmp_path, monkeypatch):
     """Pages that open the forum store write into the test's own folder, never into the repository."""

@@ -1,5 +1,6 @@
 """AppTest on data for another region (the England-scale illustrative data: E92000001 England, 42 STPs, 200 CCG
-areas): every page names that region and its systems, and none says London or "five STPs"."""
+areas; and North West, imported from the real national files): every page names that region and its systems, and
+none says London or "five STPs"."""
 import json
 import re
 from pathlib import Path
@@ -17,13 +18,23 @@ PAGES = sorted((ROOT / "app_pages").glob("*.py"))
 LONDON_WORDS = re.compile(r"London|five STPs|33 boroughs|\bLDN\b", re.IGNORECASE)
 
 
-@pytest.fixture
-def england(england_dir, monkeypatch):
-    monkeypatch.setenv("ATSCALE_DATA_DIR", str(england_dir))
+def use_data(folder: Path, monkeypatch) -> list[str]:
+    """The app reads `folder`; returns the names of its systems (STPs)."""
+    monkeypatch.setenv("ATSCALE_DATA_DIR", str(folder))
     monkeypatch.delenv("ATSCALE_CONFIG", raising=False)
     monkeypatch.delenv("ATSCALE_SLIDES", raising=False)
-    practices = pd.read_csv(england_dir / "practices.csv", dtype=str, keep_default_na=False)
+    practices = pd.read_csv(folder / "practices.csv", dtype=str, keep_default_na=False)
     return sorted(set(practices["stp_name"]))
+
+
+@pytest.fixture
+def north_west(north_west_dir, monkeypatch):
+    return use_data(north_west_dir, monkeypatch)
+
+
+@pytest.fixture
+def england(england_dir, monkeypatch):
+    return use_data(england_dir, monkeypatch)
 
 
 def open_page(page: str) -> AppTest:
@@ -57,6 +68,16 @@ def test_every_page_names_the_datas_region_and_systems_and_never_london(england,
     text = page_text(at)
     assert "England" in text
     assert any(name in text for name in england), "no STP of the data is named"
+    assert not LONDON_WORDS.findall(text), sorted(set(LONDON_WORDS.findall(text)))
+
+
+@pytest.mark.parametrize("page", [page.name for page in PAGES])
+def test_every_page_of_an_imported_region_names_it_and_its_systems(north_west, page):
+    at = open_page(page)
+    assert not at.exception, [e.value for e in at.exception]
+    text = page_text(at)
+    assert "North West" in text
+    assert any(name in text for name in north_west), "no STP of the data is named"
     assert not LONDON_WORDS.findall(text), sorted(set(LONDON_WORDS.findall(text)))
 
 

@@ -183,6 +183,13 @@ def england_server(tmp_path_factory, england_dir):
         yield base_url
 
 
+@pytest.fixture(scope="session")
+def north_west_server(tmp_path_factory, north_west_dir):
+    """The app on North West, imported from the real national files; started only by the tests that ask for it."""
+    with serve_app(tmp_path_factory.mktemp("e2e_north_west_server"), ATSCALE_DATA_DIR=str(north_west_dir)) as base_url:
+        yield base_url
+
+
 @contextmanager
 def launched_chromium(browser_part_missing):
     """Debian's chromium driven by Playwright (no `playwright install`); skips (or fails) when either is missing."""

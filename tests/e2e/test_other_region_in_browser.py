@@ -1,5 +1,6 @@
-"""In a real browser, offline: the dashboard on another region's data (the England-scale illustrative data) opens on
-that region's overview, compares its 42 STPs and maps its places, and never mentions London."""
+"""In a real browser, offline: the dashboard on another region's data (the England-scale illustrative data; North West
+imported from the real national files) opens on that region's overview, compares its STPs and maps its places, and
+never mentions London."""
 import re
 
 import pytest
@@ -31,3 +32,20 @@ def test_the_overview_of_another_region_names_it_and_its_stps(england_visit):
     assert "London" not in visit.sidebar.inner_text()
     assert visit.exceptions() == []
     visit.screenshot("england_overview")
+
+
+def test_an_imported_region_opens_on_its_own_overview(north_west_server, visit, north_west_dir):
+    import pandas as pd
+
+    visit.base_url = north_west_server
+    systems = sorted(set(pd.read_csv(north_west_dir / "practices.csv", dtype=str)["stp_name"]))
+    visit.open("/?indicator=practices_in_pcn")  # an indicator the national files give
+    expect(visit.heading()).to_have_text("North West overview")
+    chart = visit.main.get_by_test_id("stPlotlyChart").first
+    expect(chart.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+    expect(chart).to_contain_text(systems[0])
+    expect(visit.main.get_by_test_id("stDeckGlJsonChart").first.locator("canvas").first).to_be_visible()
+    assert "London" not in visit.main.inner_text()
+    assert "London" not in visit.sidebar.inner_text()
+    assert visit.exceptions() == []
+    visit.screenshot("north_west_overview")
