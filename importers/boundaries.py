@@ -14,7 +14,7 @@ from importers.report import RowLedger
 from importers.sources import ImportFileError, SourceFile
 from indicators.geometry import Point, Ring, find_ring_problems, read_polygons, ring_area
 
-OUTPUT = "london_boroughs.geojson"
+OUTPUT = "place_boundaries.geojson"
 DEFAULT_TOLERANCE_DEGREES = 0.0002  # about 14 m east-west and 22 m north-south in London
 COORDINATE_DECIMALS = 5  # about 1 m
 SIMPLIFY_ATTEMPTS = 12  # each with half the tolerance; then the borders are kept as read (rounded)

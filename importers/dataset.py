@@ -65,7 +65,7 @@ TABLE_COLUMNS = {
 }
 CONTRACT_FILES = (
     "practices.csv", "registered_patients.csv", "workforce.csv", "extended_access.csv", "collaboration.csv",
-    "extended_hours.csv", "pcn_workforce.csv", "vision_survey.csv", "maturity.csv", "london_boroughs.geojson",
+    "extended_hours.csv", "pcn_workforce.csv", "vision_survey.csv", "maturity.csv", "place_boundaries.geojson",
     "networks.csv", "deprivation.csv", "appointments.csv", "dataset.yaml",
 )
 LICENCE = ("Contains public sector information licensed under the Open Government Licence v3.0 "

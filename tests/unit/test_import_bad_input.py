@@ -175,4 +175,4 @@ def test_the_command_imports_the_good_files_names_every_bad_one_and_exits_1(tmp_
         f"error: {garbage}: this is not a text file (a spreadsheet or zip?); save or extract it as CSV.",
     ]
     assert len(pd.read_csv(out / "practices.csv")) == 8
-    assert len(json.loads((out / "london_boroughs.geojson").read_text())["features"]) == 1
+    assert len(json.loads((out / "place_boundaries.geojson").read_text())["features"]) == 1

@@ -280,7 +280,7 @@ def test_the_app_loads_the_imported_folder_without_errors(imported):
 
 def test_boundaries_are_simplified_with_shared_borders_kept_shared(imported):
     report, out = imported
-    collection = json.loads((out / "london_boroughs.geojson").read_text())
+    collection = json.loads((out / "place_boundaries.geojson").read_text())
     features = {f["properties"]["GSS_CODE"]: f for f in collection["features"]}
     assert set(features) == {"E09000001", "E09000002"}
     west = features["E09000001"]["geometry"]["coordinates"][0]
@@ -457,7 +457,7 @@ def test_when_two_files_give_the_same_thing_the_later_one_is_used_and_the_other_
     assert "practice_mapping.csv was given more than once; it was read once" in report.notes[0]
     older = dropped_reasons(report, "practice_mapping.csv", "practices.csv")
     assert older["a later practice mapping was given (mapping_2021.csv)"][0] == 8  # its 8 London rows
-    first_boundaries = dropped_reasons(report, "boroughs.geojson", "london_boroughs.geojson")
+    first_boundaries = dropped_reasons(report, "boroughs.geojson", "place_boundaries.geojson")
     assert first_boundaries["another boundary file was given after this one (boroughs_again.geojson)"][0] == 2
     assert len(data.boundaries.features) == 2 and len(data.practices) == 8  # Z10004 too, with no borough
     for file in report.files:

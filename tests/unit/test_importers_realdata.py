@@ -264,10 +264,10 @@ def test_nothing_is_silently_dropped(imported):
 def test_boundaries_keep_the_33_boroughs_valid_and_small(imported):
     _, out = imported
     source = json.loads(BOUNDARIES.read_text())
-    written = json.loads((out / "london_boroughs.geojson").read_text())
+    written = json.loads((out / "place_boundaries.geojson").read_text())
     codes = [f["properties"]["GSS_CODE"] for f in written["features"]]
     assert len(codes) == 33 and set(codes) == {f["properties"]["GSS_CODE"] for f in source["features"]}
-    assert (out / "london_boroughs.geojson").stat().st_size < 300 * 1024
+    assert (out / "place_boundaries.geojson").stat().st_size < 300 * 1024
     for feature in written["features"]:
         geometry = feature["geometry"]
         polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
@@ -340,7 +340,7 @@ def test_one_system_is_imported_by_its_code(tmp_path, raw):
     assert data.geography["borough_code"].nunique() == 5  # Barnet, Camden, Enfield, Haringey, Islington
     manifest = yaml.safe_load((out / "dataset.yaml").read_text())
     assert manifest["areas"]["region"] == {"code": "E54000028", "name": "North London Partners in Health and Care"}
-    assert len(json.loads((out / "london_boroughs.geojson").read_text())["features"]) == 5
+    assert len(json.loads((out / "place_boundaries.geojson").read_text())["features"]) == 5
 
 
 def test_an_unknown_region_is_one_clear_error(tmp_path):

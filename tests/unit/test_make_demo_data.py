@@ -96,7 +96,7 @@ def test_files_and_columns_are_those_of_the_data_contract(london_dir, london):
     assert sorted(london) == sorted(expected)
     for name, frame in london.items():
         assert list(frame.columns) == expected[name], name
-    assert not (london_dir / "london_boroughs.geojson").exists()  # the map draws tiles instead
+    assert not (london_dir / "place_boundaries.geojson").exists()  # the map draws tiles instead
 
 
 def test_manifest_says_illustrative_and_is_fixed(london_dir):
