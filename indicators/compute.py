@@ -8,7 +8,13 @@ from indicators.areas import Area
 from indicators.datasets import LoadedData
 from indicators.definitions import LEVELS, IndicatorDefinition, Measure
 from indicators.errors import IndicatorUnavailable
-from indicators.statistics import compare_with_benchmark, confidence_interval
+from indicators.statistics import (
+    Z_95,
+    compare_with_benchmark,
+    confidence_interval,
+    estimate_overdispersion,
+    widen_interval,
+)
 
 LEVEL_CODE = {"practice": "practice_code", "pcn": "pcn_code", "borough": "borough_code", "stp": "stp_code"}
 LEVEL_NAME = {"practice": "practice_name", "pcn": "pcn_name", "borough": "borough_name", "stp": "stp_name"}
@@ -160,16 +166,19 @@ def _add_statistics(values: pd.DataFrame, definition: IndicatorDefinition) -> pd
     values["lower_95"] = np.where(suppressed, np.nan, lower)
     values["upper_95"] = np.where(suppressed, np.nan, upper)
     values["suppressed"] = suppressed
+    region = values.loc[values["level"] == "region"].set_index("period")["value"]
+    if definition.overdispersion:
+        _allow_for_overdispersion(values, definition, region)
     # Small numbers are withheld, not only the rate built from them.
     values.loc[suppressed, ["numerator", "denominator"]] = np.nan
 
-    region = values.loc[values["level"] == "region"].set_index("period")["value"]
     stp = values.loc[values["level"] == "stp"].set_index(["stp_code", "period"])["value"]
     region_benchmark = values["period"].map(region)
     stp_benchmark = pd.Series(
         stp.reindex(pd.MultiIndex.from_frame(values[["stp_code", "period"]])).to_numpy(), index=values.index)
     compare = {"direction": definition.direction, "comparison": definition.comparison,
-               "tolerance_percent": definition.tolerance_percent}
+               "tolerance_percent": definition.tolerance_percent,
+               "meaningful_difference": definition.meaningful_difference}
     values["vs_region"] = compare_with_benchmark(values["value"], values["lower_95"], values["upper_95"],
                                                  region_benchmark, **compare)
     values["vs_stp"] = compare_with_benchmark(values["value"], values["lower_95"], values["upper_95"],
@@ -178,3 +187,27 @@ def _add_statistics(values: pd.DataFrame, definition: IndicatorDefinition) -> pd
     values.loc[values["level"].isin(["stp", "region"]), "vs_stp"] = "not compared"
     values["area_name"] = values["area_name"].fillna(values["area_code"])
     return values[list(RESULT_COLUMNS)].sort_values(["level", "area_code", "period"], ignore_index=True)
+
+
+def _allow_for_overdispersion(values: pd.DataFrame, definition: IndicatorDefinition, region: pd.Series) -> None:
+    """Widen the intervals of an indicator counted in clustered units (definition.clustered_by), in place.
+
+    For each level and period, the areas' spread around the region (indicators.statistics.estimate_overdispersion:
+    phi from winsorised z-scores, DerSimonian-Laird tau^2 when phi is clearly above 1) is added to each
+    area's interval, as funnel plots do in Public Health England's and NHS England's guidance. The region
+    itself keeps its sampling interval.
+    """
+    lowest, highest = 0.0, (definition.multiplier if definition.comparison == "wilson" else None)
+    shown = ~values["suppressed"].to_numpy(dtype=bool)
+    for (level, period), rows in values[values["level"] != "region"].groupby(["level", "period"], sort=False):
+        benchmark = region.get(period, np.nan)
+        keep = shown[rows.index]
+        estimate = estimate_overdispersion(rows["value"].to_numpy(dtype=float)[keep],
+                                           rows["denominator"].to_numpy(dtype=float)[keep], float(benchmark),
+                                           multiplier=definition.multiplier, comparison=definition.comparison)
+        if estimate.tau2 <= 0:
+            continue
+        lower, upper = widen_interval(rows["value"], rows["lower_95"], rows["upper_95"], tau2=estimate.tau2, z=Z_95,
+                                      lowest=lowest, highest=highest)
+        values.loc[rows.index, "lower_95"] = lower
+        values.loc[rows.index, "upper_95"] = upper

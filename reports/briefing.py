@@ -27,6 +27,7 @@ from indicators.errors import IndicatorUnavailable
 from indicators.formatting import format_period, format_status
 from indicators.plain_language import SummarySection, compute_area_summary
 from indicators.views import (
+    choose_headline,
     compute_display_table,
     compute_headline,
     compute_maturity_grid,
@@ -126,8 +127,8 @@ def compute_briefing_pack(config, data, get_values: Callable[[str], pd.DataFrame
     """The figures, charts and summary for one STP in `period` (each figure: its latest period up to then).
 
     get_values(indicator_id) returns the tidy values (docs/data-contract.md) including the STP, its boroughs
-    and the region, or raises IndicatorUnavailable; other rows are ignored. Sections: one per domain (its first
-    indicator: the headline, and the STP's boroughs against the region), the trend of the headline with a
+    and the region, or raises IndicatorUnavailable; other rows are ignored. Sections: one per domain (its headline
+    indicator, indicators.views.choose_headline, and the STP's boroughs against the region), the trend of the headline with a
     target, each staff mix, and the maturity heat map. Areas are named as data.areas names them.
     """
     areas = data.areas
@@ -144,7 +145,7 @@ def compute_briefing_pack(config, data, get_values: Callable[[str], pd.DataFrame
         definitions = config.indicators_in(domain.id)
         if not definitions:
             continue
-        definition = definitions[0]
+        definition = choose_headline(definitions, get_values, period=period).definition
         section = _compute_domain_section(domain.name, domain.description, definition, values.get(definition.id),
                                           areas, stp_code, period, unavailable.get(definition.id))
         sections.append(section)
