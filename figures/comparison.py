@@ -73,7 +73,8 @@ def build_area_comparison_figure(values: pd.DataFrame, definition: IndicatorDefi
     add_target_line(figure, definition, orientation="vertical")
     figure.update_yaxes(title_text=names.title, type="category",
                         categoryorder="array", categoryarray=shown["area_name"].astype(str).tolist())
-    figure.update_xaxes(title_text=value_axis_title(definition), zeroline=False)
+    # The value axis starts at zero, so a 2-point spread near 97% is not drawn as a dramatic gap.
+    figure.update_xaxes(title_text=value_axis_title(definition), zeroline=False, rangemode="tozero")
     figure.update_layout(height=max(400, 230 + 46 * len(shown)))
     return apply_layout(figure, title, " ".join(notes))
 
