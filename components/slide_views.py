@@ -175,7 +175,7 @@ def _render_tiles(tiles: list[tuple[str, SlideTile | None, str]], *, columns: in
             if tile.indicator_name != heading:
                 st.markdown(layout.escape_markdown(tile.indicator_name))
             st.metric(tile.indicator_name, tile.value_text, label_visibility="collapsed")
-            words = [text for text in (tile.status_text, tile.target_text) if text]
+            words = [text for text in (tile.target_text, tile.status_text) if text]  # a target's status first
             if words:
                 st.markdown("  \n".join(f"**{layout.escape_markdown(text)}**" for text in words))
             if tile.period != latest_period:

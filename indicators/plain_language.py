@@ -413,10 +413,10 @@ def _describe_indicator(definition, table, area_code, area_level, place, period,
     sentences.append(_fit_sentence(wording.template, place, scale.words(row["value"]), scale.base))
     if row["period"] != period:
         sentences.append(f"This figure is from {format_period(row['period'])}.")
+    if definition.target is not None:  # whether the aim is met comes first, then the comparison with the region
+        sentences.extend(_describe_target(definition, scale, row["value"], region))
     if area_level != REGION_LEVEL:
         sentences.append(_describe_comparison(definition, wording, scale, row, region_row, region))
-    if definition.target is not None:
-        sentences.extend(_describe_target(definition, scale, row["value"], region))
     return [s for s in sentences if s], row
 
 

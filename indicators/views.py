@@ -69,11 +69,17 @@ def compute_display_table(values: pd.DataFrame, definition: IndicatorDefinition,
     levels = {level: areas.level(level).title for level in values["level"].unique()}
     intervals = [format_interval(lower, upper, decimals=definition.decimals)
                  for lower, upper in zip(values["lower_95"], values["upper_95"])]
+    # An indicator with a target says met / not met first, before any comparison between areas.
+    targets = ({f"Target {definition.format_value(definition.target.value)}": [
+        "no figure" if met is None else "met" if met else "not met"
+        for met in (compute_target_status(definition, float(value))[1] for value in values["value"])]}
+        if definition.target is not None else {})
     return pd.DataFrame({
         "Area": values["area_name"].to_numpy(),
         "Level": values["level"].map(levels).to_numpy(),
         "Period": values["period"].to_numpy(),
         definition.name: values["value"].round(definition.decimals).to_numpy(),
+        **targets,
         "95% confidence interval": intervals,
         f"Compared with {region}": values["vs_region"].map(lambda status: format_status(status, region)).to_numpy(),
         f"Compared with its {system}": values["vs_stp"].map(lambda status: format_status(status, f"its {system}"))

@@ -405,10 +405,18 @@ def _headline_lines(pack: BriefingPack, headline: BriefingHeadline) -> list[tupl
         (pack.area_name, 12, "", 7),
         (headline.area_text, 22, "B", 10),
         (f"{pack.areas.region.name}: {headline.region_text}", 12, "", 6),
-        (headline.comparison_text, 12, "B", 6),
-        (headline.target_text, 12, "", 6),
+        *_judgements(headline, (headline.comparison_text, 12, "B", 6), (headline.target_text, 12, "", 6)),
         (f"Figure for {headline.period_text}", 11, "", 5.5),
     ]
+
+
+def _has_target(headline: BriefingHeadline) -> bool:
+    return headline.target_text.startswith("Target")
+
+
+def _judgements(headline: BriefingHeadline, comparison, target) -> tuple:
+    """The comparison with the region and the target status, the target first when there is one."""
+    return (target, comparison) if _has_target(headline) else (comparison, target)
 
 
 def _write_lines(pdf: _Handout, lines, *, left: float, width: float, dry_run: bool = False) -> float:
@@ -454,7 +462,8 @@ def _write_section(pdf: _Handout, section: BriefingSection, images: Mapping[str,
         headline = section.headline
         pdf.ln(1)
         pdf.write_line(f"{headline.indicator_name}, {headline.period_text}: {headline.area_text} "
-                       f"({region} {headline.region_text}). {headline.comparison_text}. {headline.target_text}."
+                       f"({region} {headline.region_text}). "
+                       + ". ".join(_judgements(headline, headline.comparison_text, headline.target_text)) + "."
                        + (f" Change: {headline.change_text}." if headline.change_text else ""),
                        style="B", height=LINE_MM)
     for chart in section.charts:
