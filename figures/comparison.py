@@ -28,12 +28,17 @@ from indicators.formatting import format_period
 
 
 def _interval_note(shown: pd.DataFrame, definition: IndicatorDefinition, benchmark_name: str) -> str:
-    """What the whiskers mean, or why there are none."""
+    """What the whiskers mean, or why there are none, and the smallest difference called better or worse."""
+    meaningful = definition.meaningful_difference
+    amount = (f"{meaningful:g} percentage point{'' if meaningful == 1 else 's'}" if definition.unit == "%"
+              else definition.format_value(meaningful))
+    smallest = f" Differences under {amount} count as similar." if meaningful > 0 else ""
     if (numeric_column(shown, "lower_95").notna() & numeric_column(shown, "upper_95").notna()).any():
-        return "Marker: value; line: 95% confidence interval."
+        clustered = (", widened for clustering (over-dispersion)" if definition.overdispersion else "")
+        return f"Marker: value; line: 95% confidence interval{clustered}.{smallest}"
     if definition.comparison == "tolerance":
         return (f"No confidence interval: counts of staff or minutes have no sampling error. "
-                f"Similar means within {definition.tolerance_percent:g}% of {benchmark_name}.")
+                f"Similar means within {definition.tolerance_percent:g}% of {benchmark_name}.{smallest}")
     return "No confidence interval for this indicator."
 
 

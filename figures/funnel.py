@@ -24,6 +24,7 @@ from indicators.formatting import format_period
 from indicators.statistics import NO_OVERDISPERSION, Z_95, Z_998, Overdispersion, estimate_overdispersion, funnel_limits
 
 FUNNEL_LEVELS = (("95%", Z_95), ("99.8%", Z_998))
+CLUSTER_WORDS = {"practice": "practice", "pcn": "Primary Care Network", "borough": "borough", "stp": "STP"}
 NO_LIMITS_TEXT = {
     "tolerance": "no control limits: no sampling error for staff counts",
     "none": "no control limits: this indicator is not compared",
@@ -58,8 +59,10 @@ def overdispersion_note(definition: IndicatorDefinition, estimate: Overdispersio
     if not definition.overdispersion or estimate.units < 2:
         return ""
     if estimate.tau2 > 0:
-        return (f"Limits widened for over-dispersion (counted in clusters by {definition.clustered_by}: "
-                f"phi {estimate.phi:,.1f}, random-effects tau {estimate.tau:,.{definition.decimals + 1}f}).")
+        unit = " points" if definition.unit == "%" else f" {definition.unit}"
+        return (f"Limits widened for over-dispersion (counted in clusters by "
+                f"{CLUSTER_WORDS.get(definition.clustered_by, definition.clustered_by)}: phi {estimate.phi:,.1f}, "
+                f"random-effects tau {estimate.tau:,.{definition.decimals + 1}f}{unit}).")
     return f"No over-dispersion found (phi {estimate.phi:,.1f}); binomial or Poisson limits."
 
 

@@ -189,3 +189,25 @@ def test_plain_values_are_scaled_to_the_plain_base():
     values = _values("gp_fte_per_1000")
     scaled = compute_plain_values(values, gp)
     assert np.allclose(scaled["value"].dropna(), values["value"].dropna() * 100)
+
+
+def test_the_funnel_of_a_clustered_indicator_widens_its_limits_and_says_so():
+    from figures.funnel import build_funnel_figure, describe_funnel
+
+    definition = CONFIG.indicator("extended_access_coverage")
+    values = compute_indicator_values(definition, DATA, levels=("pcn", "region"))
+    latest = values[values["period"] == values["period"].max()]
+    benchmark = float(latest.loc[latest["level"] == "region", "value"].iloc[0])
+    pcns = latest[latest["level"] == "pcn"]
+    limits = {}
+    for name, chosen in (("adjusted", definition), ("naive", dataclasses.replace(definition, clustered_by=""))):
+        figure = build_funnel_figure(pcns, chosen, DATA.areas, benchmark_name="London", benchmark_value=benchmark)
+        outer = next(trace for trace in figure.data if trace.name == "99.8% control limits")
+        limits[name] = np.nanmin(np.asarray(outer.y, dtype=float))
+        if name == "adjusted":
+            assert "Limits widened for over-dispersion" in figure.layout.title.subtitle.text
+    # binomial limits on ~30,000 patients hug 97.9%; clustered by practice they reach several points below
+    assert benchmark - limits["naive"] < 1
+    assert benchmark - limits["adjusted"] > 5
+    text = describe_funnel(pcns, definition, DATA.areas, benchmark_name="London", benchmark_value=benchmark)
+    assert "over-dispersion" in text and "phi" in text
