@@ -211,3 +211,19 @@ def test_the_funnel_of_a_clustered_indicator_widens_its_limits_and_says_so():
     assert benchmark - limits["adjusted"] > 5
     text = describe_funnel(pcns, definition, DATA.areas, benchmark_name="London", benchmark_value=benchmark)
     assert "over-dispersion" in text and "phi" in text
+
+
+def test_comparison_and_trend_value_axes_start_at_zero():
+    from figures.comparison import build_area_comparison_figure
+    from figures.trend import build_trend_figure
+
+    definition = CONFIG.indicator("extended_access_coverage")
+    values = _values(definition.id)
+    latest = values[values["period"] == values["period"].max()]
+    benchmark = float(latest.loc[latest["level"] == "region", "value"].iloc[0])
+    comparison = build_area_comparison_figure(latest[latest["level"] == "stp"], definition, DATA.areas,
+                                              benchmark_name="London", benchmark_value=benchmark)
+    assert comparison.layout.xaxis.rangemode == "tozero"  # not 96.5 to 99: a 2-point spread is drawn as 2 points
+    assert "Differences under 1 percentage point count as similar." in comparison.layout.title.subtitle.text
+    trend = build_trend_figure(values[values["level"] == "region"], CONFIG.indicator("extended_access_coverage"))
+    assert trend.layout.yaxis.rangemode == "tozero"
