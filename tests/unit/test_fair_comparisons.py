@@ -224,6 +224,7 @@ def test_comparison_and_trend_value_axes_start_at_zero():
     comparison = build_area_comparison_figure(latest[latest["level"] == "stp"], definition, DATA.areas,
                                               benchmark_name="London", benchmark_value=benchmark)
     assert comparison.layout.xaxis.rangemode == "tozero"  # not 96.5 to 99: a 2-point spread is drawn as 2 points
-    assert "Differences under 1 percentage point count as similar." in comparison.layout.title.subtitle.text
+    assert "Differences under 1 percentage point count as similar." in comparison.layout.title.subtitle.text.replace(
+        "<br>", " ")
     trend = build_trend_figure(values[values["level"] == "region"], CONFIG.indicator("extended_access_coverage"))
     assert trend.layout.yaxis.rangemode == "tozero"
