@@ -198,16 +198,23 @@ def _allow_for_overdispersion(values: pd.DataFrame, definition: IndicatorDefinit
     itself keeps its sampling interval.
     """
     lowest, highest = 0.0, (definition.multiplier if definition.comparison == "wilson" else None)
+    value = values["value"].to_numpy(dtype=float)
+    denominator = values["denominator"].to_numpy(dtype=float)
+    lower = values["lower_95"].to_numpy(dtype=float).copy()
+    upper = values["upper_95"].to_numpy(dtype=float).copy()
     shown = ~values["suppressed"].to_numpy(dtype=bool)
-    for (level, period), rows in values[values["level"] != "region"].groupby(["level", "period"], sort=False):
-        benchmark = region.get(period, np.nan)
-        keep = shown[rows.index]
-        estimate = estimate_overdispersion(rows["value"].to_numpy(dtype=float)[keep],
-                                           rows["denominator"].to_numpy(dtype=float)[keep], float(benchmark),
+    benchmark = values["period"].map(region).to_numpy(dtype=float)
+    areas = (values["level"] != "region").to_numpy()
+    groups = values.loc[areas].groupby(["level", "period"], sort=False).indices
+    positions = np.flatnonzero(areas)
+    for where in groups.values():
+        rows = positions[where]
+        keep = rows[shown[rows]]
+        estimate = estimate_overdispersion(value[keep], denominator[keep], float(benchmark[rows[0]]),
                                            multiplier=definition.multiplier, comparison=definition.comparison)
         if estimate.tau2 <= 0:
             continue
-        lower, upper = widen_interval(rows["value"], rows["lower_95"], rows["upper_95"], tau2=estimate.tau2, z=Z_95,
-                                      lowest=lowest, highest=highest)
-        values.loc[rows.index, "lower_95"] = lower
-        values.loc[rows.index, "upper_95"] = upper
+        lower[rows], upper[rows] = widen_interval(value[rows], lower[rows], upper[rows], tau2=estimate.tau2, z=Z_95,
+                                                  lowest=lowest, highest=highest)
+    values["lower_95"] = lower
+    values["upper_95"] = upper
