@@ -32,13 +32,15 @@ PAGES = [
     st.Page("app_pages/data_and_indicators.py", title="Data and indicators", icon="📋"),
 ]
 
+PUBLIC_PAGES = ("plain_summary", "glossary")  # their sidebar uses plain names only
+
 page = st.navigation(PAGES)
 presenting = page.url_path == "presenter"  # slides fill the screen: no shared filters, sidebar starts collapsed
 st.set_page_config(initial_sidebar_state="collapsed" if presenting else "auto")
 if data is None:
     layout.render_data_problem(error)
 elif not presenting:
-    filters.render_shared_filters(config, data.periods, areas)
+    filters.render_shared_filters(config, data.periods, areas, plain=page.url_path in PUBLIC_PAGES)
     with st.sidebar:
         layout.render_data_label(data.label, data.title)
         if data.errors or config.problems:

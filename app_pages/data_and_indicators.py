@@ -39,6 +39,8 @@ catalogue = pd.DataFrame([{
     "multiplier": d.multiplier, "unit": d.unit, "direction": d.direction.replace("_", " "),
     "target": d.format_value(d.target.value) if d.target else "", "target source": d.target.source if d.target else "",
     "comparison": d.comparison, "hidden below": d.suppress_below,
+    "meaningful difference": d.format_value(d.meaningful_difference) if d.meaningful_difference else "",
+    "allows for clustering by": d.clustered_by if d.overdispersion else "",
 } for d in config.indicators])
 layout.render_table(catalogue, key="catalogue", file_name="atscale-indicators.csv")
 

@@ -25,7 +25,13 @@ from indicators.definitions import AppConfig, load_config
 from indicators.errors import IndicatorUnavailable
 from indicators.formatting import format_period
 from indicators.peers import PracticeComparison
-from indicators.views import compute_display_table, compute_maturity_grid, latest_period_with_values
+from indicators.views import (
+    HeadlineChoice,
+    choose_headline,
+    compute_display_table,
+    compute_maturity_grid,
+    latest_period_with_values,
+)
 
 if TYPE_CHECKING:  # imported where used: SQLAlchemy and textstat add about a second to every cold start
     from forum.aggregation import PlenarySummary
@@ -168,6 +174,26 @@ def get_indicator_values(indicator_id: str, *, levels: tuple[str, ...] = ("pract
     if values is None:
         raise IndicatorUnavailable(reason)
     return values
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _headline_choice(domain_id: str, period: str | None, path: str, folder: str,
+                     digest: str) -> HeadlineChoice | None:
+    config = _load_config(path, digest)
+
+    def area_values(indicator_id: str) -> pd.DataFrame:
+        values, reason = _selected_values(indicator_id, AREA_LEVELS, None, None, None, path, folder, digest)
+        if values is None:
+            raise IndicatorUnavailable(reason)
+        return values
+
+    return choose_headline(config.indicators_in(domain_id), area_values, period=period)
+
+
+def get_headline_choice(domain_id: str, period: str | None) -> HeadlineChoice | None:
+    """The indicator a domain's headline tile shows (indicators.views.choose_headline: config.yaml's headline,
+    unless it has no figure or is the same in every area) and the note saying why when it is another one."""
+    return _headline_choice(domain_id, period, str(config_path()), str(data_dir()), _inputs_digest())
 
 
 def _area_model_key(areas: AreaModel) -> str:

@@ -35,30 +35,51 @@ def render_url_selectbox(label: str, options: list[str], *, key: str, format_fun
     return value
 
 
-def render_shared_filters(config: AppConfig, periods: tuple[str, ...], areas: AreaModel) -> None:
+def render_shared_filters(config: AppConfig, periods: tuple[str, ...], areas: AreaModel, *,
+                          plain: bool = False) -> None:
     """Sidebar widgets whose values pages read from st.session_state by key; the areas and their names come from
-    the data (areas)."""
+    the data (areas). plain=True (public pages: the plain English summary, the glossary) labels them with the
+    plain names only (the level's plain_name, each indicator's plain_name): no STP, PCN, FTE or CCG."""
     stps, boroughs = areas.names("stp"), areas.names("borough")
     system, place, region = areas.system, areas.place, areas.region.name
     indicators = {d.id: d for d in config.indicators}
     domains = config.domains
     notices: list[tuple[str, str]] = []
+    if plain:
+        system_label, place_label = _capitalised(system.plain_name), _capitalised(place.plain_name)
+        system_help = (f"One of the {len(stps)} {system.plain_plural} in {region}. In each, health services and "
+                       f"councils plan care together.")
+        place_help = f"One of the {len(boroughs)} {place.plain_plural} in {region}."
+        indicator_label, period_help = "Topic", "The month the figures describe."
+
+        def indicator_words(i: str) -> str:
+            return f"{domains[indicators[i].domain].plain_name}: {indicators[i].plain_name}"
+    else:
+        system_label, place_label = system.label, place.label
+        system_help = (f"{system.title}: one of {areas.count_phrase('stp')} in {region}, each a {system.plain_name}. "
+                       f"Each covers several {place.plural}.")
+        place_help = f"{place.title}: one of {areas.count_phrase('borough')} in {region}."
+        indicator_label, period_help = "Indicator", "The quarter the figures describe."
+
+        def indicator_words(i: str) -> str:
+            return f"{domains[indicators[i].domain].name}: {indicators[i].name}"
     with st.sidebar:
         st.header("Choose what to show")
-        stp = render_url_selectbox(
-            system.label, list(stps), key="stp", format_func=stps.get, notices=notices,
-            help=f"{system.title}: one of {areas.count_phrase('stp')} in {region}, each a {system.plain_name}. "
-                 f"Each covers several {place.plural}.")
+        stp = render_url_selectbox(system_label, list(stps), key="stp", format_func=stps.get, notices=notices,
+                                   help=system_help)
         first_borough = next(iter(areas.names("borough", system_code=stp)), None) if stp else None
-        render_url_selectbox(place.label, list(boroughs), key="borough", format_func=boroughs.get,
-                             default=first_borough, notices=notices,
-                             help=f"{place.title}: one of {areas.count_phrase('borough')} in {region}.")
-        render_url_selectbox("Indicator", list(indicators), key="indicator", notices=notices,
-                             format_func=lambda i: f"{domains[indicators[i].domain].name}: {indicators[i].name}")
+        render_url_selectbox(place_label, list(boroughs), key="borough", format_func=boroughs.get,
+                             default=first_borough, notices=notices, help=place_help)
+        render_url_selectbox(indicator_label, list(indicators), key="indicator", notices=notices,
+                             format_func=indicator_words)
         render_url_selectbox("Period", list(periods), key="period", default=periods[-1] if periods else None,
-                             format_func=format_period, help="The quarter the figures describe.", notices=notices)
+                             format_func=format_period, help=period_help, notices=notices)
     for notice in notices:  # on the page itself: a phone shows the sidebar folded away
         url_params.render_fallback_notice(*notice)
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def selected(key: str) -> str | None:

@@ -175,7 +175,7 @@ def _render_tiles(tiles: list[tuple[str, SlideTile | None, str]], *, columns: in
             if tile.indicator_name != heading:
                 st.markdown(layout.escape_markdown(tile.indicator_name))
             st.metric(tile.indicator_name, tile.value_text, label_visibility="collapsed")
-            words = [text for text in (tile.status_text, tile.target_text) if text]
+            words = [text for text in (tile.target_text, tile.status_text) if text]  # a target's status first
             if words:
                 st.markdown("  \n".join(f"**{layout.escape_markdown(text)}**" for text in words))
             if tile.period != latest_period:
@@ -199,9 +199,11 @@ def _compute_tiles(definitions, slide: Slide, data: LoadedData, headings: list[s
 
 
 def _render_domain_tiles(slide: Slide, config: AppConfig, data: LoadedData) -> None:
-    """One figure per domain (its first indicator), for the region or the slide's STP."""
+    """One figure per domain (its headline: config.yaml's, or the next that differs between areas), for the region
+    or the slide's STP."""
     domains = [domain for domain in config.domains.values() if config.indicators_in(domain.id)]
-    tiles = _compute_tiles([config.indicators_in(d.id)[0] for d in domains], slide, data, [d.name for d in domains])
+    headlines = [cached_data.get_headline_choice(d.id, _latest_period(data)).definition for d in domains]
+    tiles = _compute_tiles(headlines, slide, data, [d.name for d in domains])
     _render_tiles(tiles, columns=4, latest_period=_latest_period(data))
     _render_numbers(compute_tile_table([tile for _, tile, _ in tiles if tile]), slide=slide, name="headlines")
 

@@ -10,13 +10,15 @@ from indicators.views import compute_latest_headline
 
 def render_domain_tile(domain: Domain, definitions: tuple[IndicatorDefinition, ...], period: str | None, *,
                        region_code: str) -> None:
-    """The domain's first indicator for the region in a bordered tile; a plain reason when there is no figure."""
+    """The domain's headline indicator (config.yaml's headline, or the next that differs between areas) for the
+    region in a bordered tile; a plain reason when there is no figure."""
     with st.container(border=True):
         st.subheader(domain.name)
         if not definitions:
             st.write("No indicator is defined for this area of work.")
             return
-        definition = definitions[0]
+        choice = cached_data.get_headline_choice(domain.id, period)
+        definition = choice.definition if choice is not None else definitions[0]
         try:
             latest = cached_data.get_view(compute_latest_headline, definition.id, levels=("region",),
                                           area_code=region_code, period=period) if period else None
@@ -33,3 +35,5 @@ def render_domain_tile(domain: Domain, definitions: tuple[IndicatorDefinition, .
         st.markdown(f"**{headline.target_text}**")
         if shown_period != period:
             st.markdown(f"Latest figure: {format_period(shown_period)}.")
+        if choice is not None and choice.note:
+            st.caption(choice.note)

@@ -28,12 +28,17 @@ from indicators.formatting import format_period
 
 
 def _interval_note(shown: pd.DataFrame, definition: IndicatorDefinition, benchmark_name: str) -> str:
-    """What the whiskers mean, or why there are none."""
+    """What the whiskers mean, or why there are none, and the smallest difference called better or worse."""
+    meaningful = definition.meaningful_difference
+    amount = (f"{meaningful:g} percentage point{'' if meaningful == 1 else 's'}" if definition.unit == "%"
+              else definition.format_value(meaningful))
+    smallest = f" Differences under {amount} count as similar." if meaningful > 0 else ""
     if (numeric_column(shown, "lower_95").notna() & numeric_column(shown, "upper_95").notna()).any():
-        return "Marker: value; line: 95% confidence interval."
+        clustered = (", widened for clustering (over-dispersion)" if definition.overdispersion else "")
+        return f"Marker: value; line: 95% confidence interval{clustered}.{smallest}"
     if definition.comparison == "tolerance":
         return (f"No confidence interval: counts of staff or minutes have no sampling error. "
-                f"Similar means within {definition.tolerance_percent:g}% of {benchmark_name}.")
+                f"Similar means within {definition.tolerance_percent:g}% of {benchmark_name}.{smallest}")
     return "No confidence interval for this indicator."
 
 
@@ -73,7 +78,8 @@ def build_area_comparison_figure(values: pd.DataFrame, definition: IndicatorDefi
     add_target_line(figure, definition, orientation="vertical")
     figure.update_yaxes(title_text=names.title, type="category",
                         categoryorder="array", categoryarray=shown["area_name"].astype(str).tolist())
-    figure.update_xaxes(title_text=value_axis_title(definition), zeroline=False)
+    # The value axis starts at zero, so a 2-point spread near 97% is not drawn as a dramatic gap.
+    figure.update_xaxes(title_text=value_axis_title(definition), zeroline=False, rangemode="tozero")
     figure.update_layout(height=max(400, 230 + 46 * len(shown)))
     return apply_layout(figure, title, " ".join(notes))
 

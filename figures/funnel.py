@@ -21,9 +21,18 @@ from figures.chart_style import (
 from indicators.areas import AreaModel
 from indicators.definitions import IndicatorDefinition
 from indicators.formatting import format_period
-from indicators.statistics import Z_95, Z_998, funnel_comparison, funnel_limits
+from indicators.statistics import (
+    NO_OVERDISPERSION,
+    Z_95,
+    Z_998,
+    Overdispersion,
+    estimate_overdispersion,
+    funnel_comparison,
+    funnel_limits,
+)
 
 FUNNEL_LEVELS = (("95%", Z_95), ("99.8%", Z_998))
+CLUSTER_WORDS = {"practice": "practice", "pcn": "Primary Care Network", "borough": "borough", "stp": "STP"}
 NO_LIMITS_TEXT = {
     "tolerance": "no control limits: no sampling error for staff counts",
     "none": "no control limits: this indicator is not compared",
@@ -40,6 +49,29 @@ def _denominator_title(definition: IndicatorDefinition) -> str:
 
 def _shown(rows: pd.DataFrame) -> pd.Series:
     return is_shown(rows) & pd.to_numeric(rows["denominator"], errors="coerce").gt(0)
+
+
+def compute_funnel_overdispersion(shown: pd.DataFrame, definition: IndicatorDefinition,
+                                  benchmark_value: float | None) -> Overdispersion:
+    """phi and tau^2 of the plotted areas around the benchmark, for an indicator counted in clustered units
+    (definition.clustered_by); no adjustment otherwise or without a benchmark."""
+    if not definition.overdispersion or benchmark_value is None or pd.isna(benchmark_value) or shown.empty:
+        return NO_OVERDISPERSION
+    return estimate_overdispersion(shown["value"].astype(float).to_numpy(),
+                                   shown["denominator"].astype(float).to_numpy(), float(benchmark_value),
+                                   multiplier=definition.multiplier, comparison=definition.comparison)
+
+
+def overdispersion_note(definition: IndicatorDefinition, estimate: Overdispersion) -> str:
+    """How the limits allow for clustering, in a sentence ('' when they need not)."""
+    if not definition.overdispersion or estimate.units < 2:
+        return ""
+    if estimate.tau2 > 0:
+        unit = " points" if definition.unit == "%" else f" {definition.unit}"
+        return (f"Limits widened for over-dispersion (counted in clusters by "
+                f"{CLUSTER_WORDS.get(definition.clustered_by, definition.clustered_by)}: phi {estimate.phi:,.1f}, "
+                f"random-effects tau {estimate.tau:,.{definition.decimals + 1}f}{unit}).")
+    return f"No over-dispersion found (phi {estimate.phi:,.1f}); binomial or Poisson limits."
 
 
 def build_funnel_figure(values: pd.DataFrame, definition: IndicatorDefinition, areas: AreaModel, *,
@@ -65,6 +97,9 @@ def build_funnel_figure(values: pd.DataFrame, definition: IndicatorDefinition, a
         notes = [f"{text[0].upper()}{text[1:]}."]
     else:
         notes = ["Dashed lines: 95% limits; dotted: 99.8% limits."]
+    estimate = compute_funnel_overdispersion(shown, definition, benchmark_value)
+    if overdispersion_note(definition, estimate):
+        notes.append(overdispersion_note(definition, estimate))
     if hidden:
         notes.append(f"{count_phrase(hidden, level_words(rows, areas))} not shown: {NOT_SHOWN_REASON}.")
     figure = go.Figure()
@@ -74,7 +109,8 @@ def build_funnel_figure(values: pd.DataFrame, definition: IndicatorDefinition, a
         shown = shown.assign(funnel_status=funnel_comparison(
             shown["value"], shown["denominator"], float(benchmark_value), multiplier=definition.multiplier,
             comparison=comparison, direction=definition.direction,
-            tolerance_percent=float(definition.tolerance_percent or 10)))
+            tolerance_percent=float(definition.tolerance_percent or 10), tau2=estimate.tau2,
+            meaningful_difference=definition.meaningful_difference))
         status_column = "funnel_status"
     if has_benchmark and comparison not in NO_LIMITS_TEXT and not shown.empty:
         low, high = shown["denominator"].min(), shown["denominator"].max()
@@ -82,7 +118,7 @@ def build_funnel_figure(values: pd.DataFrame, definition: IndicatorDefinition, a
         grid = np.union1d(grid, shown["denominator"].to_numpy())  # the lines pass exactly through every point's x
         for (level, z), dash in zip(FUNNEL_LEVELS, ("dash", "dot")):
             lower, upper = funnel_limits(float(benchmark_value), grid, multiplier=definition.multiplier,
-                                         comparison=comparison, z=z)
+                                         comparison=comparison, z=z, tau2=estimate.tau2)
             figure.add_trace(go.Scatter(
                 x=np.concatenate([grid, [np.nan], grid]), y=np.concatenate([lower, [np.nan], upper]),
                 mode="lines", name=f"{level} control limits", connectgaps=False, hoverinfo="skip",
@@ -129,11 +165,16 @@ def describe_funnel(values: pd.DataFrame, definition: IndicatorDefinition, areas
         parts.append(f"{NO_LIMITS_TEXT[comparison]}; {above} above {benchmark_name}, "
                      f"{len(value) - above} at or below")
     else:
+        estimate = compute_funnel_overdispersion(shown, definition, benchmark_value)
         lower, upper = funnel_limits(float(benchmark_value), shown["denominator"].astype(float).to_numpy(),
-                                     multiplier=definition.multiplier, comparison=comparison, z=Z_998)
+                                     multiplier=definition.multiplier, comparison=comparison, z=Z_998,
+                                     tau2=estimate.tau2)
         above, below = int((value > upper).sum()), int((value < lower).sum())
         parts.append(f"{above} above the upper 99.8% limit, {below} below the lower 99.8% limit, "
                      f"{len(value) - above - below} within")
+        note = overdispersion_note(definition, estimate)
+        if note:
+            parts.append(note.rstrip(".")[:1].lower() + note.rstrip(".")[1:])
     hidden = len(rows) - len(shown)
     if hidden:
         parts.append(f"{count_phrase(hidden, names)} not shown ({NOT_SHOWN_REASON})")

@@ -8,7 +8,12 @@ from figures.panels import ChartPanel
 from figures.trend import build_trend_figure
 from indicators.definitions import IndicatorDefinition
 from indicators.formatting import format_period
-from indicators.plain_language import compute_chart_description, compute_figures_in_words
+from indicators.plain_language import (
+    compute_chart_description,
+    compute_figures_in_words,
+    compute_plain_definition,
+    compute_plain_values,
+)
 
 CHART_TITLE_WIDTH = 30  # characters per title line: a 375 px phone shows about this many at the title's size
 
@@ -26,8 +31,11 @@ def _has_figures(rows: pd.DataFrame, area_code: str) -> bool:
 
 def build_summary_panel(values: pd.DataFrame, definition: IndicatorDefinition, *, area_level: str, area_code: str,
                         period: str) -> ChartPanel | None:
-    """The area's chart, its plain description and its numbers; None when the area has no figures to draw."""
-    rows = compute_chart_rows(values, area_level=area_level, area_code=area_code, period=period)
+    """The area's chart, its plain description and its numbers, all on the indicator's one plain number base
+    (e.g. 'for every 100,000 people', as its plain name says); None when the area has no figures to draw."""
+    rows = compute_chart_rows(compute_plain_values(values, definition), area_level=area_level, area_code=area_code,
+                              period=period)
+    definition = compute_plain_definition(definition)
     if not _has_figures(rows, area_code):
         return None
     return ChartPanel(

@@ -101,7 +101,8 @@ def build_trend_figure(values: pd.DataFrame, definition: IndicatorDefinition, *,
     if len(dates) <= MOST_DATE_LABELS:
         figure.update_xaxes(tickmode="array", tickvals=dates, ticktext=[format_period(day, short=True) for day in dates])
     figure.update_xaxes(title_text="Period", type="date", tickformat="%b %Y")
-    figure.update_yaxes(title_text=value_axis_title(definition))
+    # From zero: a fall from 0.64 to 0.56 is drawn as the 12% it is, not as a drop to the floor.
+    figure.update_yaxes(title_text=value_axis_title(definition), rangemode="tozero")
     figure.update_layout(height=450, hovermode="closest")
     return apply_layout(figure, title)
 

@@ -9,7 +9,13 @@ from indicators.areas import Area
 from indicators.datasets import LoadedData
 from indicators.definitions import LEVELS, IndicatorDefinition, Measure
 from indicators.errors import IndicatorUnavailable
-from indicators.statistics import compare_with_benchmark, confidence_interval
+from indicators.statistics import (
+    Z_95,
+    compare_with_benchmark,
+    confidence_interval,
+    estimate_overdispersion,
+    widen_interval,
+)
 from indicators.suppression import find_suppressed
 
 LEVEL_CODE = {"practice": "practice_code", "pcn": "pcn_code", "borough": "borough_code", "stp": "stp_code"}
@@ -191,17 +197,20 @@ def _add_statistics(values: pd.DataFrame, definition: IndicatorDefinition, suppr
     values["lower_95"] = np.where(suppressed, np.nan, lower)
     values["upper_95"] = np.where(suppressed, np.nan, upper)
     values["suppressed"] = suppressed
+    region = values.loc[values["level"] == TOP_LEVEL].set_index("period")["value"]
+    if definition.overdispersion:
+        _allow_for_overdispersion(values, definition, region)
     # Small numbers are withheld, not only the rate built from them (and their complements, which would give
     # them away by subtraction: indicators/suppression.py).
     values.loc[suppressed, ["numerator", "denominator"]] = np.nan
 
-    region = values.loc[values["level"] == TOP_LEVEL].set_index("period")["value"]
     stp = values.loc[values["level"] == "stp"].set_index(["stp_code", "period"])["value"]
     region_benchmark = values["period"].map(region)
     stp_benchmark = pd.Series(
         stp.reindex(pd.MultiIndex.from_frame(values[["stp_code", "period"]])).to_numpy(), index=values.index)
     compare = {"direction": definition.direction, "comparison": definition.comparison,
-               "tolerance_percent": definition.tolerance_percent}
+               "tolerance_percent": definition.tolerance_percent,
+               "meaningful_difference": definition.meaningful_difference}
     values["vs_region"] = compare_with_benchmark(values["value"], values["lower_95"], values["upper_95"],
                                                  region_benchmark, **compare)
     values["vs_stp"] = compare_with_benchmark(values["value"], values["lower_95"], values["upper_95"],
@@ -210,3 +219,34 @@ def _add_statistics(values: pd.DataFrame, definition: IndicatorDefinition, suppr
     values.loc[values["level"].isin(["stp", TOP_LEVEL]), "vs_stp"] = "not compared"
     values["area_name"] = values["area_name"].fillna(values["area_code"])
     return values[list(RESULT_COLUMNS)].sort_values(["level", "area_code", "period"], ignore_index=True)
+
+
+def _allow_for_overdispersion(values: pd.DataFrame, definition: IndicatorDefinition, region: pd.Series) -> None:
+    """Widen the intervals of an indicator counted in clustered units (definition.clustered_by), in place.
+
+    For each level and period, the areas' spread around the region (indicators.statistics.estimate_overdispersion:
+    phi from winsorised z-scores, DerSimonian-Laird tau^2 when phi is clearly above 1) is added to each
+    area's interval, as funnel plots do in Public Health England's and NHS England's guidance. The region
+    itself keeps its sampling interval.
+    """
+    lowest, highest = 0.0, (definition.multiplier if definition.comparison == "wilson" else None)
+    value = values["value"].to_numpy(dtype=float)
+    denominator = values["denominator"].to_numpy(dtype=float)
+    lower = values["lower_95"].to_numpy(dtype=float).copy()
+    upper = values["upper_95"].to_numpy(dtype=float).copy()
+    shown = ~values["suppressed"].to_numpy(dtype=bool)
+    benchmark = values["period"].map(region).to_numpy(dtype=float)
+    areas = (values["level"] != TOP_LEVEL).to_numpy()
+    groups = values.loc[areas].groupby(["level", "period"], sort=False).indices
+    positions = np.flatnonzero(areas)
+    for where in groups.values():
+        rows = positions[where]
+        keep = rows[shown[rows]]
+        estimate = estimate_overdispersion(value[keep], denominator[keep], float(benchmark[rows[0]]),
+                                           multiplier=definition.multiplier, comparison=definition.comparison)
+        if estimate.tau2 <= 0:
+            continue
+        lower[rows], upper[rows] = widen_interval(value[rows], lower[rows], upper[rows], tau2=estimate.tau2, z=Z_95,
+                                                  lowest=lowest, highest=highest)
+    values["lower_95"] = lower
+    values["upper_95"] = upper

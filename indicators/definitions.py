@@ -29,6 +29,7 @@ INDICATOR_FIELDS = {
 OPTIONAL_INDICATOR_FIELDS = {
     "decimals": int, "target": dict, "tolerance_percent": (int, float), "suppress_below": (int, float),
     "short_name": str, "mix_group": str, "lowest_level": str, "change_points": list,
+    "clustered_by": str, "meaningful_difference": (int, float), "plain_multiplier": (int, float),
 }
 MEASURE_FIELDS = {"table", "column", "aggregate", "filter"}
 
@@ -55,6 +56,7 @@ class Domain:
     name: str
     plain_name: str
     description: str
+    headline: str = ""  # the indicator id shown as the domain's headline ("" = the domain's first indicator)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,19 @@ class IndicatorDefinition:
     mix_group: str = ""
     lowest_level: str = "practice"
     change_points: tuple[ChangePoint, ...] = ()  # the indicator's own, else the config's top-level list
+    clustered_by: str = ""  # a level (practice, pcn): counted in units that are clustered; adjusts for over-dispersion
+    meaningful_difference: float = 0.0  # in the indicator's unit: smaller differences are never better or worse
+    plain_multiplier: float = 0.0  # the public's "for every N people" (0: the multiplier)
+
+    @property
+    def overdispersion(self) -> bool:
+        """Whether intervals and funnel limits allow for over-dispersion (clustered units)."""
+        return bool(self.clustered_by) and self.comparison in ("wilson", "byar")
+
+    @property
+    def plain_base(self) -> float:
+        """The one number base the public sees for this indicator ('for every 1,000 people')."""
+        return self.plain_multiplier or self.multiplier
 
     @property
     def label(self) -> str:
@@ -140,7 +155,11 @@ class AppConfig:
         raise KeyError(indicator_id)
 
     def indicators_in(self, domain_id: str) -> tuple[IndicatorDefinition, ...]:
-        return tuple(d for d in self.indicators if d.domain == domain_id)
+        """The domain's indicators, its configured headline (domains.<id>.headline) first."""
+        found = tuple(d for d in self.indicators if d.domain == domain_id)
+        domain = self.domains.get(domain_id)
+        headline = domain.headline if domain is not None else ""
+        return tuple(sorted(found, key=lambda d: d.id != headline)) if headline else found
 
 
 class YamlRefused(yaml.YAMLError, AtscaleError):
@@ -247,6 +266,11 @@ def load_config(path: str | Path) -> AppConfig:
     indicators = _read_indicators(raw.get("indicators"), source, tables, domains, float(suppress_below),
                                   change_points, problems)
     maturity_domains = _read_maturity_domains(raw.get("maturity_domains"), source, problems)
+    for domain in domains.values():
+        if domain.headline and not any(d.id == domain.headline and d.domain == domain.id for d in indicators):
+            problems.append(Problem(source, f"headline '{domain.headline}' is not an indicator of this domain; its "
+                                    "first indicator is used.", field=f"domains.{domain.id}.headline",
+                                    severity="warning"))
     return AppConfig(str(path), float(suppress_below), boundaries, tables, domains, indicators, tuple(problems),
                      map_tiles=tiles, maturity_domains=maturity_domains, change_points=change_points)
 
@@ -326,8 +350,13 @@ def _read_domains(raw: Any, source: str, problems: list[Problem]) -> dict[str, D
         if not isinstance(entry, dict) or not all(isinstance(entry.get(f), str) for f in ("name", "plain_name")):
             problems.append(Problem(source, "A domain needs a name and a plain_name.", field=f"domains.{domain_id}"))
             continue
+        headline = entry.get("headline", "")
+        if not isinstance(headline, str):
+            problems.append(Problem(source, "headline must be an indicator id; the domain's first indicator is "
+                                    "used.", field=f"domains.{domain_id}.headline", severity="warning"))
+            headline = ""
         domains[str(domain_id)] = Domain(str(domain_id), entry["name"], entry["plain_name"],
-                                         str(entry.get("description", "")))
+                                         str(entry.get("description", "")), headline)
     return domains
 
 
@@ -387,9 +416,11 @@ def _read_indicator(entry: Any, tables: dict[str, TableSpec], domains: dict[str,
         raise _EntryProblem("comparison", f"Use one of {', '.join(COMPARISONS)}, not '{entry['comparison']}'.")
     if entry.get("lowest_level", "practice") not in LEVELS:
         raise _EntryProblem("lowest_level", f"Use one of {', '.join(LEVELS)}, not '{entry['lowest_level']}'.")
+    if entry.get("clustered_by", "practice") not in LEVELS:
+        raise _EntryProblem("clustered_by", f"Use one of {', '.join(LEVELS)}, not '{entry['clustered_by']}'.")
     if entry["multiplier"] <= 0:
         raise _EntryProblem("multiplier", "The multiplier must be more than 0.")
-    for name in ("decimals", "tolerance_percent", "suppress_below"):
+    for name in ("decimals", "tolerance_percent", "suppress_below", "meaningful_difference", "plain_multiplier"):
         if name in entry and entry[name] < 0:  # a negative decimals would break every formatted value
             raise _EntryProblem(name, "This must be 0 or more.")
     target = None
@@ -414,6 +445,9 @@ def _read_indicator(entry: Any, tables: dict[str, TableSpec], domains: dict[str,
         suppress_below=float(entry.get("suppress_below", suppress_below)),
         short_name=entry.get("short_name", entry["name"]), mix_group=entry.get("mix_group", ""),
         lowest_level=entry.get("lowest_level", "practice"), change_points=change_points,
+        clustered_by=entry.get("clustered_by", ""),
+        meaningful_difference=float(entry.get("meaningful_difference", 0)),
+        plain_multiplier=float(entry.get("plain_multiplier", 0)),
     )
 
 

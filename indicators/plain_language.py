@@ -1,4 +1,5 @@
 """Plain-language summary of one STP or borough, written from the tidy indicator tables for the public."""
+import dataclasses
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -20,9 +21,11 @@ NO_FIGURE_YET = "There is no figure for this yet."
 NO_PUBLIC_FIGURE = "We have no figures for this, so we cannot say how this area is doing."
 _FILE_NAME = re.compile(r"\w_\w|\b[\w-]+\.(?:csv|ya?ml|json|geojson|txt|xlsx?)\b", re.IGNORECASE)
 
-# Below these changes a figure is "about the same" as before, even if the rounded words differ.
+# A change smaller than the indicator's meaningful_difference (config.yaml) is "about the same"; an indicator
+# without one is about the same within 5 percentage points (a proportion) or 5% of the earlier figure (a rate).
 SMALLEST_CHANGE_IN_PROPORTION = 0.05
-SMALLEST_RELATIVE_CHANGE_IN_RATE = 0.10
+SMALLEST_RELATIVE_CHANGE_IN_RATE = 0.05
+TREND_WORDS = ("rose", "fell", "about the same")
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,57 @@ def compute_rate_base(rates_per_person: Iterable[float]) -> int:
         if smallest * base >= SMALLEST_COUNT_SHOWN:
             return base
     return RATE_BASES[-1]
+
+
+def compute_same_within(definition, before: float) -> float:
+    """How far a figure may move (in the indicator's unit) and still be "about the same" as `before`: the
+    indicator's meaningful_difference, else 5 points for a proportion or 5% of `before` for anything else."""
+    meaningful = float(getattr(definition, "meaningful_difference", 0) or 0)
+    if meaningful > 0:
+        return meaningful
+    if _kind_of(definition) == "proportion":
+        return SMALLEST_CHANGE_IN_PROPORTION * definition.multiplier
+    return abs(before) * SMALLEST_RELATIVE_CHANGE_IN_RATE
+
+
+def compute_trend_word(definition, before: float, after: float) -> str:
+    """'rose', 'fell' or 'about the same', from the numbers (never from their rounded words): about the same
+    when the change is smaller than compute_same_within."""
+    change = after - before
+    if abs(change) < compute_same_within(definition, before) or change == 0:
+        return "about the same"
+    return "rose" if change > 0 else "fell"
+
+
+def compute_plain_definition(definition):
+    """The indicator as the public pages show it: on its one number base (definition.plain_base, e.g. 'for every
+    100,000 people'), the same in heading, sentences, chart and table. Values of the returned definition are the
+    original ones times compute_plain_factor(definition)."""
+    base = getattr(definition, "plain_base", definition.multiplier)
+    if base == definition.multiplier:
+        return definition
+    factor = base / definition.multiplier
+    unit = re.sub(r"\b[\d,]+\b", f"{base:,.0f}", definition.unit, count=1)
+    decimals = max(0, definition.decimals - round(math.log10(factor)))
+    target = definition.target
+    if target is not None:
+        target = dataclasses.replace(target, value=target.value * factor)
+    return dataclasses.replace(definition, multiplier=base, unit=unit, decimals=decimals, plain_multiplier=0.0,
+                               meaningful_difference=definition.meaningful_difference * factor, target=target)
+
+
+def compute_plain_values(values: pd.DataFrame, definition) -> pd.DataFrame:
+    """Tidy values put on the indicator's plain number base (compute_plain_definition); the same frame when the
+    base is the multiplier."""
+    factor = compute_plain_factor(definition)
+    if factor == 1:
+        return values
+    return values.assign(**{column: values[column] * factor for column in ("value", "lower_95", "upper_95")})
+
+
+def compute_plain_factor(definition) -> float:
+    """What a value is multiplied by to put it on the indicator's plain number base (1 for most)."""
+    return getattr(definition, "plain_base", definition.multiplier) / definition.multiplier
 
 
 def compute_count_in_words(count: float) -> str:
@@ -214,6 +268,8 @@ def compute_chart_description(definition, table: pd.DataFrame, *, area_code: str
     scale = _Scale(definition, [*area["value"], *region_rows["value"]])
     for where, rows in ((place, area), (region, region_rows)):
         sentences.append(_describe_line(scale, where, rows))
+    if len(periods) > 1:
+        sentences.append(_same_within_sentence(definition, scale))
     if area_level != REGION_LEVEL and not area.empty and area["lower_95"].notna().any():
         sentences.append(f"The shaded band shows the range where the true figure for {place} most likely lies.")
     if definition.target is not None:
@@ -229,15 +285,39 @@ def _shown_rows(rows: pd.DataFrame, period: str) -> pd.DataFrame:
 
 
 def _describe_line(scale: "_Scale", where: str, rows: pd.DataFrame) -> str:
+    """'In Camden, it fell from about 64 to about 56 for every 100,000 people.': the word from the numbers."""
     if rows.empty:
         return f"There is no figure for {where}."
     unit = f" {scale.for_every()}" if scale.kind == "rate" else ""
     first, last = scale.words(rows["value"].iloc[0]), scale.words(rows["value"].iloc[-1])
     if len(rows) == 1:
         return f"In {where}, it was {first}{unit}."
+    word = compute_trend_word(scale.definition, float(rows["value"].iloc[0]), float(rows["value"].iloc[-1]))
+    if word == "about the same":
+        return f"In {where}, it stayed about the same ({last}{unit})."
     if first == last:
-        return f"In {where}, it stayed about the same ({first}{unit})."
-    return f"In {where}, it went from {first} to {last}{unit}."
+        return f"In {where}, it {word} a little, to {last}{unit}."
+    return f"In {where}, it {word} from {first} to {last}{unit}."
+
+
+def _same_within_sentence(definition, scale: "_Scale") -> str:
+    """The threshold behind 'about the same', in words (compute_same_within)."""
+    meaningful = float(getattr(definition, "meaningful_difference", 0) or 0)
+    if meaningful <= 0:
+        if scale.kind == "proportion":
+            return "We say about the same when it moved by less than 5 in 100."
+        return "We say about the same when it moved by less than 1 in 20 of its first figure."
+    if scale.kind == "proportion":
+        amount = meaningful / definition.multiplier * 100
+        unit = " in 100"
+    elif scale.kind == "rate":
+        amount = meaningful / definition.multiplier * scale.base
+        unit = f" {scale.for_every()}"
+    else:
+        amount, unit = meaningful, ""
+    if amount >= 1 and amount == int(amount):
+        return f"We say about the same when it moved by less than {int(amount)}{unit}."
+    return "We say about the same when the change is too small to matter."
 
 
 def _find_area_name(values_by_indicator: Mapping[str, pd.DataFrame], area_code: str, area_level: str) -> str:
@@ -333,10 +413,10 @@ def _describe_indicator(definition, table, area_code, area_level, place, period,
     sentences.append(_fit_sentence(wording.template, place, scale.words(row["value"]), scale.base))
     if row["period"] != period:
         sentences.append(f"This figure is from {format_period(row['period'])}.")
+    if definition.target is not None:  # whether the aim is met comes first, then the comparison with the region
+        sentences.extend(_describe_target(definition, scale, row["value"], region))
     if area_level != REGION_LEVEL:
         sentences.append(_describe_comparison(definition, wording, scale, row, region_row, region))
-    if definition.target is not None:
-        sentences.extend(_describe_target(definition, scale, row["value"], region))
     return [s for s in sentences if s], row
 
 
@@ -346,8 +426,8 @@ class _Scale:
     def __init__(self, definition, values: list[float]):
         self.definition = definition
         self.kind = _kind_of(definition)
-        per_person = [v / definition.multiplier for v in values if v is not None and not pd.isna(v)]
-        self.base = compute_rate_base(per_person) if self.kind == "rate" else None
+        # One base per indicator (plain_multiplier, else its multiplier): never switched to suit the figures.
+        self.base = int(getattr(definition, "plain_base", definition.multiplier)) if self.kind == "rate" else None
 
     def words(self, value: float) -> str:
         if self.kind == "proportion":
@@ -357,11 +437,7 @@ class _Scale:
         return compute_count_in_words(value)
 
     def change_is_small(self, before: float, after: float) -> bool:
-        if self.kind == "proportion":
-            return abs(after - before) / self.definition.multiplier < SMALLEST_CHANGE_IN_PROPORTION
-        if before == 0:
-            return after == 0
-        return abs(after - before) / abs(before) < SMALLEST_RELATIVE_CHANGE_IN_RATE
+        return compute_trend_word(self.definition, before, after) == "about the same"
 
     def for_every(self) -> str:
         return f"for every {self.base:,} people"
@@ -495,9 +571,12 @@ def _describe_change(definition, table, area_code, area_level, current) -> str |
     scale = _Scale(definition, [first["value"], current["value"]])
     before, now = scale.words(first["value"]), scale.words(current["value"])
     when = format_period(first["period"])
-    if before == now or scale.change_is_small(first["value"], current["value"]):
+    word = compute_trend_word(definition, float(first["value"]), float(current["value"]))
+    if word == "about the same":
         return f"It has not changed much since {when}."
     if scale.kind == "rate":
         before = f"{before} {scale.for_every()}"
-    direction = "up" if current["value"] > first["value"] else "down"
+    direction = "up" if word == "rose" else "down"
+    if before == now or before.startswith(f"{now} "):
+        return f"This has gone {direction} a little since {when}."
     return f"This has gone {direction} since {when}, when it was {before}."

@@ -373,7 +373,7 @@ def compute_slide_tile(values: pd.DataFrame, definition: IndicatorDefinition, *,
 def compute_tile_table(tiles: list[SlideTile]) -> pd.DataFrame:
     """The numbers behind a slide's tiles, one row per tile."""
     compared = f"Compared with {tiles[0].region_name if tiles else 'the region'}"
-    columns = ["Shown as", "Indicator", "Area", "Period", "Value", compared, "Target", "Numerator", "Denominator"]
+    columns = ["Shown as", "Indicator", "Area", "Period", "Value", "Target", compared, "Numerator", "Denominator"]
     return pd.DataFrame([{
         "Shown as": tile.heading, "Indicator": tile.indicator_name, "Area": tile.area_name,
         "Period": tile.period, "Value": tile.value_text, compared: tile.status_text.lstrip("▲▼●○ "),

@@ -1,4 +1,5 @@
 """Shaping indicator values for what the pages show: headline tiles, display tables, mixes, maturity grids."""
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -6,6 +7,7 @@ import pandas as pd
 
 from indicators.areas import AreaModel
 from indicators.definitions import IndicatorDefinition
+from indicators.errors import IndicatorUnavailable
 from indicators.formatting import format_change, format_interval, format_period, format_status
 
 
@@ -67,11 +69,17 @@ def compute_display_table(values: pd.DataFrame, definition: IndicatorDefinition,
     levels = {level: areas.level(level).title for level in values["level"].unique()}
     intervals = [format_interval(lower, upper, decimals=definition.decimals)
                  for lower, upper in zip(values["lower_95"], values["upper_95"])]
+    # An indicator with a target says met / not met first, before any comparison between areas.
+    targets = ({f"Target {definition.format_value(definition.target.value)}": [
+        "no figure" if met is None else "met" if met else "not met"
+        for met in (compute_target_status(definition, float(value))[1] for value in values["value"])]}
+        if definition.target is not None else {})
     return pd.DataFrame({
         "Area": values["area_name"].to_numpy(),
         "Level": values["level"].map(levels).to_numpy(),
         "Period": values["period"].to_numpy(),
         definition.name: values["value"].round(definition.decimals).to_numpy(),
+        **targets,
         "95% confidence interval": intervals,
         f"Compared with {region}": values["vs_region"].map(lambda status: format_status(status, region)).to_numpy(),
         f"Compared with its {system}": values["vs_stp"].map(lambda status: format_status(status, f"its {system}"))
@@ -113,3 +121,60 @@ def latest_period_with_values(values: pd.DataFrame, period: str) -> str | None:
     if earlier:
         return earlier[-1]
     return available[0] if available else None
+
+
+@dataclass(frozen=True)
+class HeadlineChoice:
+    """The indicator a domain's headline tile shows, and why, when it is not the one config.yaml names."""
+
+    definition: IndicatorDefinition
+    note: str = ""
+
+
+def values_vary(values: pd.DataFrame, definition: IndicatorDefinition, period: str | None = None) -> bool:
+    """Whether the areas below the region (STPs, boroughs ...) differ in the latest period (up to `period`) with
+    figures, as shown (rounded to the indicator's decimals): a figure that is the same everywhere tells nobody
+    anything."""
+    shown = values[values["value"].notna() & (values["level"] != "region")]
+    if shown.empty:
+        return False
+    latest = latest_period_with_values(shown, period) if period else shown["period"].max()
+    current = shown.loc[shown["period"] == latest, "value"].astype(float).round(definition.decimals)
+    return current.nunique() > 1
+
+
+def choose_headline(definitions: Sequence[IndicatorDefinition], get_values: Callable[[str], pd.DataFrame], *,
+                    period: str | None = None) -> HeadlineChoice | None:
+    """A domain's headline: its first indicator (config.indicators_in puts the configured `headline` first), unless
+    that has no figure or is the same for every area; then the next indicator of the domain whose areas differ.
+    When none differ, the first with figures (or else the first), said in the note. None for no indicators.
+
+    get_values(indicator_id) gives the tidy values of the areas to compare (e.g. STPs and boroughs) or raises
+    IndicatorUnavailable.
+    """
+    if not definitions:
+        return None
+    first = definitions[0]
+    reason = ""
+    with_figures = None
+    for definition in definitions:
+        try:
+            values = get_values(definition.id)
+        except IndicatorUnavailable:
+            values = None
+        has_figures = values is not None and values["value"].notna().any()
+        if has_figures and with_figures is None:
+            with_figures = definition
+        if has_figures and values_vary(values, definition, period):
+            if definition is not first:
+                return HeadlineChoice(definition, f"Shown instead of {first.name}, which {reason}.")
+            return HeadlineChoice(definition)
+        if definition is first:
+            if not has_figures:
+                reason = "has no figure in these data"
+            else:
+                latest = latest_period_with_values(values, period) if period else values["period"].max()
+                same = values.loc[(values["period"] == latest) & values["value"].notna(), "value"]
+                reason = f"is {definition.format_value(float(same.iloc[0]))} in every area"
+    chosen = with_figures or first
+    return HeadlineChoice(chosen, "" if chosen is first else f"Shown instead of {first.name}, which {reason}.")

@@ -27,6 +27,7 @@ from indicators.errors import IndicatorUnavailable
 from indicators.formatting import format_period, format_status
 from indicators.plain_language import SummarySection, compute_area_summary
 from indicators.views import (
+    choose_headline,
     compute_display_table,
     compute_headline,
     compute_maturity_grid,
@@ -126,8 +127,8 @@ def compute_briefing_pack(config, data, get_values: Callable[[str], pd.DataFrame
     """The figures, charts and summary for one STP in `period` (each figure: its latest period up to then).
 
     get_values(indicator_id) returns the tidy values (docs/data-contract.md) including the STP, its boroughs
-    and the region, or raises IndicatorUnavailable; other rows are ignored. Sections: one per domain (its first
-    indicator: the headline, and the STP's boroughs against the region), the trend of the headline with a
+    and the region, or raises IndicatorUnavailable; other rows are ignored. Sections: one per domain (its headline
+    indicator, indicators.views.choose_headline, and the STP's boroughs against the region), the trend of the headline with a
     target, each staff mix, and the maturity heat map. Areas are named as data.areas names them.
     """
     areas = data.areas
@@ -144,7 +145,7 @@ def compute_briefing_pack(config, data, get_values: Callable[[str], pd.DataFrame
         definitions = config.indicators_in(domain.id)
         if not definitions:
             continue
-        definition = definitions[0]
+        definition = choose_headline(definitions, get_values, period=period).definition
         section = _compute_domain_section(domain.name, domain.description, definition, values.get(definition.id),
                                           areas, stp_code, period, unavailable.get(definition.id))
         sections.append(section)
@@ -404,10 +405,18 @@ def _headline_lines(pack: BriefingPack, headline: BriefingHeadline) -> list[tupl
         (pack.area_name, 12, "", 7),
         (headline.area_text, 22, "B", 10),
         (f"{pack.areas.region.name}: {headline.region_text}", 12, "", 6),
-        (headline.comparison_text, 12, "B", 6),
-        (headline.target_text, 12, "", 6),
+        *_judgements(headline, (headline.comparison_text, 12, "B", 6), (headline.target_text, 12, "", 6)),
         (f"Figure for {headline.period_text}", 11, "", 5.5),
     ]
+
+
+def _has_target(headline: BriefingHeadline) -> bool:
+    return headline.target_text.startswith("Target")
+
+
+def _judgements(headline: BriefingHeadline, comparison, target) -> tuple:
+    """The comparison with the region and the target status, the target first when there is one."""
+    return (target, comparison) if _has_target(headline) else (comparison, target)
 
 
 def _write_lines(pdf: _Handout, lines, *, left: float, width: float, dry_run: bool = False) -> float:
@@ -453,7 +462,8 @@ def _write_section(pdf: _Handout, section: BriefingSection, images: Mapping[str,
         headline = section.headline
         pdf.ln(1)
         pdf.write_line(f"{headline.indicator_name}, {headline.period_text}: {headline.area_text} "
-                       f"({region} {headline.region_text}). {headline.comparison_text}. {headline.target_text}."
+                       f"({region} {headline.region_text}). "
+                       + ". ".join(_judgements(headline, headline.comparison_text, headline.target_text)) + "."
                        + (f" Change: {headline.change_text}." if headline.change_text else ""),
                        style="B", height=LINE_MM)
     for chart in section.charts:

@@ -123,6 +123,12 @@ def _write_config(tmp_path: Path, old: str, new: str) -> Path:
         ("    decimals: 2\n", "    decimals: 1.5\n", "clinical_fte_per_1000", "decimals"),
         ("    tolerance_percent: 10\n", "    tolerance_percent: -5\n", "clinical_fte_per_1000", "tolerance_percent"),
         ("    suppress_below: 1\n", "    suppress_below: -1\n", "maturity_embedded", "suppress_below"),
+        ("    suppress_below: 1\n", "    suppress_below: 1\n    clustered_by: ward\n", "maturity_embedded",
+         "clustered_by"),
+        ("    suppress_below: 1\n", "    suppress_below: 1\n    meaningful_difference: -1\n", "maturity_embedded",
+         "meaningful_difference"),
+        ("    suppress_below: 1\n", "    suppress_below: 1\n    meaningful_difference: one\n", "maturity_embedded",
+         "meaningful_difference"),
         ("    multiplier: 1000\n    unit: per 1,000 patients\n    decimals: 2\n",
          "    multiplier: 0\n    unit: per 1,000 patients\n    decimals: 2\n", "clinical_fte_per_1000", "multiplier"),
         ("target: {value: 97, source: test}", "target: 97", "coverage", "target"),
@@ -287,3 +293,25 @@ def test_a_bad_change_point_of_one_indicator_leaves_it_out_and_names_it(tmp_path
     assert (problem.indicator, problem.field) == ("coverage", "change_points")
     assert "the field 'reason' is missing" in problem.message
     assert "coverage" not in [d.id for d in config.indicators]
+
+
+def test_declared_fairness_fields_are_read(tmp_path):
+    config = load_config(_write_config(tmp_path, "    suppress_below: 1\n",
+                                       "    suppress_below: 1\n    clustered_by: pcn\n    meaningful_difference: 5\n"
+                                       "    plain_multiplier: 1000\n"))
+    maturity = config.indicator("maturity_embedded")
+    assert (maturity.clustered_by, maturity.meaningful_difference, maturity.plain_base) == ("pcn", 5.0, 1000.0)
+    assert maturity.overdispersion
+    coverage = config.indicator("coverage")
+    assert (coverage.clustered_by, coverage.meaningful_difference, coverage.plain_base) == ("", 0.0,
+                                                                                          coverage.multiplier)
+
+
+def test_a_domain_headline_that_is_not_its_indicator_is_reported_and_the_first_is_used(tmp_path):
+    from indicators.definitions import load_config as load
+
+    path = _write_config(tmp_path, "plain_name: Evening and weekend appointments}",
+                         "plain_name: Evening and weekend appointments, headline: no_such_indicator}")
+    config = load(path)
+    problems = [p for p in config.problems if p.field and p.field.endswith(".headline")]
+    assert len(problems) == 1 and problems[0].severity == "warning"

@@ -55,13 +55,13 @@ DOMAINS = {
 
 def make_definition(indicator_id, plain_description, *, domain="access", unit="%", multiplier=100.0,
                     direction="higher_is_better", target=None, table="extended_access",
-                    plain_name=None, comparison="wilson"):
+                    plain_name=None, comparison="wilson", plain_multiplier=0.0):
     return IndicatorDefinition(
         id=indicator_id, name=indicator_id, plain_name=plain_name or f"Plain {indicator_id}",
         description="", plain_description=plain_description, domain=domain,
         numerator=Measure(table, ("n",)), denominator=Measure("registered_patients", ("d",)),
         multiplier=multiplier, unit=unit, direction=direction, comparison=comparison,
-        target=Target(*target) if target else None)
+        target=Target(*target) if target else None, plain_multiplier=plain_multiplier)
 
 
 COVERAGE = make_definition(
@@ -77,12 +77,12 @@ MINUTES = make_definition(
 GP_RATE = make_definition(
     "gp_fte_per_1000", "How many full-time family doctors there are for every 1,000 people registered.",
     domain="workforce", unit="per 1,000 patients", multiplier=1000.0, table="workforce",
-    comparison="tolerance")
+    comparison="tolerance", plain_multiplier=10_000)
 ADMIN_RATE = make_definition(
     "admin_fte_per_1000",
     "How many full-time receptionists and office staff there are for every 1,000 people registered.",
     domain="workforce", unit="per 1,000 patients", multiplier=1000.0, table="workforce",
-    direction="neither", comparison="tolerance")
+    direction="neither", comparison="tolerance", plain_multiplier=10_000)
 AWARE = make_definition(
     "vision_aware_all",
     "Out of the people asked, how many knew about the local plan for GP surgeries working together.",
@@ -197,9 +197,9 @@ def test_a_figure_better_than_london_is_said_in_natural_frequencies_with_the_aim
     assert sentences_of(sections, COVERAGE.id) == (
         ("In South East London, about 9 in 10 people can book a GP appointment in the evening or at the "
          "weekend."),
-        "This is more than in London as a whole (about 8 in 10).",
         "The aim for London is 97 in 100.",
         "This area has not reached the aim yet.",
+        "This is more than in London as a whole (about 8 in 10).",
         "This has gone up since April 2018, when it was about 6 in 10.",
     )
     section = next(s for s in sections if s.domain_id == "access")
@@ -267,9 +267,9 @@ def test_a_rate_with_a_national_aim_is_compared_with_it_on_the_same_base():
     assert sentences == (
         ("In South East London, there are about 45 minutes of evening and weekend appointments for every "
          "1,000 people each week."),
-        "This is more than in London as a whole (about 40 for every 1,000 people).",
         "The aim is 30 for every 1,000 people.",
         "This area has reached the aim.",
+        "This is more than in London as a whole (about 40 for every 1,000 people).",
     )
 
 
@@ -530,8 +530,9 @@ def test_a_chart_of_an_area_and_london_is_described_in_the_summary_words():
     assert text == (
         "The chart has one line for South East London and one for London as a whole. "
         "They go from April 2018 to January 2021. "
-        "In South East London, it went from about 6 in 10 to about 9 in 10. "
-        "In London as a whole, it went from about half to about 8 in 10. "
+        "In South East London, it rose from about 6 in 10 to about 9 in 10. "
+        "In London as a whole, it rose from about half to about 8 in 10. "
+        "We say about the same when it moved by less than 5 in 100. "
         "The shaded band shows the range where the true figure for South East London most likely lies. "
         "The dashed line shows the aim.")
     assert check_plain_language(text) == []
@@ -548,6 +549,7 @@ def test_a_chart_with_one_month_and_a_steady_rate_reads_naturally():
 
 
 def test_figures_in_words_share_one_footing_and_say_when_one_is_missing():
+    # One base per indicator (its plain_multiplier), whatever the figures: never switched to 100,000.
     assert compute_figures_in_words(GP_RATE, [0.58, 0.062, math.nan]) == [
-        "about 58 for every 100,000 people", "about 6 for every 100,000 people", "not shown"]
+        "about 6 for every 10,000 people", "about 1 for every 10,000 people", "not shown"]
     assert compute_figures_in_words(COVERAGE, [97.3, 50.0]) == ["about 97 in 100", "about half"]

@@ -219,8 +219,8 @@ def test_a_tile_says_the_figure_and_its_comparison_in_words(config, coverage):
     expected = pd.DataFrame({
         "Shown as": ["Extended access"] * 2, "Indicator": [definition.name] * 2,
         "Area": ["London", "South East London"], "Period": ["2021-01-01"] * 2, "Value": ["97.9%", "96.6%"],
+        "Target": ["Target 97.0%: met ✓", "Target 97.0%: not met ✗"],  # the target first
         "Compared with London": ["", "Worse than London"],
-        "Target": ["Target 97.0%: met ✓", "Target 97.0%: not met ✗"],
         "Numerator": [9049227.0, 1800255.0], "Denominator": [9246375.0, 1864495.0],
     })
     pd.testing.assert_frame_equal(table, expected)

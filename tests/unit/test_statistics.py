@@ -220,3 +220,85 @@ def test_comparison_labels_each_value_against_its_own_benchmark():
     labels = compare_with_benchmark([65, 65, np.nan], [60, 60, np.nan], [70, 70, np.nan], [50, 80, 50],
                                     direction="higher_is_better", comparison="wilson")
     assert list(labels) == ["better", "worse", "not compared"]
+
+
+# Over-dispersion (Spiegelhalter 2005), worked by hand for five areas of 100 each against 50%:
+# s_i^2 = 0.5 * 0.5 / 100 * 100^2 = 25 (s = 5 points) for every area.
+
+def test_overdispersion_within_sampling_error_adds_nothing():
+    # values 40, 45, 50, 55, 60 -> z = -2, -1, 0, 1, 2; 10th/90th centiles (linear): -1.6, 1.6
+    # winsorised squares 2.56 + 1 + 0 + 1 + 2.56 = 7.12 -> phi = 1.424
+    # threshold (4 + 2 sqrt(8)) / 5 = 1.93137: phi is below it, so tau^2 = 0
+    from indicators.statistics import estimate_overdispersion
+
+    estimate = estimate_overdispersion([40, 45, 50, 55, 60], [100] * 5, 50.0, multiplier=100, comparison="wilson")
+    assert estimate.units == 5
+    assert estimate.phi == pytest.approx(1.424)
+    assert estimate.threshold == pytest.approx(1.93137, abs=1e-5)
+    assert estimate.tau2 == 0
+
+
+def test_overdispersion_estimates_dersimonian_laird_tau_squared():
+    # values 30, 40, 50, 60, 70 -> z = -4, -2, 0, 2, 4; centiles -3.2, 3.2
+    # winsorised squares 10.24 + 4 + 0 + 4 + 10.24 = 28.48 -> phi = 5.696 (> 1.93137)
+    # w = 1/25 each: sum w = 0.2, sum w^2 / sum w = 0.04 -> denominator 0.16
+    # tau^2 = (5 * 5.696 - 4) / 0.16 = 24.48 / 0.16 = 153.0 (tau = 12.37 points)
+    from indicators.statistics import estimate_overdispersion
+
+    estimate = estimate_overdispersion([30, 40, 50, 60, 70], [100] * 5, 50.0, multiplier=100, comparison="wilson")
+    assert estimate.phi == pytest.approx(5.696)
+    assert estimate.tau2 == pytest.approx(153.0)
+    assert estimate.tau == pytest.approx(12.369, abs=1e-3)
+
+
+def test_overdispersion_ignores_missing_areas_and_methods_without_sampling_error():
+    from indicators.statistics import estimate_overdispersion
+
+    with_gap = estimate_overdispersion([30, np.nan, 40, 50, 60, 70], [100, 100, 100, 100, 100, 100], 50.0,
+                                       multiplier=100, comparison="wilson")
+    assert with_gap.units == 5 and with_gap.tau2 == pytest.approx(153.0)
+    assert estimate_overdispersion([1, 2], [10, 10], 1.5, multiplier=1, comparison="tolerance").tau2 == 0
+
+
+def test_overdispersion_for_a_rate_uses_poisson_variance():
+    # benchmark 2 per 1,000, n = 10,000: s^2 = (2/1000) / 10000 * 1000^2 = 0.2
+    # values 1, 1.5, 2, 2.5, 3 -> z = (-1, -0.5, 0, 0.5, 1) / sqrt(0.2) = -2.23607, -1.11803, 0, 1.11803, 2.23607
+    # centiles -1.78885, 1.78885 -> squares 3.2 + 1.25 + 0 + 1.25 + 3.2 = 8.9 -> phi = 1.78 < 1.93137: tau^2 = 0
+    from indicators.statistics import estimate_overdispersion
+
+    estimate = estimate_overdispersion([1, 1.5, 2, 2.5, 3], [10_000] * 5, 2.0, multiplier=1000, comparison="byar")
+    assert estimate.phi == pytest.approx(1.78)
+    assert estimate.tau2 == 0
+
+
+def test_widened_interval_adds_tau_squared_to_each_half_width():
+    # value 60, interval 50 to 70, tau^2 = 25, z = 2: each half-width 10 -> sqrt(100 + 4 * 25) = 14.1421
+    from indicators.statistics import widen_interval
+
+    lower, upper = widen_interval([60.0], [50.0], [70.0], tau2=25, z=2)
+    assert lower[0] == pytest.approx(45.8579, abs=1e-4)
+    assert upper[0] == pytest.approx(74.1421, abs=1e-4)
+    lower, upper = widen_interval([98.0], [97.0], [99.0], tau2=25, z=2, lowest=0, highest=100)
+    assert upper[0] == 100
+
+
+def test_funnel_limits_widen_with_tau_squared():
+    # 50% benchmark, n = 100, tau^2 = 153: 1.96 * sqrt(25 + 153) = 26.150 points either side
+    lower, upper = funnel_limits(50.0, [100], multiplier=100, comparison="wilson", z=Z, tau2=153.0)
+    assert lower[0] == pytest.approx(50 - 26.150, abs=1e-3)
+    assert upper[0] == pytest.approx(50 + 26.150, abs=1e-3)
+    # without it, the binomial limits: 1.96 * 5 = 9.8 points
+    lower, _ = funnel_limits(50.0, [100], multiplier=100, comparison="wilson", z=Z)
+    assert lower[0] == pytest.approx(40.2)
+
+
+def test_a_difference_smaller_than_the_meaningful_difference_is_similar():
+    # The example: 97.6% with a near-zero interval against 97.9%; a 1-point meaningful difference
+    labels = compare_with_benchmark([97.6, 96.5], [97.55, 96.45], [97.65, 96.55], 97.9, direction="higher_is_better",
+                                    comparison="wilson", meaningful_difference=1.0)
+    assert list(labels) == ["similar", "worse"]
+    labels = compare_with_benchmark([97.6], [97.55], [97.65], 97.9, direction="higher_is_better", comparison="wilson")
+    assert list(labels) == ["worse"]
+    labels = compare_with_benchmark([0.60, 0.70], [np.nan] * 2, [np.nan] * 2, 0.56, direction="higher_is_better",
+                                    comparison="tolerance", tolerance_percent=5, meaningful_difference=0.1)
+    assert list(labels) == ["similar", "better"]

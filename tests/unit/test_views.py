@@ -124,6 +124,7 @@ def test_the_display_table_compares_each_area_with_the_region_and_with_its_own_s
         "Level": ["Borough", "Borough", "STP", "London"],
         "Period": ["2021-01-01"] * 4,
         "Patients with extended access": [62.5, np.nan, 75.0, 85.0],
+        "Target 97.0%": ["not met", "no figure", "not met", "not met"],  # the target first, then comparisons
         "95% confidence interval": ["61.0 to 64.0", "", "73.9 to 76.1", "84.3 to 85.7"],
         "Compared with London": ["Worse than London", "Not compared", "Similar to London", "Not compared"],
         "Compared with its STP": ["Better than its STP", "Not compared", "Not compared", "Not compared"],
@@ -138,7 +139,8 @@ def test_the_display_table_names_the_datas_own_region_and_levels():
     rows = tidy_rows().assign(area_name=["Place A", "Place B", "System 01", "England"],
                               area_code=["X1", "X2", "QE01", "E92000001"])
     table = compute_display_table(rows, COVERAGE, ENGLAND)
-    assert list(table.columns[5:7]) == ["Compared with England", "Compared with its STP"]
+    assert list(table.columns[4:8]) == ["Target 97.0%", "95% confidence interval", "Compared with England",
+                                        "Compared with its STP"]
     assert list(table["Level"]) == ["CCG area", "CCG area", "STP", "England"]
     assert table["Compared with its STP"].iloc[0] == "Better than its STP"
     assert not table.apply(lambda column: column.astype(str).str.contains("London")).any().any()
