@@ -283,13 +283,14 @@ def test_widened_interval_adds_tau_squared_to_each_half_width():
 
 
 def test_funnel_limits_widen_with_tau_squared():
-    # 50% benchmark, n = 100, tau^2 = 153: 1.96 * sqrt(25 + 153) = 26.150 points either side
+    # 50% benchmark, n = 100: the exact binomial limits are 39.682 and 59.318 (2.5% and 97.5% quantiles of
+    # Binomial(100, 0.5), interpolated); tau^2 = 153 moves each out: sqrt(10.318^2 + 1.96^2 * 153) = 26.348 below,
+    # sqrt(9.318^2 + 1.96^2 * 153) = 25.973 above
+    lower, upper = funnel_limits(50.0, [100], multiplier=100, comparison="wilson", z=Z)
+    assert (lower[0], upper[0]) == (pytest.approx(39.682, abs=1e-3), pytest.approx(59.318, abs=1e-3))
     lower, upper = funnel_limits(50.0, [100], multiplier=100, comparison="wilson", z=Z, tau2=153.0)
-    assert lower[0] == pytest.approx(50 - 26.150, abs=1e-3)
-    assert upper[0] == pytest.approx(50 + 26.150, abs=1e-3)
-    # without it, the binomial limits: 1.96 * 5 = 9.8 points
-    lower, _ = funnel_limits(50.0, [100], multiplier=100, comparison="wilson", z=Z)
-    assert lower[0] == pytest.approx(40.2)
+    assert lower[0] == pytest.approx(50 - 26.348, abs=1e-3)
+    assert upper[0] == pytest.approx(50 + 25.973, abs=1e-3)
 
 
 def test_a_difference_smaller_than_the_meaningful_difference_is_similar():
