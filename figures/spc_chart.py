@@ -2,6 +2,7 @@
 special-cause points marked by symbol and named in the legend, the target, and its text alternative."""
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -124,8 +125,9 @@ def _mark_change_point(figure: go.Figure, segment: Segment, plain_language: bool
                      line={"color": palette.TEXT_COLOR, "width": 1, "dash": "dot"})
     words = "New usual range" if plain_language else "Limits worked out again"
     reason = segment.change_point.reason
-    figure.add_annotation(x=at, y=1, yref="paper", yanchor="bottom", xanchor="left", showarrow=False,
-                          text=f"{words}: {reason}" if reason else words,
+    # Inside the plot's top edge, on a pale box: above the plot it ran into the subtitle with the icons.
+    figure.add_annotation(x=at, y=1, yref="paper", yanchor="top", xanchor="left", showarrow=False,
+                          text=f"{words}: {reason}" if reason else words, bgcolor="rgba(255, 255, 255, 0.85)",
                           font={"size": palette.BASE_FONT_SIZE - 2, "color": palette.TEXT_COLOR})
 
 
@@ -192,21 +194,20 @@ def describe_spc_subject(definition: IndicatorDefinition, *, plain_language: boo
 
 
 def compute_spc_table(result: SpcResult, definition: IndicatorDefinition) -> pd.DataFrame:
-    """The numbers behind an SPC chart, one row per period, in human column names and the indicator's unit."""
+    """The numbers behind an SPC chart, one row per period, in human column names; the unit is in the value
+    column's name."""
+    value_column = f"Value ({definition.unit})" if definition.unit else "Value"
+    columns = ["Period", value_column, "Mean", "Lower process limit", "Upper process limit", "Special cause", "Rules"]
     rows = []
     for point in result.points:
         segment = result.segments[point.segment]
-        rows.append({
-            "Period": format_period(point.period),
-            "Value": definition.format_value(point.value if point.shown else None),
-            "Mean": definition.format_value(segment.mean),
-            "Lower process limit": definition.format_value(segment.lower_limit),
-            "Upper process limit": definition.format_value(segment.upper_limit),
-            "Special cause": (f"Yes, {result.judgement(point.side)}" if point.special_cause else "No"),
-            "Rules": "; ".join(RULE_WORDS[rule] for rule in point.rules),
-        })
-    return pd.DataFrame(rows, columns=["Period", "Value", "Mean", "Lower process limit", "Upper process limit",
-                                       "Special cause", "Rules"])
+        number = partial(definition.format_value, with_unit=False)
+        rows.append(dict(zip(columns, (
+            format_period(point.period), number(point.value if point.shown else None), number(segment.mean),
+            number(segment.lower_limit), number(segment.upper_limit),
+            f"Yes, {result.judgement(point.side)}" if point.special_cause else "No",
+            "; ".join(RULE_WORDS[rule] for rule in point.rules)), strict=True)))
+    return pd.DataFrame(rows, columns=columns)
 
 
 def build_spc_panel(values: pd.DataFrame, definition: IndicatorDefinition, *, area_code: str, area_name: str,
