@@ -543,8 +543,15 @@ def _write_table(pdf: _Handout, table: pd.DataFrame, *, size: float = TABLE_PT, 
     rows += [[pdf.text_for_font("" if pd.isna(cell) else str(cell)) for cell in row]
              for row in table.itertuples(index=False)]
     widths = None
-    if fit_columns:
-        widths = tuple(min(40, max(12, *(len(row[index]) for row in rows))) for index in range(len(rows[0])))
+    if fit_columns:  # in mm: at least the bold heading; the room left shared in proportion to the longest cells
+        pdf.set_font(pdf.family, "B", size)
+        least = [pdf.get_string_width(text) + 4 for text in rows[0]]
+        pdf.set_font(pdf.family, "", size)
+        longest = [max(least[index], *(pdf.get_string_width(row[index]) + 4 for row in rows[1:]))
+                   for index in range(len(least))]
+        spare, wanted = pdf.epw - sum(least), sum(longest) - sum(least)
+        share = min(1.0, spare / wanted) if wanted > 0 else 0.0
+        widths = tuple(low + share * (high - low) for low, high in zip(least, longest, strict=True))
     with pdf.table(rows, line_height=size * 0.45, text_align="LEFT", first_row_as_headings=True, repeat_headings=1,
                    col_widths=widths):
         pass
