@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import cached_data, layout
 from figures import maturity, panels, spc_chart
-from indicators.board_overview import compute_board_overview
+from indicators.board_overview import NO_FIGURE, compute_board_overview
 from indicators.datasets import LoadedData
 from indicators.definitions import AppConfig, IndicatorDefinition
 from indicators.errors import IndicatorUnavailable
@@ -78,7 +78,12 @@ def render_board_overview(config: AppConfig, *, stp_code: str, stp_name: str) ->
         f"whether the target will be met reliably. Both need at least {MIN_POINTS} figures."))
     table = cached_data.get_computed(compute_board_overview, values, list(config.indicators), area_code=stp_code,
                                      level="stp")
-    layout.render_table(table, key="stp_board_overview", file_name=f"atscale-board-overview-{stp_code}.csv")
+    no_figure = table["Latest value"] == NO_FIGURE
+    layout.render_table(table[~no_figure].reset_index(drop=True), key="stp_board_overview",
+                        file_name=f"atscale-board-overview-{stp_code}.csv")
+    if no_figure.any():
+        st.markdown(layout.escape_markdown(f"No figure for {stp_name} in these data: "
+                                           f"{'; '.join(table.loc[no_figure, 'Indicator'])}."))
     with st.expander("Key to the icons"):
         st.dataframe(pd.DataFrame(ICON_KEY, columns=["Symbol", "Meaning", "In plain words"]), hide_index=True,
                      key="stp_board_overview_key")

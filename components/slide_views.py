@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SLIDE_PARAM = "slide"
 JUMP_KEY = "presenter_jump"
 MAP_HEIGHT = 420
-SPC_HEIGHT = 450  # with a two-line headline and the sentence above it, the slide fits a 1280x720 screen
+SPC_HEIGHT = presentation.CHART_HEIGHT  # under a two-line headline the chart and its legend fit a 1280x720 screen
 NO_FIGURE = "{area} has no figure for this in these data (too few to give a reliable figure, or not published)."
 
 
@@ -268,8 +268,8 @@ def render_trend(slide: Slide, config: AppConfig, data: LoadedData) -> None:
 
 
 def render_spc(slide: Slide, config: AppConfig, data: LoadedData) -> None:
-    """One indicator over time as an SPC chart, for the region or the slide's STP: one plain sentence saying what
-    it shows, then the chart, whose subtitle gives its variation and assurance icons in symbols and words."""
+    """One indicator over time as an SPC chart, for the region or the slide's STP (its subtitle gives the variation
+    and assurance icons in symbols and words), with the plain sentence saying what it shows straight under it."""
     definition = config.indicator(slide.indicator)
     area_code, area_name = _area(slide, data)
     _render_headline(slide, config, data, fallback=f"{definition.name}: signal or noise? {area_name}")
@@ -287,8 +287,7 @@ def render_spc(slide: Slide, config: AppConfig, data: LoadedData) -> None:
         if panel.points:
             _render_numbers(panel.table, slide=slide, name=f"{definition.id}-spc")
         return
-    st.markdown(f"**{layout.escape_markdown(panel.sentence)}**")
-    layout.render_chart(panel.figure, key=f"presenter_chart_{slide.number}", alt=panel.alt)
+    layout.render_chart(panel.figure, key=f"presenter_chart_{slide.number}", alt=panel.alt, note=panel.sentence)
     _render_numbers(panel.table, slide=slide, name=f"{definition.id}-spc")
 
 

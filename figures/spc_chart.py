@@ -236,6 +236,8 @@ def build_spc_panel(values: pd.DataFrame, definition: IndicatorDefinition, *, ar
     figure = build_spc_figure(result, definition, area_name=area_name, plain_language=plain_language)
     if presenter:
         figure = presentation.build_presentation_figure(figure, height=height or presentation.CHART_HEIGHT)
+        # A long unit ("Per 1,000 patients a month") at full size runs past the short plot into the subtitle.
+        figure.update_yaxes(title_font_size=presentation.PRESENTER_FONT_SIZE - 4)
     elif height is not None:
         figure.update_layout(height=height)
     alt = describe_spc_figure(result, definition, area_name=area_name, plain_language=plain_language)
