@@ -276,7 +276,7 @@ def render_spc(slide: Slide, config: AppConfig, data: LoadedData) -> None:
     level = "stp" if slide.stp else "region"
     try:
         panel = cached_data.get_view(spc_chart.build_spc_panel, definition.id, levels=(level,), stp_code=slide.stp,
-                                     area_code=area_code, area_name=area_name, level=level, presenter=True,
+                                     area_code=area_code, area_name=area_name, level=level, presenter=True, plain_language=True,
                                      height=SPC_HEIGHT)
     except IndicatorUnavailable as reason:
         if not set(slide.fields) & set(INDICATOR_FIELDS):  # else the headline has said why

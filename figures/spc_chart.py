@@ -211,19 +211,20 @@ def compute_spc_table(result: SpcResult, definition: IndicatorDefinition) -> pd.
 
 
 def build_spc_panel(values: pd.DataFrame, definition: IndicatorDefinition, *, area_code: str, area_name: str,
-                    level: str | None = None, up_to_period: str | None = None, plain_language: bool = True,
+                    level: str | None = None, up_to_period: str | None = None, plain_language: bool = False,
                     height: int | None = None, presenter: bool = False) -> SpcPanel:
     """The SPC chart of one area's series from a tidy indicator table, with its sentences and numbers.
 
-    Periods after `up_to_period` are left out. A series with fewer than MIN_POINTS values gets no chart, only a
+    Periods after `up_to_period` are left out. The chart's words are plain with `plain_language`; `sentence` is
+    always plain English, `professional_sentence` for specialists. A series with fewer than MIN_POINTS values gets no chart, only a
     plain `reason`. `presenter` restyles the figure for a projector (figures.presentation); `height` sets its
     height in pixels.
     """
     rows = values if up_to_period is None else values[values["period"].astype(str) <= up_to_period]
     result = compute_spc_for_area(rows, definition, area_code=area_code, level=level)
     points = sum(point.shown for point in result.points)
-    subject = describe_spc_subject(definition, plain_language=plain_language)
-    sentence = describe_spc(result, subject, plain=True, format_value=definition.format_value)
+    sentence = describe_spc(result, describe_spc_subject(definition, plain_language=True), plain=True,
+                            format_value=definition.format_value)
     professional = describe_spc(result, definition.name, format_value=definition.format_value)
     table = compute_spc_table(result, definition)
     if points < MIN_POINTS:
