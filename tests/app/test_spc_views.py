@@ -88,7 +88,7 @@ def test_the_spc_view_of_appointments_shows_icons_in_words_the_chart_its_alt_and
     table = spc.dataframe[0].value
     assert len(table) == 30 and "Yes, lower" in set(table["Special cause"])
     names = [{trace.get("name") for trace in json.loads(chart.proto.spec)["data"]} for chart in at.get("plotly_chart")]
-    assert sum({"Mean", "Process limits", "Lower than usual"} <= chart for chart in names) == 1
+    assert sum({"Mean", "Process limits", "Special cause: lower"} <= chart for chart in names) == 1
 
 
 @needs_real
