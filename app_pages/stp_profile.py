@@ -43,4 +43,4 @@ st.header("Primary Care Network maturity")
 profile_views.render_maturity(config, data, stp_code=stp_code, period=period)
 
 st.header("Board overview: every indicator")
-profile_views.render_board_overview(config, stp_code=stp_code, stp_name=stp_name)
+profile_views.render_board_overview(stp_code=stp_code, stp_name=stp_name)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import cached_data, layout
 from figures import maturity, panels, spc_chart
-from indicators.board_overview import NO_FIGURE, compute_board_overview
+from indicators.board_overview import NO_FIGURE
 from indicators.datasets import LoadedData
 from indicators.definitions import AppConfig, IndicatorDefinition
 from indicators.errors import IndicatorUnavailable
@@ -62,22 +62,14 @@ def render_spc_icons(result) -> None:
                 f"**Assurance:** {layout.escape_markdown(result.assurance.text())}")
 
 
-def render_board_overview(config: AppConfig, *, stp_code: str, stp_name: str) -> None:
+def render_board_overview(*, stp_code: str, stp_name: str) -> None:
     """All indicators for the STP in one table, as boards read them: latest value, target, variation and
     assurance icons (symbol and words), with its CSV download and the key to the symbols."""
-    values = {}
-    for definition in config.indicators:
-        try:
-            values[definition.id] = cached_data.get_indicator_values(definition.id, levels=("stp",),
-                                                                     stp_code=stp_code)
-        except IndicatorUnavailable:
-            continue  # its row says "No figure"
     st.markdown(layout.escape_markdown(
         f"Every indicator for {stp_name}: its latest figure and target, and the two Making Data Count icons. "
         f"Variation says whether the latest figure is a real change or the usual ups and downs; assurance says "
         f"whether the target will be met reliably. Both need at least {MIN_POINTS} figures."))
-    table = cached_data.get_computed(compute_board_overview, values, list(config.indicators), area_code=stp_code,
-                                     level="stp")
+    table = cached_data.get_board_overview(stp_code, level="stp")
     no_figure = table["Latest value"] == NO_FIGURE
     layout.render_table(table[~no_figure].reset_index(drop=True), key="stp_board_overview",
                         file_name=f"atscale-board-overview-{stp_code}.csv")
