@@ -41,3 +41,6 @@ profile_views.render_mixes(config, stp_code=stp_code, period=period)
 
 st.header("Primary Care Network maturity")
 profile_views.render_maturity(config, data, stp_code=stp_code, period=period)
+
+st.header("Board overview: every indicator")
+profile_views.render_board_overview(stp_code=stp_code, stp_name=stp_name)

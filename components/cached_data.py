@@ -357,6 +357,25 @@ def get_maturity_grid(stp_code: str, period: str) -> tuple[pd.DataFrame, str | N
     return _maturity_grid(stp_code, period, str(config_path()), str(data_dir()), _inputs_digest())
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _board_overview(area_code: str, level: str, path: str, folder: str, digest: str) -> pd.DataFrame:
+    from indicators.board_overview import compute_board_overview
+
+    config, values = _load_config(path, digest), {}
+    for definition in config.indicators:
+        selected, _ = _selected_values(definition.id, (level,), None, area_code if level == "stp" else None, None,
+                                       path, folder, digest)
+        if selected is not None:
+            values[definition.id] = selected
+    return compute_board_overview(values, config.indicators, area_code=area_code, level=level)
+
+
+def get_board_overview(area_code: str, *, level: str = "stp") -> pd.DataFrame:
+    """indicators.board_overview.compute_board_overview for one area and every indicator, worked out once per area
+    (an indicator with no data gets its "No figure" row); a copy the page may change."""
+    return _board_overview(area_code, level, str(config_path()), str(data_dir()), _inputs_digest())
+
+
 @st.cache_data(show_spinner=False, max_entries=128)
 def _area_summary(area_level: str, area_code: str, period: str, illustrative: bool, path: str, folder: str,
                   digest: str) -> list[SummarySection]:

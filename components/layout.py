@@ -51,8 +51,9 @@ def write_csv(table: pd.DataFrame) -> bytes:
     return write_spreadsheet_csv(table).encode("utf-8")
 
 
-def render_chart(figure, *, key: str, alt: str) -> None:
-    """A plotly chart, a button saving it as PNG, and its text alternative written under it for everyone.
+def render_chart(figure, *, key: str, alt: str, note: str = "") -> None:
+    """A plotly chart, a button saving it as PNG, and its text alternative written under it for everyone; a
+    `note` (plain text, e.g. what the chart says in plain words) goes in bold straight under the chart.
 
     The chart's own toolbar (on hover) also has a camera button that saves a PNG in the browser. The
     labelled button needs no hovering; its PNG is drawn on the server only when it is clicked (a
@@ -60,6 +61,8 @@ def render_chart(figure, *, key: str, alt: str) -> None:
     """
     st.plotly_chart(figure, key=key, alt=alt, config={
         "displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"atscale-{key}"}})
+    if note:
+        st.markdown(f"**{escape_markdown(note)}**")
     st.download_button("Download this chart (PNG)", partial(chart_images.render_png, figure),
                        file_name=f"atscale-{key}.png", mime="image/png", key=f"{key}_png", on_click="ignore",
                        icon="🖼️", disabled=chart_images.find_browser() is None,

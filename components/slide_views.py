@@ -6,13 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from components import cached_data, forum_views, layout, url_params
-from figures import maps, presentation, trend
+from figures import maps, presentation, spc_chart, trend
 from forum.errors import ForumError
 from indicators.datasets import LoadedData
 from indicators.definitions import AppConfig
 from indicators.errors import ConfigError, IndicatorUnavailable
 from indicators.formatting import format_period
 from indicators.slides import (
+    INDICATOR_FIELDS,
     NAME_FIELDS,
     Deck,
     MissingFact,
@@ -31,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SLIDE_PARAM = "slide"
 JUMP_KEY = "presenter_jump"
 MAP_HEIGHT = 420
+SPC_HEIGHT = presentation.CHART_HEIGHT  # under a two-line headline the chart and its legend fit a 1280x720 screen
 NO_FIGURE = "{area} has no figure for this in these data (too few to give a reliable figure, or not published)."
 
 
@@ -267,6 +269,30 @@ def render_trend(slide: Slide, config: AppConfig, data: LoadedData) -> None:
                     slide=slide, name=definition.id)
 
 
+def render_spc(slide: Slide, config: AppConfig, data: LoadedData) -> None:
+    """One indicator over time as an SPC chart, for the region or the slide's STP (its subtitle gives the variation
+    and assurance icons in symbols and words), with the plain sentence saying what it shows straight under it."""
+    definition = config.indicator(slide.indicator)
+    area_code, area_name = _area(slide, data)
+    _render_headline(slide, config, data, fallback=f"{definition.name}: signal or noise? {area_name}")
+    level = "stp" if slide.stp else "region"
+    try:
+        panel = cached_data.get_view(spc_chart.build_spc_panel, definition.id, levels=(level,), stp_code=slide.stp,
+                                     area_code=area_code, area_name=area_name, level=level, presenter=True, plain_language=True,
+                                     height=SPC_HEIGHT)
+    except IndicatorUnavailable as reason:
+        if not set(slide.fields) & set(INDICATOR_FIELDS):  # else the headline has said why
+            _render_unavailable(str(reason))
+        return
+    if not panel.shown:
+        _render_unavailable(panel.reason)
+        if panel.points:
+            _render_numbers(panel.table, slide=slide, name=f"{definition.id}-spc")
+        return
+    layout.render_chart(panel.figure, key=f"presenter_chart_{slide.number}", alt=panel.alt, note=panel.sentence)
+    _render_numbers(panel.table, slide=slide, name=f"{definition.id}-spc")
+
+
 def render_map(slide: Slide, config: AppConfig, data: LoadedData) -> None:
     """One indicator by place on a map of the region (no basemap needed), with its key and numbers."""
     definition = config.indicator(slide.indicator)
@@ -314,6 +340,7 @@ VIEW_RENDERERS = {
     "stp_profile": render_stp_profile,
     "domain": render_domain,
     "trend": render_trend,
+    "spc": render_spc,
     "map": render_map,
     "forum_plenary": render_forum_plenary,
 }

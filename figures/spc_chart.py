@@ -1,14 +1,17 @@
 """The SPC (XmR) chart of one area's trend, as NHS boards read it: values, mean, process limits per segment,
 special-cause points marked by symbol and named in the legend, the target, and its text alternative."""
 import math
+from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures import chart_style, palette
+from figures import chart_style, palette, presentation
 from indicators.definitions import IndicatorDefinition
 from indicators.formatting import format_period
-from indicators.spc import RULE_WORDS, Icon, Segment, SpcResult
+from indicators.spc import MIN_POINTS, RULE_WORDS, Icon, Segment, SpcResult, compute_spc_for_area
+from indicators.spc_text import describe_spc
 
 # The comparison styles (palette.STATUS_STYLES) whose colour and marker each judgement borrows, so "improving"
 # looks like "better" everywhere. Colour is only an extra: every marker also differs in shape and legend words.
@@ -122,8 +125,9 @@ def _mark_change_point(figure: go.Figure, segment: Segment, plain_language: bool
                      line={"color": palette.TEXT_COLOR, "width": 1, "dash": "dot"})
     words = "New usual range" if plain_language else "Limits worked out again"
     reason = segment.change_point.reason
-    figure.add_annotation(x=at, y=1, yref="paper", yanchor="bottom", xanchor="left", showarrow=False,
-                          text=f"{words}: {reason}" if reason else words,
+    # Inside the plot's top edge, on a pale box: above the plot it ran into the subtitle with the icons.
+    figure.add_annotation(x=at, y=1, yref="paper", yanchor="top", xanchor="left", showarrow=False,
+                          text=f"{words}: {reason}" if reason else words, bgcolor="rgba(255, 255, 255, 0.85)",
                           font={"size": palette.BASE_FONT_SIZE - 2, "color": palette.TEXT_COLOR})
 
 
@@ -159,3 +163,83 @@ def describe_spc_figure(result: SpcResult, definition: IndicatorDefinition, *, a
         parts.append(f"Target line at {definition.format_value(result.target)}.")
     parts.append("The value axis starts at zero." if start_at_zero else f"The value {NOT_FROM_ZERO}.")
     return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class SpcPanel:
+    """One area's trend as an SPC chart: the result, the chart and its text alternative, what it says in plain
+    words and for professionals, and its numbers. `figure` is None when the series has fewer than MIN_POINTS
+    values; `reason` then says so in a plain sentence."""
+
+    area_name: str
+    points: int
+    result: SpcResult
+    figure: go.Figure | None
+    alt: str
+    sentence: str
+    professional_sentence: str
+    notes: tuple[str, ...]
+    table: pd.DataFrame
+    reason: str = ""
+
+    @property
+    def shown(self) -> bool:
+        return self.figure is not None
+
+
+def describe_spc_subject(definition: IndicatorDefinition, *, plain_language: bool) -> str:
+    """What the sentences are about: the indicator's (plain) name, e.g. "GP surgery appointments for every 1,000
+    people, each month"."""
+    return definition.plain_name if plain_language else definition.name
+
+
+def compute_spc_table(result: SpcResult, definition: IndicatorDefinition) -> pd.DataFrame:
+    """The numbers behind an SPC chart, one row per period, in human column names; the unit is in the value
+    column's name."""
+    value_column = f"Value ({definition.unit})" if definition.unit else "Value"
+    columns = ["Period", value_column, "Mean", "Lower process limit", "Upper process limit", "Special cause", "Rules"]
+    rows = []
+    for point in result.points:
+        segment = result.segments[point.segment]
+        number = partial(definition.format_value, with_unit=False)
+        rows.append(dict(zip(columns, (
+            format_period(point.period), number(point.value if point.shown else None), number(segment.mean),
+            number(segment.lower_limit), number(segment.upper_limit),
+            f"Yes, {result.judgement(point.side)}" if point.special_cause else "No",
+            "; ".join(RULE_WORDS[rule] for rule in point.rules)), strict=True)))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def build_spc_panel(values: pd.DataFrame, definition: IndicatorDefinition, *, area_code: str, area_name: str,
+                    level: str | None = None, up_to_period: str | None = None, plain_language: bool = False,
+                    height: int | None = None, presenter: bool = False) -> SpcPanel:
+    """The SPC chart of one area's series from a tidy indicator table, with its sentences and numbers.
+
+    Periods after `up_to_period` are left out. The chart's words are plain with `plain_language`; `sentence` is
+    always plain English, `professional_sentence` for specialists. A series with fewer than MIN_POINTS values gets no chart, only a
+    plain `reason`. `presenter` restyles the figure for a projector (figures.presentation); `height` sets its
+    height in pixels.
+    """
+    rows = values if up_to_period is None else values[values["period"].astype(str) <= up_to_period]
+    result = compute_spc_for_area(rows, definition, area_code=area_code, level=level)
+    points = sum(point.shown for point in result.points)
+    sentence = describe_spc(result, describe_spc_subject(definition, plain_language=True), plain=True,
+                            format_value=definition.format_value)
+    professional = describe_spc(result, definition.name, format_value=definition.format_value)
+    table = compute_spc_table(result, definition)
+    if points < MIN_POINTS:
+        label = chart_style.lower_first(chart_style.indicator_label(definition, plain_language))
+        reason = (f"An SPC chart needs at least {MIN_POINTS} figures to tell real change from the usual ups and "
+                  f"downs; {area_name} has {points} for {label}." if points else
+                  f"There are no figures for {label} in {area_name}, so there is no SPC chart.")
+        return SpcPanel(area_name, points, result, None, reason, sentence, professional, result.notes(), table,
+                        reason)
+    figure = build_spc_figure(result, definition, area_name=area_name, plain_language=plain_language)
+    if presenter:
+        figure = presentation.build_presentation_figure(figure, height=height or presentation.CHART_HEIGHT)
+        # A long unit ("Per 1,000 patients a month") at full size runs past the short plot into the subtitle.
+        figure.update_yaxes(title_font_size=presentation.PRESENTER_FONT_SIZE - 4)
+    elif height is not None:
+        figure.update_layout(height=height)
+    alt = describe_spc_figure(result, definition, area_name=area_name, plain_language=plain_language)
+    return SpcPanel(area_name, points, result, figure, alt, sentence, professional, result.notes(), table)

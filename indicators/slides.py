@@ -45,6 +45,9 @@ VIEWS = {
                        requires=("domain",), allows=("stp", "indicator")),
     "trend": ViewSpec("Trend", "One indicator over time, for the region or one STP and the region.",
                       requires=("indicator",), allows=("stp",)),
+    "spc": ViewSpec("Signal or noise (SPC)", "One indicator over time as an SPC chart (Making Data Count), for the "
+                    "region or one STP, with its variation and assurance icons.", requires=("indicator",),
+                    allows=("stp",)),
     "map": ViewSpec("Map", "One indicator by borough on a map of the region.", requires=("indicator",)),
     "forum_plenary": ViewSpec("What we heard (forum)", "The forum's live answers; the headline is plain text.",
                               allows=("event",)),
@@ -391,6 +394,6 @@ def compute_slide_label(slide: Slide, config: AppConfig, areas: AreaModel) -> st
         detail.append(areas.name_of("stp", slide.stp))
     if slide.domain and slide.domain in config.domains:
         detail.append(config.domains[slide.domain].name)
-    elif slide.indicator and slide.view in ("stp_comparison", "trend", "map"):
+    elif slide.indicator and slide.view in ("stp_comparison", "trend", "spc", "map"):
         detail.append(next((d.name for d in config.indicators if d.id == slide.indicator), slide.indicator))
     return f"{slide.number}. {words}" + (f": {', '.join(detail)}" if detail else "")

@@ -20,12 +20,15 @@ from PIL import Image
 from figures.comparison import build_area_comparison_figure, describe_area_comparison
 from figures.images import PRINT_WIDTH_PX
 from figures.maturity import build_maturity_heatmap
+from figures.spc_chart import build_spc_panel
 from figures.trend import build_trend_figure, describe_trend
 from figures.workforce_mix import build_workforce_mix_figure, describe_workforce_mix
 from indicators.areas import AreaModel
+from indicators.board_overview import NO_FIGURE, compute_board_overview
 from indicators.errors import IndicatorUnavailable
 from indicators.formatting import format_period, format_status
 from indicators.plain_language import SummarySection, compute_area_summary
+from indicators.spc import ICON_KEY, MIN_POINTS
 from indicators.views import (
     choose_headline,
     compute_display_table,
@@ -39,7 +42,7 @@ FONT_FOLDERS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 LATIN_1_REPLACEMENTS = {
     "\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "...",
-    "\u2212": "-", "\u00a0": " ", "\u2022": "-", " \u2713": "", " \u2717": "", "\u2713": "", "\u2717": "",
+    "\u2212": "-", "\u00a0": " ", "\u2022": "-", "\u2191": "^", "\u2193": "v", " \u2713": "", " \u2717": "", "\u2713": "", "\u2717": "",
 }
 DATA_LABEL_TEXT = {
     "illustrative": "Illustrative data: these are not real NHS figures.",
@@ -50,6 +53,8 @@ PAGE_MARGIN_MM = 15
 BODY_PT, SUMMARY_PT, SMALL_PT, TABLE_PT = 13, 12, 10, 10
 LINE_MM = 6.5
 CAPTION_ROOM_MM = 16  # kept under a chart for the sentence saying what it shows
+SPC_HEADING = "Signal or noise: the board overview and SPC charts"
+MAX_SPC_CHARTS = 6  # a handout, not a report: the first indicators with enough figures
 SMALLEST_FIT = 0.75  # a chart is shrunk to no less than this to stay on its page
 
 
@@ -76,6 +81,7 @@ class BriefingChart:
     alt: str
     table: pd.DataFrame
     width_px: int = PRINT_WIDTH_PX  # drawn this wide to fill the page width: fewer pixels, larger print
+    sentence: str = ""  # what the chart says, in plain words, printed under it
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,7 @@ class BriefingSection:
     paragraphs: tuple[str, ...]
     headline: BriefingHeadline | None
     charts: tuple[BriefingChart, ...]
+    tables: tuple[pd.DataFrame, ...] = ()  # printed before the charts
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,7 @@ def compute_briefing_pack(config, data, get_values: Callable[[str], pd.DataFrame
         sections.append(_compute_trend_section(trends[0], values[trends[0].id], areas, period))
     sections.extend(_compute_mix_sections(config, values, unavailable, areas, period))
     sections.append(_compute_maturity_section(config, data, stp_code, period))
+    sections.append(_compute_spc_section(config, values, areas, stp_code, period))
     summary = compute_area_summary(values, config.indicators, config.domains, areas, area_code=stp_code,
                                    area_level="stp", period=period, unavailable=unavailable,
                                    illustrative=data.label == "illustrative")
@@ -267,6 +275,43 @@ def _compute_maturity_section(config, data, stp_code: str, period: str) -> Brief
              f"started, 5 means fully in place. Each cell is the average of the {place.name}'s networks; the "
              f"dashboard's {system.name} profile shows every network.")
     return BriefingSection(heading, (intro,), None, (BriefingChart("maturity", figure, alt, table, width_px=900),))
+
+
+def _compute_spc_section(config, values: Mapping[str, pd.DataFrame], areas: AreaModel, stp_code: str,
+                         period: str) -> BriefingSection:
+    """The board overview of every indicator for the STP (latest value, target, variation and assurance icons),
+    then the SPC chart and plain sentence of each indicator with at least MIN_POINTS figures up to `period`."""
+    area_name = areas.name_of("stp", stp_code)
+    shown = {indicator_id: rows[rows["period"] <= period] for indicator_id, rows in values.items()}
+    overview = compute_board_overview(shown, config.indicators, area_code=stp_code, level="stp")
+    no_figure = overview["Latest value"] == NO_FIGURE
+    key = "; ".join(f"{symbol} {plain.lower()}" for symbol, _, plain in ICON_KEY)
+    paragraphs = [
+        (f"Every indicator for {area_name} as NHS boards read them (Making Data Count): the latest figure, the "
+         f"target, and two icons. Variation says whether the latest figure is a real change (special cause) or the "
+         f"usual ups and downs (common cause); assurance says whether the process limits show the target will be "
+         f"met reliably. Both need at least {MIN_POINTS} figures."),
+        f"Key: {key}.",
+    ]
+    if no_figure.any():
+        paragraphs.append(f"No figure for {area_name} in these data, so left out of the table: "
+                          f"{'; '.join(overview.loc[no_figure, 'Indicator'])}.")
+    charts = []
+    for definition in config.indicators:
+        if definition.id not in shown or len(charts) == MAX_SPC_CHARTS:
+            continue
+        panel = build_spc_panel(shown[definition.id], definition, area_code=stp_code, area_name=area_name,
+                                level="stp")
+        if panel.shown:
+            charts.append(BriefingChart(f"{definition.id}_spc", panel.figure, panel.alt, panel.table,
+                                        width_px=800, sentence=panel.sentence))
+    paragraphs.append(
+        f"The SPC charts that follow show each indicator with at least {MIN_POINTS} figures for {area_name}: "
+        f"its mean, process limits and any special cause." if charts else
+        f"No indicator has {MIN_POINTS} or more figures for {area_name} yet, so there is no SPC chart: there are "
+        f"too few figures to tell real change from the usual ups and downs.")
+    return BriefingSection(SPC_HEADING, tuple(paragraphs), None, tuple(charts),
+                           tables=(overview[~no_figure].reset_index(drop=True),))
 
 
 def find_unicode_font() -> dict[str, Path] | None:
@@ -466,6 +511,9 @@ def _write_section(pdf: _Handout, section: BriefingSection, images: Mapping[str,
                        + ". ".join(_judgements(headline, headline.comparison_text, headline.target_text)) + "."
                        + (f" Change: {headline.change_text}." if headline.change_text else ""),
                        style="B", height=LINE_MM)
+    for table in section.tables:
+        pdf.ln(2)
+        _write_table(pdf, table, size=SMALL_PT - 1, fit_columns=True)
     for chart in section.charts:
         pdf.ln(3)
         if chart.key in images:
@@ -475,6 +523,8 @@ def _write_section(pdf: _Handout, section: BriefingSection, images: Mapping[str,
             pdf.write_line("(Shown as a table because the chart could not be drawn"
                            + (f": {image_problem}" if image_problem else "") + ".)", size=SMALL_PT, style="I",
                            height=5)
+        if chart.sentence:
+            pdf.write_line(chart.sentence, style="B", height=LINE_MM)
         pdf.write_line(f"What this chart shows: {chart.alt}", size=SMALL_PT + 1, style="I", height=5.2)
 
 
@@ -495,12 +545,25 @@ def _write_image(pdf: _Handout, chart: BriefingChart, png: bytes) -> None:
     pdf.image(image, x=(pdf.w - width) / 2, w=width, h=width * ratio, alt_text=chart.alt)
 
 
-def _write_table(pdf: _Handout, table: pd.DataFrame) -> None:
-    pdf.set_font(pdf.family, "", TABLE_PT)
+def _write_table(pdf: _Handout, table: pd.DataFrame, *, size: float = TABLE_PT, fit_columns: bool = False) -> None:
+    """The table across the page; with fit_columns, each column as wide as its longest text (within limits), so a
+    wide table of short and long columns wraps less."""
+    pdf.set_font(pdf.family, "", size)
     rows = [[pdf.text_for_font(str(column)) for column in table.columns]]
     rows += [[pdf.text_for_font("" if pd.isna(cell) else str(cell)) for cell in row]
              for row in table.itertuples(index=False)]
-    with pdf.table(rows, line_height=5, text_align="LEFT", first_row_as_headings=True, repeat_headings=1):
+    widths = None
+    if fit_columns:  # in mm: at least the bold heading; the room left shared in proportion to the longest cells
+        pdf.set_font(pdf.family, "B", size)
+        least = [pdf.get_string_width(text) + 4 for text in rows[0]]
+        pdf.set_font(pdf.family, "", size)
+        longest = [max(least[index], *(pdf.get_string_width(row[index]) + 4 for row in rows[1:]))
+                   for index in range(len(least))]
+        spare, wanted = pdf.epw - sum(least), sum(longest) - sum(least)
+        share = min(1.0, spare / wanted) if wanted > 0 else 0.0
+        widths = tuple(low + share * (high - low) for low, high in zip(least, longest, strict=True))
+    with pdf.table(rows, line_height=size * 0.45, text_align="LEFT", first_row_as_headings=True, repeat_headings=1,
+                   col_widths=widths):
         pass
 
 

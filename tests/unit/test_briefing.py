@@ -105,16 +105,17 @@ def test_the_pack_has_a_cover_a_page_per_section_then_the_summary_and_notes(demo
     assert "Headline figures" in bodies[0] and "In this pack" in bodies[0]
     domain_names = [domain.name for domain in config.domains.values()]
     sections = [*domain_names, "Over time: Patients with extended access (8am to 8pm, 7 days)",
-                "Practice staff per 1,000 patients", "Primary Care Network maturity"]
+                "Practice staff per 1,000 patients", "Primary Care Network maturity", briefing.SPC_HEADING]
     assert [section.heading for section in pack.sections] == sections
     for number, heading in enumerate(sections, start=1):  # one page each, in order
         assert bodies[number].startswith(heading), (number, heading)
-    summary = 1 + len(sections)
+    summary = next(number for number, body in enumerate(bodies) if body.startswith("Summary in plain words"))
+    assert summary - len(sections) in (1, 2)  # the board overview's table may run onto a second page
     assert bodies[summary].startswith("Summary in plain words About this summary")
     assert "About these figures Illustrative data: these are not real NHS figures." in bodies[-1]
     # The summary runs on until the notes, which end the pack (on the summary's last page or their own).
     assert all("About these figures" not in body for body in bodies[summary:-1])
-    assert 10 <= len(reader.pages) <= 13, "a handout, not a report"
+    assert 10 <= len(reader.pages) <= 15, "a handout, not a report"
 
 
 def test_every_page_names_the_stp_label_source_period_date_and_page_number(demo, north_central):

@@ -62,10 +62,12 @@ def test_the_default_deck_walks_the_region_each_stp_the_four_domains_then_the_fo
     deck = load_deck(ROOT / "slides.yaml", config, LONDON)
     assert deck.problems == ()
     assert [s.view for s in deck.slides] == (["region_headlines", "stp_comparison"] + ["stp_profile"] * 5
-                                             + ["domain"] * 4 + ["forum_plenary"])
+                                             + ["domain"] * 3 + ["spc", "domain", "forum_plenary"])
     assert [s.stp for s in deck.slides if s.view == "stp_profile"] == ["QMJ", "QMF", "QRV", "QKK", "QWE"]
     assert [s.domain for s in deck.slides if s.view == "domain"] == ["vision", "collaboration", "access", "workforce"]
-    assert [s.number for s in deck.slides] == list(range(1, 13))
+    assert [s.number for s in deck.slides] == list(range(1, 14))
+    [spc] = [s for s in deck.slides if s.view == "spc"]
+    assert spc.indicator == "appointments_per_1000" and spc.stp is None
     assert all(s.headline for s in deck.slides)
 
 
@@ -239,7 +241,8 @@ def test_the_slide_list_names_each_slide(config):
     assert labels[1] == "2. STPs compared: Patients with extended access (8am to 8pm, 7 days)"
     assert labels[2] == "3. STP profile: North Central London"
     assert labels[7] == "8. Domain: Vision awareness"
-    assert labels[11] == "12. What we heard (forum)"
+    assert labels[10] == "11. Signal or noise (SPC): Appointments per 1,000 patients a month"
+    assert labels[12] == "13. What we heard (forum)"
 
 
 def test_on_england_scale_data_the_default_deck_has_a_slide_for_each_of_the_42_stps_and_names_england(config):
@@ -247,7 +250,7 @@ def test_on_england_scale_data_the_default_deck_has_a_slide_for_each_of_the_42_s
     assert deck.problems == ()
     profiles = [s for s in deck.slides if s.view == "stp_profile"]
     assert [s.stp for s in profiles] == [f"QE{n:02d}" for n in range(1, 43)]
-    assert [s.number for s in deck.slides] == list(range(1, 50))
+    assert [s.number for s in deck.slides] == list(range(1, 51))
     labels = [compute_slide_label(slide, config, ENGLAND) for slide in deck.slides]
     assert labels[:3] == ["1. England headlines",
                           "2. STPs compared: Patients with extended access (8am to 8pm, 7 days)",
