@@ -3,8 +3,10 @@ import streamlit as st
 
 from components import cached_data, filters, layout
 from indicators.areas import AreaModel
+from indicators.data_choice import first_indicator_with_figures
 from indicators.errors import AtscaleError
 
+filters.render_data_choice()  # first: which folder every figure below comes from
 try:
     config = cached_data.get_config()
     data = cached_data.get_data()
@@ -38,7 +40,8 @@ st.set_page_config(initial_sidebar_state="collapsed" if presenting else "auto")
 if data is None:
     layout.render_data_problem(error)
 elif not presenting:
-    filters.render_shared_filters(config, data.periods, areas)
+    filters.render_shared_filters(config, data.periods, areas, default_indicator=first_indicator_with_figures(
+        config.indicators, data.tables, data.unavailable))
     with st.sidebar:
         layout.render_data_label(data.label, data.title)
         if data.errors or config.problems:

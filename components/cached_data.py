@@ -21,6 +21,7 @@ from figures import maps
 from indicators import peers
 from indicators.areas import AreaModel
 from indicators.compute import RESULT_COLUMNS, compute_indicator_values
+from indicators.data_choice import DATA_FOLDERS, DataChoice, find_data_choices, with_pointers
 from indicators.datasets import LoadedData, load_data
 from indicators.definitions import AppConfig, load_config
 from indicators.errors import IndicatorUnavailable
@@ -43,8 +44,47 @@ def config_path() -> Path:
     return Path(os.environ.get("ATSCALE_CONFIG", ROOT / "config.yaml"))
 
 
+DATA_CHOICE_KEY = "data"  # the sidebar's data choice: its session-state key and URL parameter (?data=illustrative)
+
+
+def pinned_data_dir() -> Path | None:
+    """The folder ATSCALE_DATA_DIR pins (no data choice is offered then), or None."""
+    pinned = os.environ.get("ATSCALE_DATA_DIR", "").strip()
+    return Path(pinned) if pinned else None
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _data_choices(root: str, digests: tuple[str, ...]) -> dict[str, DataChoice]:
+    return find_data_choices(Path(root))
+
+
+def get_data_choices() -> dict[str, DataChoice]:
+    """The data folders a user can choose between (data_choice.DATA_FOLDERS that exist), the default first."""
+    manifests = tuple(_file_digest(ROOT / folder / "dataset.yaml") for _, folder in DATA_FOLDERS)
+    return _data_choices(str(ROOT), manifests)
+
+
+def chosen_data() -> str | None:
+    """The id of the data folder this session shows (None when ATSCALE_DATA_DIR pins one)."""
+    if pinned_data_dir() is not None:
+        return None
+    choices = get_data_choices()
+    try:
+        wanted = st.session_state.get(DATA_CHOICE_KEY)
+    except Exception:  # noqa: BLE001 - outside a Streamlit session (scripts, benchmarks): the default folder
+        wanted = None
+    return wanted if wanted in choices else next(iter(choices), None)
+
+
 def data_dir() -> Path:
-    return Path(os.environ.get("ATSCALE_DATA_DIR", ROOT / "data"))
+    """The folder every figure on this screen comes from: ATSCALE_DATA_DIR when set, else the session's data
+    choice (the real data by default). Every cache key below includes it, so real and illustrative figures are
+    never mixed."""
+    pinned = pinned_data_dir()
+    if pinned is not None:
+        return pinned
+    choice = get_data_choices().get(chosen_data() or "")
+    return choice.folder if choice else ROOT / "data"
 
 
 def _file_digest(path: Path) -> str:
@@ -77,7 +117,9 @@ def _inputs_digest() -> str:
     except OSError:
         files = []
     parts = [f"{name}:{_stat_digest(path, stat)}" for name, path, stat in files]
-    return hashlib.sha1("|".join([folder, config, _file_digest(Path(config)), *parts]).encode()).hexdigest()
+    # Whether the data choice is offered changes the words of real data's reasons for a missing figure.
+    offered = "pinned" if pinned_data_dir() is not None else "chosen"
+    return hashlib.sha1("|".join([folder, config, offered, _file_digest(Path(config)), *parts]).encode()).hexdigest()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -87,7 +129,8 @@ def _load_config(path: str, digest: str) -> AppConfig:
 
 @st.cache_resource(show_spinner="Loading and checking the data files…", max_entries=2)
 def _load_data(path: str, folder: str, digest: str) -> LoadedData:
-    return load_data(_load_config(path, digest), folder)  # the cached config: parsing the YAML again costs ~0.1 s
+    data = load_data(_load_config(path, digest), folder)  # the cached config: parsing the YAML again costs ~0.1 s
+    return data if pinned_data_dir() is not None else with_pointers(data)
 
 
 def get_config() -> AppConfig:

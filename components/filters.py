@@ -1,7 +1,7 @@
 """The shared selections (STP, borough, indicator, period), kept in the URL so a copied link reopens the view."""
 import streamlit as st
 
-from components import url_params
+from components import cached_data, url_params
 from indicators.areas import AreaModel
 from indicators.definitions import AppConfig
 from indicators.formatting import format_period
@@ -35,7 +35,47 @@ def render_url_selectbox(label: str, options: list[str], *, key: str, format_fun
     return value
 
 
-def render_shared_filters(config: AppConfig, periods: tuple[str, ...], areas: AreaModel) -> None:
+AREA_KEYS = ("stp", "borough", "period")  # selections whose options differ between data folders
+
+
+def _forget_area_choices() -> None:
+    """Another data folder has other areas and periods: its defaults apply, not the old folder's choices."""
+    for key in AREA_KEYS:
+        st.session_state.pop(key, None)
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def render_data_choice() -> None:
+    """The sidebar's choice between the real and the illustrative data, kept in the URL (?data=illustrative).
+
+    Drawn first, before any data are read: cached_data.data_dir() follows it. Nothing is drawn when
+    ATSCALE_DATA_DIR pins the folder, or when only one folder exists. A link naming no known folder opens the
+    default with a notice."""
+    if cached_data.pinned_data_dir() is not None:
+        return
+    choices = cached_data.get_data_choices()
+    key = cached_data.DATA_CHOICE_KEY
+    if len(choices) < 2:
+        st.session_state[key] = next(iter(choices), None)
+        return
+    options = list(choices)
+    if st.session_state.get(key) not in options:
+        chosen, refused = url_params.choose_from_url(key, options, options[0])
+        st.session_state[key] = chosen
+        if refused:
+            url_params.render_fallback_notice("data choice", choices[chosen].label)
+    with st.sidebar:
+        value = st.radio("Data shown", options, key=key, format_func=lambda c: choices[c].label,
+                         on_change=_forget_area_choices,
+                         help="Real figures come from public NHS Digital and OHID files. The illustrative data are "
+                              "made up; they also cover what no public file does (vision, maturity).")
+    if st.query_params.get(key) != value:
+        st.query_params[key] = value
+
+
+def render_shared_filters(config: AppConfig, periods: tuple[str, ...], areas: AreaModel, *,
+                          default_indicator: str | None = None) -> None:
     """Sidebar widgets whose values pages read from st.session_state by key; the areas and their names come from
     the data (areas)."""
     stps, boroughs = areas.names("stp"), areas.names("borough")
@@ -53,7 +93,7 @@ def render_shared_filters(config: AppConfig, periods: tuple[str, ...], areas: Ar
         render_url_selectbox(place.label, list(boroughs), key="borough", format_func=boroughs.get,
                              default=first_borough, notices=notices,
                              help=f"{place.title}: one of {areas.count_phrase('borough')} in {region}.")
-        render_url_selectbox("Indicator", list(indicators), key="indicator", notices=notices,
+        render_url_selectbox("Indicator", list(indicators), key="indicator", notices=notices, default=default_indicator,
                              format_func=lambda i: f"{domains[indicators[i].domain].name}: {indicators[i].name}")
         render_url_selectbox("Period", list(periods), key="period", default=periods[-1] if periods else None,
                              format_func=format_period, help="The quarter the figures describe.", notices=notices)

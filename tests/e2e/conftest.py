@@ -141,6 +141,7 @@ def serve_app(work: Path, **settings: str):
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = dict(os.environ) | settings  # ATSCALE_* settings pass through to the app
+    env.setdefault("ATSCALE_DATA_DIR", str(ROOT / "data"))  # tests name their data: the illustrative by default
     env.setdefault("ATSCALE_FORUM_DIR", str(work / "forum"))  # never write forum answers into the repo
     env[PASSCODE_SETTING] = env.get(PASSCODE_SETTING) or DEFAULT_TEST_PASSCODE  # the facilitator page shows its gate
     SERVER_ENV.update(env)
