@@ -24,6 +24,7 @@ PAGES = [
     st.Page("app_pages/stp_profile.py", title=f"{areas.system.title} profile", icon="🧭"),
     st.Page("app_pages/borough_explorer.py", title=f"{areas.place.title} explorer", icon="🔎"),
     st.Page("app_pages/practice.py", title="Practice view", icon="🩺"),
+    st.Page("app_pages/fairness.py", title="Fairness by deprivation", icon="⚖️"),
     st.Page("app_pages/briefing.py", title="Briefing pack", icon="🖨️"),
     st.Page("app_pages/plain_summary.py", title="In plain English", icon="💬"),
     st.Page("app_pages/glossary.py", title="Glossary", icon="📖"),

@@ -18,13 +18,14 @@ import pandas as pd
 import streamlit as st
 
 from figures import maps
-from indicators import peers
+from indicators import fairness, peers
 from indicators.areas import AreaModel
 from indicators.compute import RESULT_COLUMNS, compute_indicator_values
 from indicators.data_choice import DATA_FOLDERS, DataChoice, find_data_choices, with_pointers
 from indicators.datasets import LoadedData, load_data
 from indicators.definitions import AppConfig, load_config
 from indicators.errors import IndicatorUnavailable
+from indicators.fairness import FairnessView
 from indicators.formatting import format_period
 from indicators.peers import PracticeComparison
 from indicators.views import compute_display_table, compute_maturity_grid, latest_period_with_values
@@ -268,6 +269,47 @@ def get_period_values(period: str, indicator_ids: tuple[str, ...]) -> tuple[pd.D
     figures (tables differ in dates), and the reason each unavailable indicator has no values.
     Both are shared by every session: never change them in place."""
     return _period_values(period, tuple(indicator_ids), str(config_path()), str(data_dir()), _inputs_digest())
+
+
+@st.cache_data(show_spinner="Working out the figures by deprivation…", max_entries=64)
+def _fairness(indicator_id: str, period: str, path: str, folder: str, digest: str) -> FairnessView:
+    config, data = _load_config(path, digest), _load_data(path, folder, digest)
+    definition = config.indicator(indicator_id)
+    if data.geography["deprivation_decile"].isna().all():
+        return FairnessView(reason="These data give no deprivation decile for any practice, so the figures cannot "
+                                   "be split by deprivation.")
+    try:
+        values = compute_indicator_values(fairness.unsuppressed(definition), data, levels=("practice",))
+    except IndicatorUnavailable as reason:
+        return FairnessView(reason=f"No figure for this indicator. {reason}")
+    if values.empty:
+        level = _table_level(data, definition)
+        level = "Primary Care Networks" if level == "pcn" else data.areas.level(level).plural
+        return FairnessView(reason=f"This indicator is counted for whole {level}, not for each practice, so it "
+                                   "cannot be split by the deprivation of practices.")
+    shown = latest_period_with_values(values, period)
+    if shown is None:
+        return FairnessView(reason="No practice has a figure for this indicator up to this period.")
+    return FairnessView(
+        table=fairness.compute_fairness(values, data.geography, definition, data.areas, period=shown),
+        period=shown, without_decile=fairness.compute_practices_without_decile(values, data.geography, period=shown))
+
+
+def _table_level(data: LoadedData, definition) -> str:
+    """The level an indicator's coarsest table is keyed by (stp, pcn ...), for saying why it has no practices."""
+    levels = {"pcn_code": "pcn", "borough_code": "borough", "stp_code": "stp"}
+    for table in (definition.numerator.table, definition.denominator.table):
+        frame = data.tables.get(table)
+        for column, level in levels.items():
+            if frame is not None and column in frame.columns:
+                return level
+    return "pcn"
+
+
+def get_fairness(indicator_id: str, period: str) -> FairnessView:
+    """The indicator by deprivation quintile for the region and each system (indicators.fairness), in its latest
+    period up to `period` with practice figures; or the plain reason there is none."""
+    return _fairness(indicator_id, period, str(config_path()), str(data_dir()), _inputs_digest())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
