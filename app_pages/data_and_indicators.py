@@ -4,7 +4,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components import cached_data, layout
+from components import cached_data, layout, source_views
 from indicators.errors import AtscaleError
 
 st.title("Data and indicators")
@@ -17,6 +17,7 @@ except AtscaleError as error:
     st.stop()
 data = cached_data.get_data()
 layout.render_data_label(data.label, data.title)
+source_views.render_licence_and_coverage(data)
 
 st.header("Areas")
 areas = data.areas
@@ -26,6 +27,8 @@ st.markdown(layout.escape_markdown(
     f"Primary Care Networks and {len(data.geography):,} practices.")
     + " The top area and what each level is called come from `dataset.yaml` (`areas`); the areas themselves "
       "from `practices.csv`.")
+source_views.render_placements(data)
+source_views.render_census_rules(config)
 
 st.header("Indicators")
 catalogue = pd.DataFrame([{

@@ -18,16 +18,17 @@ import pandas as pd
 import streamlit as st
 
 from figures import maps
-from indicators import fairness, peers
+from indicators import fairness, peers, provenance
 from indicators.areas import AreaModel
 from indicators.compute import RESULT_COLUMNS, compute_indicator_values
 from indicators.data_choice import DATA_FOLDERS, DataChoice, find_data_choices, with_pointers
-from indicators.datasets import LoadedData, load_data
+from indicators.datasets import LoadedData, load_data, read_manifest
 from indicators.definitions import AppConfig, load_config
 from indicators.errors import IndicatorUnavailable
 from indicators.fairness import FairnessView
 from indicators.formatting import format_period
 from indicators.peers import PracticeComparison
+from indicators.provenance import Provenance
 from indicators.views import compute_display_table, compute_maturity_grid, latest_period_with_values
 
 if TYPE_CHECKING:  # imported where used: SQLAlchemy and textstat add about a second to every cold start
@@ -310,6 +311,31 @@ def get_fairness(indicator_id: str, period: str) -> FairnessView:
     """The indicator by deprivation quintile for the region and each system (indicators.fairness), in its latest
     period up to `period` with practice figures; or the plain reason there is none."""
     return _fairness(indicator_id, period, str(config_path()), str(data_dir()), _inputs_digest())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _provenance(folder: str, digest: str) -> Provenance:
+    return provenance.read_provenance(read_manifest(Path(folder) / "dataset.yaml", []))
+
+
+def get_provenance() -> Provenance:
+    """The data's licence and coverage notes (dataset.yaml)."""
+    return _provenance(str(data_dir()), _inputs_digest())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _placement_counts(path: str, folder: str, digest: str) -> pd.DataFrame | None:
+    data = _load_data(path, folder, digest)
+    sources = provenance.read_placement_sources(Path(folder) / "practices.csv", data.geography)
+    return provenance.compute_placement_counts(
+        data.geography, sources, place_title=data.areas.place.title,
+        no_place=f"(no {data.areas.place.name}: counted in its {data.areas.system.name} and {data.areas.region.name})")
+
+
+def get_placement_counts() -> pd.DataFrame | None:
+    """Practices per place and how many were placed by postcode (provenance.compute_placement_counts); None when
+    the data do not record how practices were placed."""
+    return _placement_counts(str(config_path()), str(data_dir()), _inputs_digest())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
