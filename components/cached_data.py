@@ -216,6 +216,19 @@ def get_indicator_values(indicator_id: str, *, levels: tuple[str, ...] = ("pract
     return values
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _indicator_periods(indicator_id: str, path: str, folder: str, digest: str) -> tuple[str, ...]:
+    values, _ = _area_values(indicator_id, path, folder, digest)
+    if values is None:
+        return ()
+    return tuple(sorted(str(p) for p in values.loc[values["value"].notna(), "period"].unique()))
+
+
+def get_indicator_periods(indicator_id: str) -> tuple[str, ...]:
+    """The periods in which the indicator has a figure for some area, oldest first (() when it has none)."""
+    return _indicator_periods(indicator_id, str(config_path()), str(data_dir()), _inputs_digest())
+
+
 def _area_model_key(areas: AreaModel) -> str:
     return areas.fingerprint  # Streamlit's own hashing of every area would take ~8 ms a call at England scale
 

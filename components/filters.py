@@ -74,6 +74,15 @@ def render_data_choice() -> None:
         st.query_params[key] = value
 
 
+def _keep_period_near(choices: list[str], periods: tuple[str, ...]) -> None:
+    """A period chosen before (or in the link) that the chosen indicator has no figures for becomes its latest
+    period up to then (its first when it has none earlier), with no notice: the choice was valid for the data."""
+    current = st.session_state.get("period") or url_params.read_url_text("period")
+    if choices and current not in choices and current in periods:
+        earlier = [p for p in choices if p <= current]
+        st.session_state["period"] = earlier[-1] if earlier else choices[0]
+
+
 def render_shared_filters(config: AppConfig, periods: tuple[str, ...], areas: AreaModel, *,
                           default_indicator: str | None = None) -> None:
     """Sidebar widgets whose values pages read from st.session_state by key; the areas and their names come from
@@ -93,10 +102,17 @@ def render_shared_filters(config: AppConfig, periods: tuple[str, ...], areas: Ar
         render_url_selectbox(place.label, list(boroughs), key="borough", format_func=boroughs.get,
                              default=first_borough, notices=notices,
                              help=f"{place.title}: one of {areas.count_phrase('borough')} in {region}.")
-        render_url_selectbox("Indicator", list(indicators), key="indicator", notices=notices, default=default_indicator,
-                             format_func=lambda i: f"{domains[indicators[i].domain].name}: {indicators[i].name}")
-        render_url_selectbox("Period", list(periods), key="period", default=periods[-1] if periods else None,
-                             format_func=format_period, help="The quarter the figures describe.", notices=notices)
+        indicator = render_url_selectbox(
+            "Indicator", list(indicators), key="indicator", notices=notices, default=default_indicator,
+            format_func=lambda i: f"{domains[indicators[i].domain].name}: {indicators[i].name}")
+        # The chosen indicator's own periods (monthly, quarterly or yearly), so no choice shows an empty view;
+        # every period of the data when it has no figures at all.
+        choices = list((cached_data.get_indicator_periods(indicator) if indicator else ()) or periods)
+        _keep_period_near(choices, periods)
+        render_url_selectbox("Period", choices, key="period", default=choices[-1] if choices else None,
+                             format_func=format_period, notices=notices,
+                             help="The month the figures describe. The list has the months with figures for the "
+                                  "chosen indicator; other indicators on a page show their latest figures up to it.")
     for notice in notices:  # on the page itself: a phone shows the sidebar folded away
         url_params.render_fallback_notice(*notice)
 

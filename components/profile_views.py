@@ -1,7 +1,7 @@
 """Pieces of the STP profile page: the STP's trends for one area of work, its staff mixes and its networks' maturity."""
 import streamlit as st
 
-from components import cached_data, layout
+from components import cached_data, layout, source_views
 from figures import maturity, panels
 from indicators.datasets import LoadedData
 from indicators.definitions import AppConfig, IndicatorDefinition
@@ -19,6 +19,7 @@ def render_trends(definitions: tuple[IndicatorDefinition, ...], data: LoadedData
         except IndicatorUnavailable as reason:
             st.info(f"{definition.name}: no figure. {reason}")
             continue
+        source_views.render_coverage_notes(definition)
         layout.render_chart_panel(trend, key=f"stp_trend_{definition.id}",
                                   file_name=f"atscale-{definition.id}-{stp_code}-trend.csv")
 

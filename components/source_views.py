@@ -44,3 +44,9 @@ def render_census_rules(config: AppConfig) -> None:
     st.subheader("When a file has no row for an area")
     for sentence in provenance.describe_census_rules(config.tables, config.indicators):
         st.markdown(layout.escape_markdown(sentence))
+
+
+def render_coverage_notes(definition) -> None:
+    """Next to an indicator's figures: what its files leave out (dataset.yaml `coverage`), e.g. a system with none."""
+    for text in provenance.coverage_notes(cached_data.get_provenance(), definition.tables):
+        st.caption(f"Coverage: {layout.escape_markdown(text)}")
