@@ -109,7 +109,10 @@ def describe_fairness_gap(table: pd.DataFrame, definition: IndicatorDefinition, 
         return "There is no figure for this area."
     name = str(rows["area_name"].iloc[0])
     most, least = rows.loc[1] if 1 in rows.index else None, rows.loc[5] if 5 in rows.index else None
-    if most is None or least is None or pd.isna(most["value"]) or pd.isna(least["value"]):
+    empty = [end for end, row in (("most", most), ("least", least)) if row is None or not row["practices"]]
+    if empty:
+        return f"{name} has no practice in the {' or the '.join(empty)} deprived fifth, so no gap is given."
+    if pd.isna(most["value"]) or pd.isna(least["value"]):
         return (f"{name}: the most or the least deprived fifth of practices has too few figures to compare, so no "
                 "gap is given.")
     gap = float(most["value"]) - float(least["value"])

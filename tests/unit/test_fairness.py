@@ -92,7 +92,10 @@ def test_the_gap_in_words_with_whether_it_could_be_chance():
         "70.0 percentage points (higher in the least deprived fifth). The 95% intervals do not overlap, so the gap "
         "is unlikely to be chance.")
     assert describe_fairness_gap(table, SHARE, area_code="S1") == (
-        "System 1: the most or the least deprived fifth of practices has too few figures to compare, so no gap is "
+        "System 1 has no practice in the least deprived fifth, so no gap is given.")
+    small = compute_fairness(VALUES, GEOGRAPHY, replace(SHARE, suppress_below=150), AREAS, period=PERIOD)
+    assert describe_fairness_gap(small, SHARE, area_code="S2") == (
+        "System 2: the most or the least deprived fifth of practices has too few figures to compare, so no gap is "
         "given.")
 
 
