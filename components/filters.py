@@ -35,7 +35,7 @@ def render_url_selectbox(label: str, options: list[str], *, key: str, format_fun
     return value
 
 
-AREA_KEYS = ("stp", "borough", "period")  # selections whose options differ between data folders
+AREA_KEYS = ("stp", "borough", "period", "practice", "summary_area")  # options that differ between data folders
 
 
 def _forget_area_choices() -> None:

@@ -90,3 +90,12 @@ def test_a_pinned_data_folder_hides_the_choice(monkeypatch):
     at = open_app(data="real")
     assert not [radio for radio in at.radio if radio.key == "data"]
     assert labels(at) and all(label.startswith(ILLUSTRATIVE_LABEL) for label in labels(at))
+
+
+@pytest.mark.parametrize("page", ["practice.py", "plain_summary.py", "borough_explorer.py"])
+def test_switching_data_on_a_page_with_its_own_area_choice_gives_no_link_notice(page):
+    at = open_app(page)
+    at.radio(key="data").set_value("illustrative").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [w.value for w in at.warning if "link's" in w.value]
+    assert all(label.startswith(ILLUSTRATIVE_LABEL) for label in labels(at))

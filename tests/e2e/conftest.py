@@ -184,6 +184,13 @@ def england_server(tmp_path_factory, england_dir):
         yield base_url
 
 
+@pytest.fixture(scope="session")
+def default_data_server(tmp_path_factory):
+    """The app with no ATSCALE_DATA_DIR: its own default (the real data) and the sidebar's data choice."""
+    with serve_app(tmp_path_factory.mktemp("e2e_default_data_server"), ATSCALE_DATA_DIR="") as base_url:
+        yield base_url
+
+
 @contextmanager
 def launched_chromium(browser_part_missing):
     """Debian's chromium driven by Playwright (no `playwright install`); skips (or fails) when either is missing."""
