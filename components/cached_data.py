@@ -21,7 +21,7 @@ from figures import maps
 from indicators import fairness, peers, provenance
 from indicators.areas import AreaModel
 from indicators.compute import RESULT_COLUMNS, compute_indicator_values
-from indicators.data_choice import DATA_FOLDERS, DataChoice, find_data_choices, with_pointers
+from indicators.data_choice import DATA_FOLDERS, DataChoice, find_data_choices, find_forum_tables, with_pointers
 from indicators.datasets import LoadedData, load_data, read_manifest
 from indicators.definitions import AppConfig, load_config
 from indicators.errors import IndicatorUnavailable
@@ -131,8 +131,9 @@ def _load_config(path: str, digest: str) -> AppConfig:
 
 @st.cache_resource(show_spinner="Loading and checking the data files…", max_entries=2)
 def _load_data(path: str, folder: str, digest: str) -> LoadedData:
-    data = load_data(_load_config(path, digest), folder)  # the cached config: parsing the YAML again costs ~0.1 s
-    return data if pinned_data_dir() is not None else with_pointers(data)
+    config = _load_config(path, digest)
+    data = load_data(config, folder)  # the cached config: parsing the YAML again costs ~0.1 s
+    return data if pinned_data_dir() is not None else with_pointers(data, find_forum_tables(config))
 
 
 def get_config() -> AppConfig:
