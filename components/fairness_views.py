@@ -1,5 +1,4 @@
 """Pieces of the fairness page: the gap in words, the chart by deprivation fifth and its table."""
-import pandas as pd
 import streamlit as st
 
 from components import cached_data, layout
@@ -7,18 +6,7 @@ from figures import fairness as fairness_figures
 from indicators import fairness
 from indicators.datasets import LoadedData
 from indicators.definitions import IndicatorDefinition
-from indicators.formatting import format_interval, format_period
-
-
-def compute_fairness_display(table: pd.DataFrame, definition: IndicatorDefinition) -> pd.DataFrame:
-    """The table as a reader sees it: area, fifth, practices, value with unit, interval, counts behind it."""
-    return pd.DataFrame({
-        "area": table["area_name"], "deprivation fifth": table["quintile_name"], "practices": table["practices"],
-        definition.name: [definition.format_value(v) if pd.notna(v) else "not shown" for v in table["value"]],
-        "95% interval": [format_interval(lo, hi, decimals=definition.decimals)
-                         for lo, hi in zip(table["lower_95"], table["upper_95"])],
-        "numerator": table["numerator"], "denominator": table["denominator"],
-    })
+from indicators.formatting import format_period
 
 
 def render_fairness(definition: IndicatorDefinition, data: LoadedData, *, stp_code: str | None, period: str) -> None:
@@ -45,5 +33,5 @@ def render_fairness(definition: IndicatorDefinition, data: LoadedData, *, stp_co
     alt = cached_data.get_computed(fairness_figures.describe_fairness_figure, view.table, definition)
     layout.render_chart(figure, key="fairness", alt=alt)
     st.subheader("The numbers by deprivation fifth")
-    layout.render_table(cached_data.get_computed(compute_fairness_display, view.table, definition), key="fairness",
+    layout.render_table(cached_data.get_computed(fairness.compute_fairness_display, view.table, definition), key="fairness",
                         file_name=f"atscale-fairness-{definition.id}-{view.period}.csv")

@@ -7,7 +7,7 @@ import pandas as pd
 
 from indicators.areas import AreaModel
 from indicators.definitions import IndicatorDefinition
-from indicators.formatting import format_count, format_value
+from indicators.formatting import format_count, format_interval, format_value
 from indicators.statistics import confidence_interval
 
 QUINTILES = (1, 2, 3, 4, 5)
@@ -136,3 +136,14 @@ def describe_missing_deciles(count: int) -> str:
     practices = "practice has" if count == 1 else "practices have"
     return (f"{format_count(count).capitalize()} {practices} a figure but no deprivation decile, so "
             f"{'it is' if count == 1 else 'they are'} in no fifth.")
+
+
+def compute_fairness_display(table: pd.DataFrame, definition: IndicatorDefinition) -> pd.DataFrame:
+    """The table as a reader sees it: area, fifth, practices, value with unit, interval, counts behind it."""
+    return pd.DataFrame({
+        "area": table["area_name"], "deprivation fifth": table["quintile_name"], "practices": table["practices"],
+        definition.name: [definition.format_value(v) if pd.notna(v) else "not shown" for v in table["value"]],
+        "95% interval": [format_interval(lo, hi, decimals=definition.decimals)
+                         for lo, hi in zip(table["lower_95"], table["upper_95"])],
+        "numerator": table["numerator"], "denominator": table["denominator"],
+    })

@@ -10,6 +10,7 @@ from indicators.areas import Area, build_area_model
 from indicators.definitions import IndicatorDefinition, Measure
 from indicators.fairness import (
     compute_fairness,
+    compute_fairness_display,
     compute_practices_without_decile,
     compute_quintile,
     describe_fairness_gap,
@@ -117,3 +118,13 @@ def test_the_chart_has_one_line_per_area_with_its_intervals():
     assert figure.layout.xaxis.title.text == "Deprivation fifth of practices (IMD 2019)"
     text = describe_fairness_figure(table, SHARE)
     assert "Region: 20.0% in the most deprived fifth, 90.0% in the least" in text
+
+
+def test_the_table_as_a_reader_sees_it():
+    table = compute_fairness(VALUES, GEOGRAPHY, SHARE, AREAS, period=PERIOD)
+    shown = compute_fairness_display(table, SHARE)
+    first = shown.iloc[0].to_dict()
+    assert first == {"area": "Region", "deprivation fifth": "1 (most deprived fifth)", "practices": 3,
+                     "Share of practices": "20.0%", "95% interval": "15.9 to 24.9", "numerator": 60.0,
+                     "denominator": 300.0}
+    assert shown.iloc[6]["Share of practices"] == "not shown"  # System 1's second fifth has no practice
