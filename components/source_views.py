@@ -36,7 +36,7 @@ def render_placements(data: LoadedData) -> None:
         f"postcode district, because their CCG covered more than one {place.name}; the rest by their CCG or with the "
         f"other practices of their network. A practice placed by postcode near a boundary may belong to the "
         f"{place.name} next door."))
-    layout.render_table(counts, key="placements", file_name="atscale-placements.csv")
+    layout.render_table(counts, key="postcode_placements", file_name="atscale-postcode-placements.csv")
 
 
 def render_census_rules(config: AppConfig) -> None:
