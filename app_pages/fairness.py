@@ -13,7 +13,7 @@ layout.render_page_header(
     "figure adds up the practices in that fifth. Choose the indicator and period in the sidebar.",
     data,
 )
-st.caption("A fifth is a fifth of all the practices in the deprivation file ranked by their score (deciles 1-2, "
+st.markdown("A fifth is a fifth of all the practices in the deprivation file ranked by their score (deciles 1-2, "
            "3-4 ... 9-10), so an area can have more practices in one fifth than in another.")
 definition = config.indicator(filters.selected("indicator"))
 fairness_views.render_fairness(definition, data, stp_code=filters.selected("stp"), period=filters.selected("period"))

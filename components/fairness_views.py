@@ -28,7 +28,7 @@ def render_fairness(definition: IndicatorDefinition, data: LoadedData, *, stp_co
                 cached_data.get_computed(fairness.describe_fairness_gap, view.table, definition, area_code=code)))
     missing = fairness.describe_missing_deciles(view.without_decile)
     if missing:
-        st.caption(missing)
+        st.markdown(layout.escape_markdown(missing))
     figure = cached_data.get_figure(fairness_figures.build_fairness_figure, view.table, definition)
     alt = cached_data.get_computed(fairness_figures.describe_fairness_figure, view.table, definition)
     layout.render_chart(figure, key="fairness", alt=alt)

@@ -49,4 +49,4 @@ def render_census_rules(config: AppConfig) -> None:
 def render_coverage_notes(definition) -> None:
     """Next to an indicator's figures: what its files leave out (dataset.yaml `coverage`), e.g. a system with none."""
     for text in provenance.coverage_notes(cached_data.get_provenance(), definition.tables):
-        st.caption(f"Coverage: {layout.escape_markdown(text)}")
+        st.markdown(f"**Coverage.** {layout.escape_markdown(text)}")

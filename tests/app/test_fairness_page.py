@@ -40,7 +40,7 @@ def test_the_real_data_by_deprivation_fifth(monkeypatch):
     at = open_fairness(indicator="extended_hours_practices")
     assert gaps(at) and gaps(at)[0].startswith("London: in the most deprived fifth of practices, ")
     assert any(s.value.startswith("**Real data.**") for s in at.success)
-    assert any("no deprivation decile, so they are in no fifth" in c.value for c in at.caption)
+    assert any("no deprivation decile, so they are in no fifth" in m.value for m in at.markdown)
 
 
 @pytest.mark.skipif(not (ROOT / "data" / "real" / "practices.csv").exists(), reason="data/real is absent")

@@ -32,7 +32,7 @@ def test_appointments_show_as_monthly_trends_with_the_coverage_note():
     assert not at.exception
     trends = [m.value for m in at.markdown if m.value.startswith("*What this chart shows:* Line chart of appointments")]
     assert trends and "from March 2019 to August 2021" in trends[0], trends
-    coverage = [c.value for c in at.caption if c.value.startswith("Coverage:")]
+    coverage = [m.value for m in at.markdown if m.value.startswith("**Coverage.**")]
     assert coverage and "4 of the 5 STPs" in coverage[0]
 
 
