@@ -35,7 +35,7 @@ PAGES = [
     st.Page("app_pages/data_and_indicators.py", title="Data and indicators", icon="📋"),
 ]
 
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, expanded=True)  # every page listed: past 12, Streamlit hides the rest behind "View more"
 presenting = page.url_path == "presenter"  # slides fill the screen: no shared filters, sidebar starts collapsed
 st.set_page_config(initial_sidebar_state="collapsed" if presenting else "auto")
 if data is None:
