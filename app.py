@@ -3,8 +3,10 @@ import streamlit as st
 
 from components import cached_data, filters, layout
 from indicators.areas import AreaModel
+from indicators.data_choice import first_indicator_with_figures
 from indicators.errors import AtscaleError
 
+filters.render_data_choice()  # first: which folder every figure below comes from
 try:
     config = cached_data.get_config()
     data = cached_data.get_data()
@@ -22,6 +24,7 @@ PAGES = [
     st.Page("app_pages/stp_profile.py", title=f"{areas.system.title} profile", icon="🧭"),
     st.Page("app_pages/borough_explorer.py", title=f"{areas.place.title} explorer", icon="🔎"),
     st.Page("app_pages/practice.py", title="Practice view", icon="🩺"),
+    st.Page("app_pages/fairness.py", title="Fairness by deprivation", icon="⚖️"),
     st.Page("app_pages/briefing.py", title="Briefing pack", icon="🖨️"),
     st.Page("app_pages/plain_summary.py", title="In plain English", icon="💬"),
     st.Page("app_pages/glossary.py", title="Glossary", icon="📖"),
@@ -34,13 +37,15 @@ PAGES = [
 
 PUBLIC_PAGES = ("plain_summary", "glossary")  # their sidebar uses plain names only
 
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, expanded=True)  # every page listed: past 12, Streamlit hides the rest behind "View more"
 presenting = page.url_path == "presenter"  # slides fill the screen: no shared filters, sidebar starts collapsed
 st.set_page_config(initial_sidebar_state="collapsed" if presenting else "auto")
 if data is None:
     layout.render_data_problem(error)
 elif not presenting:
-    filters.render_shared_filters(config, data.periods, areas, plain=page.url_path in PUBLIC_PAGES)
+    filters.render_shared_filters(config, data.periods, areas, plain=page.url_path in PUBLIC_PAGES,
+                                  default_indicator=first_indicator_with_figures(config.indicators, data.tables,
+                                                                                 data.unavailable))
     with st.sidebar:
         layout.render_data_label(data.label, data.title)
         if data.errors or config.problems:

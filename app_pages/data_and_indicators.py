@@ -4,8 +4,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components import cached_data, layout
-from indicators.datasets import count_placements
+from components import cached_data, layout, source_views
 from indicators.errors import AtscaleError
 
 st.title("Data and indicators")
@@ -18,6 +17,7 @@ except AtscaleError as error:
     st.stop()
 data = cached_data.get_data()
 layout.render_data_label(data.label, data.title)
+source_views.render_licence_and_coverage(data)
 
 st.header("Areas")
 areas = data.areas
@@ -27,6 +27,8 @@ st.markdown(layout.escape_markdown(
     f"Primary Care Networks and {len(data.geography):,} practices.")
     + " The top area and what each level is called come from `dataset.yaml` (`areas`); the areas themselves "
       "from `practices.csv`.")
+source_views.render_placements(data)
+source_views.render_census_rules(config)
 
 st.header("Indicators")
 catalogue = pd.DataFrame([{
@@ -57,18 +59,6 @@ for table, reason in data.unavailable.items():
     st.info(f"{table}: {reason}")
 for table, caveat in data.caveats.items():
     st.warning(layout.escape_markdown(f"{table}: {caveat}"))
-census = [layout.escape_markdown(spec.title) for spec in config.tables.values() if spec.no_row_means_zero]
-if census:
-    st.markdown(f"**No row means none.** {', '.join(census)}: a census lists everything there is, so an area with "
-                "no row in a period the file covers has none (a network with no staff), and its patients still count "
-                "in the rates.")
-placements = count_placements(data.geography)
-if not placements.empty:
-    st.markdown("**How each practice was placed in its area.** By its CCG when that covered one area; else by its "
-                "postcode district among the areas its CCG covered, or with the other practices of its network when "
-                "the district crosses them. A practice placed by postcode near a boundary may belong to the area "
-                "next door.")
-    layout.render_table(placements, key="placements", file_name="atscale-placements.csv")
 
 st.header("Problems found")
 problems = (*config.problems, *data.problems)

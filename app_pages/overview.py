@@ -1,7 +1,7 @@
 """Region overview: a headline tile per domain, the region's systems (STPs) side by side, and a map of its places."""
 import streamlit as st
 
-from components import cached_data, filters, layout
+from components import cached_data, filters, layout, source_views
 from components.tiles import render_domain_tile
 from figures import maps, panels
 from indicators.errors import IndicatorUnavailable
@@ -38,6 +38,7 @@ if stps is None:
 shown_period = stps.period
 if shown_period != period:
     st.info(f"There are no figures for {format_period(period)}; showing {format_period(shown_period)}.")
+source_views.render_coverage_notes(definition)
 layout.render_chart(stps.figure, key="overview_stps", alt=stps.alt)
 layout.render_table(stps.table, key="overview_stps", file_name=f"atscale-{definition.id}-stps-{shown_period}.csv")
 

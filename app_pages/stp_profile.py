@@ -2,9 +2,10 @@
 maturity."""
 import streamlit as st
 
-from components import cached_data, filters, layout, profile_views
+from components import cached_data, filters, layout, profile_views, source_views
 from figures import panels
 from indicators.errors import IndicatorUnavailable
+from indicators.formatting import format_period
 
 config, data = layout.require_inputs()
 areas = data.areas
@@ -29,6 +30,9 @@ except IndicatorUnavailable as reason:
 if boroughs is None:
     st.info(no_figure)
 else:
+    if boroughs.period != period:
+        st.info(f"There are no figures for {format_period(period)}; showing {format_period(boroughs.period)}.")
+    source_views.render_coverage_notes(definition)
     layout.render_chart(boroughs.figure, key="stp_boroughs", alt=boroughs.alt)
     layout.render_table(boroughs.table, key="stp_boroughs",
                         file_name=f"atscale-{definition.id}-{stp_code}-{boroughs.period}.csv")

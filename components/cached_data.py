@@ -17,14 +17,17 @@ import pandas as pd
 import streamlit as st
 
 from figures import maps
-from indicators import peers
+from indicators import fairness, peers, provenance
 from indicators.areas import AreaModel
 from indicators.compute import RESULT_COLUMNS, compute_indicator_values
-from indicators.datasets import LoadedData, load_data, practices_open_in, read_boundaries_file
+from indicators.data_choice import DATA_FOLDERS, DataChoice, find_data_choices, find_forum_tables, with_pointers
+from indicators.datasets import LoadedData, load_data, practices_open_in, read_boundaries_file, read_manifest
 from indicators.definitions import AppConfig, load_config
 from indicators.errors import IndicatorUnavailable
+from indicators.fairness import FairnessView
 from indicators.formatting import format_period
 from indicators.peers import PracticeComparison
+from indicators.provenance import Provenance
 from indicators.views import (
     HeadlineChoice,
     choose_headline,
@@ -48,8 +51,47 @@ def config_path() -> Path:
     return Path(os.environ.get("ATSCALE_CONFIG", ROOT / "config.yaml"))
 
 
+DATA_CHOICE_KEY = "data"  # the sidebar's data choice: its session-state key and URL parameter (?data=illustrative)
+
+
+def pinned_data_dir() -> Path | None:
+    """The folder ATSCALE_DATA_DIR pins (no data choice is offered then), or None."""
+    pinned = os.environ.get("ATSCALE_DATA_DIR", "").strip()
+    return Path(pinned) if pinned else None
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _data_choices(root: str, digests: tuple[str, ...]) -> dict[str, DataChoice]:
+    return find_data_choices(Path(root))
+
+
+def get_data_choices() -> dict[str, DataChoice]:
+    """The data folders a user can choose between (data_choice.DATA_FOLDERS that exist), the default first."""
+    manifests = tuple(_file_digest(ROOT / folder / "dataset.yaml") for _, folder in DATA_FOLDERS)
+    return _data_choices(str(ROOT), manifests)
+
+
+def chosen_data() -> str | None:
+    """The id of the data folder this session shows (None when ATSCALE_DATA_DIR pins one)."""
+    if pinned_data_dir() is not None:
+        return None
+    choices = get_data_choices()
+    try:
+        wanted = st.session_state.get(DATA_CHOICE_KEY)
+    except Exception:  # noqa: BLE001 - outside a Streamlit session (scripts, benchmarks): the default folder
+        wanted = None
+    return wanted if wanted in choices else next(iter(choices), None)
+
+
 def data_dir() -> Path:
-    return Path(os.environ.get("ATSCALE_DATA_DIR", ROOT / "data"))
+    """The folder every figure on this screen comes from: ATSCALE_DATA_DIR when set, else the session's data
+    choice (the real data by default). Every cache key below includes it, so real and illustrative figures are
+    never mixed."""
+    pinned = pinned_data_dir()
+    if pinned is not None:
+        return pinned
+    choice = get_data_choices().get(chosen_data() or "")
+    return choice.folder if choice else ROOT / "data"
 
 
 def _file_digest(path: Path) -> str:
@@ -82,7 +124,9 @@ def _inputs_digest() -> str:
     except OSError:
         files = []
     parts = [f"{name}:{_stat_digest(path, stat)}" for name, path, stat in files]
-    return hashlib.sha1("|".join([folder, config, _file_digest(Path(config)), *parts]).encode()).hexdigest()
+    # Whether the data choice is offered changes the words of real data's reasons for a missing figure.
+    offered = "pinned" if pinned_data_dir() is not None else "chosen"
+    return hashlib.sha1("|".join([folder, config, offered, _file_digest(Path(config)), *parts]).encode()).hexdigest()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -92,7 +136,9 @@ def _load_config(path: str, digest: str) -> AppConfig:
 
 @st.cache_resource(show_spinner="Loading and checking the data files…", max_entries=2)
 def _load_data(path: str, folder: str, digest: str) -> LoadedData:
-    return load_data(_load_config(path, digest), folder)  # the cached config: parsing the YAML again costs ~0.1 s
+    config = _load_config(path, digest)
+    data = load_data(config, folder)  # the cached config: parsing the YAML again costs ~0.1 s
+    return data if pinned_data_dir() is not None else with_pointers(data, find_forum_tables(config))
 
 
 def get_config() -> AppConfig:
@@ -196,6 +242,19 @@ def get_headline_choice(domain_id: str, period: str | None) -> HeadlineChoice | 
     return _headline_choice(domain_id, period, str(config_path()), str(data_dir()), _inputs_digest())
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _indicator_periods(indicator_id: str, path: str, folder: str, digest: str) -> tuple[str, ...]:
+    values, _ = _area_values(indicator_id, path, folder, digest)
+    if values is None:
+        return ()
+    return tuple(sorted(str(p) for p in values.loc[values["value"].notna(), "period"].unique()))
+
+
+def get_indicator_periods(indicator_id: str) -> tuple[str, ...]:
+    """The periods in which the indicator has a figure for some area, oldest first (() when it has none)."""
+    return _indicator_periods(indicator_id, str(config_path()), str(data_dir()), _inputs_digest())
+
+
 def _area_model_key(areas: AreaModel) -> str:
     return areas.fingerprint  # Streamlit's own hashing of every area would take ~8 ms a call at England scale
 
@@ -250,6 +309,57 @@ def get_period_values(period: str, indicator_ids: tuple[str, ...]) -> tuple[pd.D
     figures (tables differ in dates), and the reason each unavailable indicator has no values.
     Both are shared by every session: never change them in place."""
     return _period_values(period, tuple(indicator_ids), str(config_path()), str(data_dir()), _inputs_digest())
+
+
+@st.cache_data(show_spinner="Working out the figures by deprivation…", max_entries=64)
+def _fairness(indicator_id: str, period: str, path: str, folder: str, digest: str) -> FairnessView:
+    config, data = _load_config(path, digest), _load_data(path, folder, digest)
+    definition = config.indicator(indicator_id)
+    if data.geography["deprivation_decile"].isna().all():
+        return FairnessView(reason="These data give no deprivation decile for any practice, so the figures cannot "
+                                   "be split by deprivation.")
+    try:
+        values = compute_indicator_values(fairness.unsuppressed(definition), data, levels=("practice",))
+    except IndicatorUnavailable as reason:
+        return FairnessView(reason=f"No figure for this indicator. {reason}")
+    if values.empty:
+        level = _table_level(data, definition)
+        level = "Primary Care Networks" if level == "pcn" else data.areas.level(level).plural
+        return FairnessView(reason=f"This indicator is counted for whole {level}, not for each practice, so it "
+                                   "cannot be split by the deprivation of practices.")
+    shown = latest_period_with_values(values, period)
+    if shown is None:
+        return FairnessView(reason="No practice has a figure for this indicator up to this period.")
+    return FairnessView(
+        table=fairness.compute_fairness(values, data.geography, definition, data.areas, period=shown),
+        period=shown, without_decile=fairness.compute_practices_without_decile(values, data.geography, period=shown))
+
+
+def _table_level(data: LoadedData, definition) -> str:
+    """The level an indicator's coarsest table is keyed by (stp, pcn ...), for saying why it has no practices."""
+    levels = {"pcn_code": "pcn", "borough_code": "borough", "stp_code": "stp"}
+    for table in (definition.numerator.table, definition.denominator.table):
+        frame = data.tables.get(table)
+        for column, level in levels.items():
+            if frame is not None and column in frame.columns:
+                return level
+    return "pcn"
+
+
+def get_fairness(indicator_id: str, period: str) -> FairnessView:
+    """The indicator by deprivation quintile for the region and each system (indicators.fairness), in its latest
+    period up to `period` with practice figures; or the plain reason there is none."""
+    return _fairness(indicator_id, period, str(config_path()), str(data_dir()), _inputs_digest())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _provenance(folder: str, digest: str) -> Provenance:
+    return provenance.read_provenance(read_manifest(Path(folder) / "dataset.yaml", []))
+
+
+def get_provenance() -> Provenance:
+    """The data's licence and coverage notes (dataset.yaml)."""
+    return _provenance(str(data_dir()), _inputs_digest())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from components import cached_data, layout
+from components import cached_data, layout, source_views
 from figures import maturity, panels, spc_chart
 from indicators.board_overview import NO_FIGURE
 from indicators.datasets import LoadedData
@@ -26,6 +26,7 @@ def render_trends(definitions: tuple[IndicatorDefinition, ...], data: LoadedData
         except IndicatorUnavailable as reason:
             st.info(f"{definition.name}: no figure. {reason}")
             continue
+        source_views.render_coverage_notes(definition)
         layout.render_chart_panel(trend, key=f"stp_trend_{definition.id}",
                                   file_name=f"atscale-{definition.id}-{stp_code}-trend.csv")
         render_spc(definition, data, stp_code=stp_code)

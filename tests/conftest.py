@@ -68,6 +68,13 @@ def north_west_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def illustrative_data_by_default(monkeypatch):
+    """Tests name their data folder: the illustrative demo data unless a test sets ATSCALE_DATA_DIR itself (or
+    deletes it, to test the app's own default, the real data)."""
+    monkeypatch.setenv("ATSCALE_DATA_DIR", str(ROOT / "data"))
+
+
+@pytest.fixture(autouse=True)
 def forum_store_in_tmp(tmp_path, monkeypatch):
     """Pages that open the forum store write into the test's own folder, never into the repository."""
     monkeypatch.setenv("ATSCALE_FORUM_DIR", str(tmp_path / "forum"))

@@ -14,6 +14,7 @@ PAGE_TITLES = {
     "briefing.py": "Briefing pack",
     "borough_explorer.py": "Borough explorer",
     "practice.py": "Practice view",
+    "fairness.py": "Fairness: figures by deprivation",
     "data_and_indicators.py": "Data and indicators",
     "plain_summary.py": "In plain English",
     "glossary.py": "Glossary",

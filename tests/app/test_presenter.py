@@ -27,7 +27,7 @@ NO_VISION_SURVEY = "There is no public survey of who knows the STP's vision for 
 def presenter_env(tmp_path, monkeypatch):
     monkeypatch.delenv("ATSCALE_SLIDES", raising=False)
     monkeypatch.delenv("ATSCALE_CONFIG", raising=False)
-    monkeypatch.delenv("ATSCALE_DATA_DIR", raising=False)
+    monkeypatch.setenv("ATSCALE_DATA_DIR", str(ROOT / "data"))
     monkeypatch.delenv("ATSCALE_DATABASE_URL", raising=False)
     monkeypatch.setenv("ATSCALE_FORUM_DIR", str(tmp_path / "forum"))
     st.cache_data.clear()

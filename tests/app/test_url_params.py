@@ -12,7 +12,7 @@ ROOT = Path(__file__).parents[2]
 PAGES = sorted(path.name for path in (ROOT / "app_pages").glob("*.py"))
 TITLES = {  # what each page's title starts with whatever the link asked for
     "overview.py": "London overview", "stp_profile.py": "STP profile", "briefing.py": "Briefing pack",
-    "borough_explorer.py": "Borough explorer", "practice.py": "Practice view",
+    "borough_explorer.py": "Borough explorer", "practice.py": "Practice view", "fairness.py": "Fairness",
     "data_and_indicators.py": "Data and indicators", "plain_summary.py": "In plain English", "glossary.py": "Glossary",
     "presenter.py": "General practice at scale in London", "forum_facilitator.py": "Forum: facilitator",
     "forum_plenary.py": "Forum: plenary", "forum_table.py": "Forum: your table",

@@ -141,6 +141,7 @@ def serve_app(work: Path, **settings: str):
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = dict(os.environ) | settings  # ATSCALE_* settings pass through to the app
+    env.setdefault("ATSCALE_DATA_DIR", str(ROOT / "data"))  # tests name their data: the illustrative by default
     env.setdefault("ATSCALE_FORUM_DIR", str(work / "forum"))  # never write forum answers into the repo
     env[PASSCODE_SETTING] = env.get(PASSCODE_SETTING) or DEFAULT_TEST_PASSCODE  # the facilitator page shows its gate
     SERVER_ENV.update(env)
@@ -187,6 +188,13 @@ def england_server(tmp_path_factory, england_dir):
 def north_west_server(tmp_path_factory, north_west_dir):
     """The app on North West, imported from the real national files; started only by the tests that ask for it."""
     with serve_app(tmp_path_factory.mktemp("e2e_north_west_server"), ATSCALE_DATA_DIR=str(north_west_dir)) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def default_data_server(tmp_path_factory):
+    """The app with no ATSCALE_DATA_DIR: its own default (the real data) and the sidebar's data choice."""
+    with serve_app(tmp_path_factory.mktemp("e2e_default_data_server"), ATSCALE_DATA_DIR="") as base_url:
         yield base_url
 
 
