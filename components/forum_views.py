@@ -392,3 +392,50 @@ def render_plenary(event: Event) -> None:
     vision = compute_vision_by_role(summary)
     render_table(vision.rename(columns={"role": "Role", **COUNT_MEASURE_LABELS}), key="forum_plenary_vision",
                  file_name="forum-vision-by-role.csv")
+
+
+SLIDE_TEXT_CHARS = 90  # a next step on the slide: one or two lines the room can read; in full on the plenary page
+SLIDE_TEXT_COUNT = 3
+SLIDE_BARRIER_COUNT = 4
+
+
+def _cut(text: str, chars: int = SLIDE_TEXT_CHARS) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= chars else line[:chars - 1].rstrip() + "…"
+
+
+@st.fragment(run_every=PLENARY_REFRESH_SECONDS)
+def render_plenary_slide(event: Event, build_figure) -> None:
+    """The room's answers on one projector screen (presenter mode): how many, the journey scores by STP, the
+    barriers most named and the newest next steps cut short. Every answer in full is on the plenary page and in
+    its download. `build_figure` restyles the heat map for the projector (figures.presentation)."""
+    try:
+        summary = cached_data.get_plenary_summary(event)
+    except ForumError:
+        st.error(NO_STORE, icon="🚫")
+        return
+    stp_names = get_stp_names()
+    count = f"{summary.answers} answer{'' if summary.answers == 1 else 's'} from " \
+            f"{summary.scores['stp_code'].nunique()} of the {len(stp_names)} STPs"
+    if not summary.answers:
+        st.metric("Answers received", 0)
+        st.info("No answers yet. They appear here within seconds of a table pressing 'Send our answers'.", icon="⏳")
+        return
+    scores_column, words_column = st.columns([3, 2], gap="medium")
+    scores = compute_scores_by_stp(summary, stp_names)
+    with scores_column:
+        st.plotly_chart(cached_data.get_figure(build_figure, build_score_heatmap, scores), key="presenter_plenary_scores",
+                        alt=describe_scores(scores), config={"displaylogo": False})
+    with words_column:
+        st.metric("Answers received", summary.answers, help=count)
+        barriers = compute_barrier_counts(summary)
+        named = barriers[barriers["tables"] > 0].head(SLIDE_BARRIER_COUNT)
+        if len(named):
+            st.markdown("**Barriers named most**  \n" + "  \n".join(
+                f"{escape_markdown(row.barrier)}: {row.tables}" for row in named.itertuples()))
+        preview = summary.texts["next_steps"]
+        if preview.written:
+            st.markdown("**Next steps, newest first**")
+            latest = compute_text_preview_table(preview, stp_names, summary.stp_names, "text")
+            for row in latest.head(SLIDE_TEXT_COUNT).itertuples():
+                st.text(f"{row.STP}: {_cut(row.text)}")  # typed at a table: plain text, never markdown
