@@ -49,6 +49,7 @@ SLIDE_CSS = """<style>
 .st-key-presenter_slide p, .st-key-presenter_slide li, .st-key-presenter_slide label {font-size: var(--room);}
 .st-key-presenter_slide [data-testid="stMarkdownContainer"] p {line-height: 1.25;}
 .st-key-presenter_slide [data-testid="stText"] {font-size: var(--room); line-height: 1.25;}
+.st-key-presenter_slide [data-testid="stAlert"] * {font-size: var(--room);}
 .st-key-presenter_slide button {min-height: calc(var(--room) * 1.8);}
 .st-key-presenter_bar kbd {display: none;}
 .st-key-presenter_slide h1 {font-size: max(34px, 4.8vh); line-height: 1.2; padding: 0.25rem 0;}
@@ -219,7 +220,7 @@ def _render_tiles(tiles: list[tuple[str, SlideTile | None, str]], *, columns: in
             if tile is None:
                 st.markdown("**No figure**", help=reason)
                 continue
-            value = layout.escape_markdown(tile.number_text or tile.value_text)
+            value = tile.number_text or tile.value_text  # digits, "." "," and "%" only: nothing markdown reads
             if tile.unit:
                 value += f" :small[{layout.escape_markdown(tile.unit)}]"
             st.metric(tile.indicator_name, value,
@@ -388,7 +389,7 @@ def render_forum_plenary(slide: Slide, config: AppConfig, data: LoadedData) -> N
                 "page.", icon="ℹ️")
         return
     st.text(forum_views.format_event(event))  # typed by a facilitator: shown as plain text, never markdown
-    forum_views.render_plenary_slide(event, presentation.build_slide_figure)
+    forum_views.render_plenary_slide(event)
     with _numbers_place():
         forum_views.render_plenary(event)
 

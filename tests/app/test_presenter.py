@@ -64,7 +64,7 @@ def test_the_first_slide_shows_its_headline_in_large_type_and_says_the_data_are_
     assert [t.value for t in at.title] == [FIRST_HEADLINE]
     assert position(at).startswith("**Slide 1 of 12** · ℹ️ Illustrative data")
     assert at.query_params["slide"] == "1"
-    assert [m.value for m in at.metric] == ["22.6%", "100.0%", "97.9%", "0.56"]
+    assert [m.value for m in at.metric] == ["22.6%", "100.0%", "97.9%", "0.56 :small[per 1,000 patients]"]
     assert at.button(key="presenter_previous").disabled
 
 
@@ -141,12 +141,14 @@ def test_every_slide_of_the_default_deck_renders(number):
     assert len(charts) <= 1  # one message per screen: at most one chart
     for chart in charts:
         layout = json.loads(chart.proto.spec)["layout"]
-        assert layout["font"]["size"] >= 20 and layout["title"]["font"]["size"] >= 20
+        assert layout["font"]["size"] >= 24  # the room reads it
         assert layout["height"] <= 450
         assert any(m.value.startswith("*What this chart shows:* Chart of") for m in at.markdown)
     if DECK[number - 1].view != "forum_plenary":
-        assert [e.label for e in at.expander] == ["The numbers on this slide"]
+        assert not at.expander  # the numbers wait in the bar's pop-over: the slide keeps its one screen
         assert len(at.dataframe) >= 1
+    for metric in at.metric:  # every figure with its unit: '97.9%' or '0.56 :small[per 1,000 patients]'
+        assert metric.value.endswith("%") or metric.value.endswith("]"), metric.value
 
 
 def test_the_numbers_behind_a_chart_slide_are_in_a_table():
@@ -232,7 +234,8 @@ def test_a_slide_whose_data_are_unavailable_says_why(tmp_path, monkeypatch):
     assert not at.metric and not at.error
     vision_indicators = [i for i in yaml.safe_load((ROOT / "config.yaml").read_text())["indicators"]
                          if i["domain"] == "vision"]
-    assert sum(m.value.startswith("**No figure.**") for m in at.markdown) == len(vision_indicators)
+    # no empty tiles: each figure the data lack is named, with the reason, under Numbers
+    assert sum(": no figure. " in m.value for m in at.markdown) == len(vision_indicators)
     at.selectbox(key="presenter_jump").select(1).run()
     assert headline(at) == FIRST_HEADLINE  # the other domains still show
     assert len(at.metric) == 3

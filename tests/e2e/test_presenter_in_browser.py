@@ -65,7 +65,8 @@ def test_every_slide_fits_the_screen_with_type_the_room_can_read(data, presenter
                 page.wait_for_timeout(300)  # fonts and charts settle
                 found = page.evaluate(MEASURE_JS)
                 where = f"{data} {screen['width']}x{screen['height']} slide {number}"
-                heights.append(f"{where}: main {found['mainHeight']} px")
+                heights.append(f"{where}: main block {found['mainHeight']} px, slide ends at "
+                               f"{round(found['slideBottom'])} px")
                 assert page.get_by_test_id("stException").count() == 0, where
                 if found["documentHeight"] > screen["height"] or found["mainHeight"] > found["mainVisible"] + 1:
                     problems.append(f"{where} scrolls: document {found['documentHeight']}, main block "
@@ -99,7 +100,7 @@ def test_the_plenary_slide_shows_a_full_rooms_answers_on_one_screen(presenter_se
         main = page.get_by_test_id("stMain")
         assert main.locator("h1").first.text_content() == "What we heard from your tables today"
         slide = page.locator(".st-key-presenter_slide")
-        assert slide.get_by_test_id("stMetricValue").first.text_content() == "30"  # five STPs, six tables each
+        assert slide.get_by_text("30 answers").first.is_visible()  # five STPs, six tables each
         assert slide.get_by_text("Barriers named most").is_visible()
         heat_map = slide.get_by_test_id("stPlotlyChart").first
         assert heat_map.bounding_box()["y"] + heat_map.bounding_box()["height"] <= SCREENS[0]["height"]
