@@ -314,6 +314,13 @@ def get_borough_map(borough_values: pd.DataFrame, definition):
     return _borough_map(key, boundaries_file, borough_values, definition, areas, tiles, get_boundaries())
 
 
+def get_map_area_table(borough_values: pd.DataFrame, definition) -> pd.DataFrame:
+    """maps.build_map_area_table for the map get_borough_map draws (tile labels only on the tile map)."""
+    data = get_data()
+    return get_computed(maps.build_map_area_table, borough_values, definition, data.areas,
+                        tile_layout=data.map_tiles, with_labels=_boundaries_path() is None)
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _maturity_grid(stp_code: str, period: str, path: str, folder: str,
                    digest: str) -> tuple[pd.DataFrame, str | None] | None:

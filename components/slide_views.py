@@ -367,10 +367,12 @@ def render_map(slide: Slide, config: AppConfig, data: LoadedData) -> None:
                     key=f"presenter_map_{slide.number}", alt=alt)
     with _numbers_place():
         st.markdown(f"*What this map shows:* {layout.escape_markdown(alt)}")
-        st.markdown("**Map key**")
-        layout.render_table(cached_data.get_computed(maps.build_map_legend, boroughs, definition, data.areas),
-                            key=f"presenter_legend_{slide.number}",
-                            file_name=f"atscale-slide-{slide.number}-map-key.csv")
+        layout.render_map_key(cached_data.get_computed(maps.build_map_legend, boroughs, definition, data.areas),
+                              key=f"presenter_legend_{slide.number}",
+                              file_name=f"atscale-slide-{slide.number}-map-key.csv")
+        layout.render_table(cached_data.get_map_area_table(boroughs, definition),
+                            key=f"presenter_areas_{slide.number}",
+                            file_name=f"atscale-slide-{slide.number}-map-areas.csv")
         layout.render_table(cached_data.get_display_table(boroughs, definition), key=f"presenter_{slide.number}",
                             file_name=f"atscale-slide-{slide.number}-{definition.id}.csv")
 
