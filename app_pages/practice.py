@@ -9,10 +9,8 @@ from figures import spine
 config, data = layout.require_inputs()
 period, geography = filters.selected("period"), data.geography
 header = st.container()
-in_borough = geography[geography["borough_code"] == filters.selected("borough")].sort_values("practice_name")
-code = practice_views.render_practice_picker(
-    default_code=in_borough["practice_code"].iloc[0] if len(in_borough) else None)
-practice = geography[geography["practice_code"] == code].iloc[0]
+practice = practice_views.render_practice_in_its_areas(geography)  # the sidebar follows the practice
+code = practice["practice_code"]
 with header:
     layout.render_page_header(f"Practice view: {practice['practice_name']}",
                               practice_views.compute_intro(data.areas), data)

@@ -1,7 +1,7 @@
 """The shared selections (STP, borough, indicator, period), kept in the URL so a copied link reopens the view."""
 import streamlit as st
 
-from components import url_params
+from components import cached_data, url_params
 from indicators.areas import AreaModel
 from indicators.definitions import AppConfig
 from indicators.formatting import format_period
@@ -43,6 +43,9 @@ def render_shared_filters(config: AppConfig, periods: tuple[str, ...], areas: Ar
     indicators = {d.id: d for d in config.indicators}
     domains = config.domains
     notices: list[tuple[str, str]] = []
+    for key, value in st.session_state.pop(MOVE_KEY, {}).items():  # asked for by a page (move_areas)
+        st.session_state[key] = value
+        st.query_params[key] = value
     with st.sidebar:
         st.header("Choose what to show")
         stp = render_url_selectbox(
@@ -54,11 +57,22 @@ def render_shared_filters(config: AppConfig, periods: tuple[str, ...], areas: Ar
                              default=first_borough, notices=notices,
                              help=f"{place.title}: one of {areas.count_phrase('borough')} in {region}.")
         render_url_selectbox("Indicator", list(indicators), key="indicator", notices=notices,
+                             default=cached_data.get_first_practice_indicator(),
                              format_func=lambda i: f"{domains[indicators[i].domain].name}: {indicators[i].name}")
         render_url_selectbox("Period", list(periods), key="period", default=periods[-1] if periods else None,
                              format_func=format_period, help="The quarter the figures describe.", notices=notices)
     for notice in notices:  # on the page itself: a phone shows the sidebar folded away
         url_params.render_fallback_notice(*notice)
+
+
+MOVE_KEY = "filters_move_to"
+
+
+def move_areas(**codes: str) -> None:
+    """Move the sidebar's selections (e.g. stp=, borough=) and rerun: a page cannot change a sidebar widget drawn
+    earlier in the same run, so the new values wait in the session and are set before the sidebar is drawn."""
+    st.session_state[MOVE_KEY] = codes
+    st.rerun()
 
 
 def selected(key: str) -> str | None:
