@@ -11,7 +11,7 @@ from indicators.errors import AtscaleError, Problem
 from indicators.formatting import format_period
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-MACHINE_NAME = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$|^[a-z0-9]+$")
+MACHINE_NAME = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
 ABBREVIATIONS = {"fte": "FTE", "pcn": "PCN", "stp": "STP", "ccg": "CCG", "ods": "ODS", "gp": "GP", "gps": "GPs",
                  "ci": "CI", "id": "ID", "1000": "1,000", "100k": "100,000"}
 

@@ -158,7 +158,7 @@ def test_the_numbers_behind_a_chart_slide_are_in_a_table():
     assert dict(zip(table["Area"], table[column])) == {
         "London": 97.9, "North Central London": 98.8, "North East London": 98.2, "North West London": 98.3,
         "South East London": 96.6, "South West London": 97.6}
-    assert set(table["Period"]) == {"2021-01-01"}
+    assert set(table["Period"]) == {"January 2021"}  # months in words on screen; the CSV keeps ISO dates
 
 
 def test_trend_and_map_slides_draw_one_chart_with_alt_text(tmp_path, monkeypatch):
@@ -179,7 +179,7 @@ def test_trend_and_map_slides_draw_one_chart_with_alt_text(tmp_path, monkeypatch
     assert headline(at).startswith("Lowest in ")
     assert len(at.get("deck_gl_json_chart")) == 1
     assert any(m.value.startswith("*What this map shows:* Map of") for m in at.markdown)
-    assert len(at.dataframe) == 2  # the map key and the numbers
+    assert len(at.dataframe) == 3  # the map key, every place by name, and the numbers
 
 
 def test_a_broken_slide_names_file_slide_and_field_and_the_other_slides_still_show(tmp_path, monkeypatch):
