@@ -44,4 +44,5 @@ elif not presenting:
         if data.errors or config.problems:
             st.warning(f"{len(data.errors) + len(config.problems)} problems were found in the input files. "
                        "Everything still valid is shown; see Data and indicators.", icon="⚠️")
+layout.render_page_style()
 page.run()

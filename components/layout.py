@@ -3,6 +3,7 @@ import re
 from functools import partial
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from components import cached_data
@@ -10,6 +11,7 @@ from figures import images as chart_images
 from indicators.errors import AtscaleError, Problem
 from indicators.formatting import format_period
 
+TAGS = re.compile(r"<[^>]+>")  # plotly's line breaks and bold in a chart title
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 MACHINE_NAME = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
 ABBREVIATIONS = {"fte": "FTE", "pcn": "PCN", "stp": "STP", "ccg": "CCG", "ods": "ODS", "gp": "GP", "gps": "GPs",
@@ -93,6 +95,18 @@ def compute_readable_table(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     return shown, config
 
 
+PAGE_CSS = """<style>
+[data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] * {white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere;}
+</style>"""
+
+
+def render_page_style() -> None:
+    """Every page: a figure or its label wraps onto a second line on a narrow screen instead of being cut
+    short with '…' (Streamlit's metric keeps to one line)."""
+    st.html(PAGE_CSS)
+
+
 def render_table(table: pd.DataFrame, *, key: str, file_name: str, column_config: dict | None = None) -> None:
     """A table with its CSV download beside it (every table in the dashboard has one).
 
@@ -111,6 +125,20 @@ def write_csv(table: pd.DataFrame) -> bytes:
     return table.to_csv(index=False).encode("utf-8")
 
 
+def compute_title_outside(figure) -> tuple[object, str, str]:
+    """The chart without its title and subtitle (a copy: figures may be shared), and their text. The page writes
+    them above the chart as text that wraps on a narrow screen, where a chart's own one-line title is cut off.
+    The PNG download keeps them in the picture."""
+    title = figure.layout.title
+    text = TAGS.sub(" ", title.text or "").strip()
+    subtitle = TAGS.sub(" ", (title.subtitle.text if title.subtitle else None) or "").strip()
+    if not text:
+        return figure, "", ""
+    shown = go.Figure(figure)
+    shown.update_layout(title={"text": None, "subtitle": {"text": None}}, margin={"t": 24})
+    return shown, " ".join(text.split()), " ".join(subtitle.split())
+
+
 def render_chart(figure, *, key: str, alt: str) -> None:
     """A plotly chart, a button saving it as PNG, and its text alternative written under it for everyone.
 
@@ -118,7 +146,11 @@ def render_chart(figure, *, key: str, alt: str) -> None:
     labelled button needs no hovering; its PNG is drawn on the server only when it is clicked (a
     deferred download), so a page rerun costs no image drawing.
     """
-    st.plotly_chart(figure, key=key, alt=alt, config={
+    shown, title, subtitle = compute_title_outside(figure)
+    if title:
+        with st.container(key=f"{key}_title"):
+            st.markdown(f"**{escape_markdown(title)}**" + (f"  \n{escape_markdown(subtitle)}" if subtitle else ""))
+    st.plotly_chart(shown, key=key, alt=alt, config={
         "displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"atscale-{key}"}})
     st.download_button("Download this chart (PNG)", partial(chart_images.render_png, figure),
                        file_name=f"atscale-{key}.png", mime="image/png", key=f"{key}_png", on_click="ignore",

@@ -33,6 +33,7 @@ OFFLINE_MAP_STYLE = "data:application/json," + quote(json.dumps({
 }))
 BAND_COUNT = len(palette.SEQUENTIAL_COLORS)
 MAP_FIT_PIXELS = 320  # the whole region fits a phone's width (375 px less the page's margins) and a map column
+WORLD_PIXELS = 512  # deck.gl and MapLibre draw the world 512 pixels wide at zoom 0
 LEGEND_COLUMNS = ["Colour", "Colour name", "From", "To", "Values"]  # then how many places
 
 
@@ -236,7 +237,7 @@ def _view_for(points: list[tuple[float, float]]) -> pdk.ViewState:
     middle = (min(latitudes) + max(latitudes)) / 2
     span = max(max(longitudes) - min(longitudes),
                (max(latitudes) - min(latitudes)) / max(math.cos(math.radians(middle)), 0.01), 1e-3)
-    zoom = max(1.0, min(14.0, math.log2(360 * MAP_FIT_PIXELS / 256 / span)))
+    zoom = max(1.0, min(14.0, math.log2(360 * MAP_FIT_PIXELS / WORLD_PIXELS / span)))
     return pdk.ViewState(longitude=(min(longitudes) + max(longitudes)) / 2, latitude=middle, zoom=round(zoom, 2))
 
 

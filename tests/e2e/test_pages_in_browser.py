@@ -68,7 +68,7 @@ def test_page_loads_offline_with_its_heading_charts_and_map(app_page, visit):
 def test_overview_indicator_choice_changes_the_stp_chart(visit):
     visit.open("/")
     section = visit.main.locator("h2").filter(has_text="The five STPs")
-    chart_title = visit.main.get_by_test_id("stPlotlyChart").first.locator(".gtitle")
+    chart_title = visit.main.locator(".st-key-overview_stps_title")  # the chart's title, as text above it
     expect(chart_title).to_be_visible()
     section_before, title_before = section.text_content(), chart_title.text_content()
     started = time.perf_counter()
