@@ -3,7 +3,6 @@ import streamlit as st
 
 from components import cached_data, filters, layout
 from indicators.areas import AreaModel
-from indicators.data_choice import first_indicator_with_figures
 from indicators.errors import AtscaleError
 
 filters.render_data_choice()  # first: which folder every figure below comes from
@@ -43,12 +42,11 @@ st.set_page_config(initial_sidebar_state="collapsed" if presenting else "auto")
 if data is None:
     layout.render_data_problem(error)
 elif not presenting:
-    filters.render_shared_filters(config, data.periods, areas, plain=page.url_path in PUBLIC_PAGES,
-                                  default_indicator=first_indicator_with_figures(config.indicators, data.tables,
-                                                                                 data.unavailable))
+    filters.render_shared_filters(config, data.periods, areas, plain=page.url_path in PUBLIC_PAGES)
     with st.sidebar:
         layout.render_data_label(data.label, data.title)
         if data.errors or config.problems:
             st.warning(f"{len(data.errors) + len(config.problems)} problems were found in the input files. "
                        "Everything still valid is shown; see Data and indicators.", icon="⚠️")
+layout.render_page_style()
 page.run()

@@ -44,11 +44,11 @@ layout.render_table(stps.table, key="overview_stps", file_name=f"atscale-{defini
 
 st.header(f"{capitalise(places)}: {definition.name}")
 boroughs = cached_data.get_indicator_values(definition.id, levels=("borough",), period=shown_period)
-map_alt = cached_data.get_computed(maps.describe_borough_map, boroughs, definition, areas)
-st.pydeck_chart(cached_data.get_borough_map(boroughs, definition), key="overview_map", alt=map_alt)
-st.markdown(f"*What this map shows:* {layout.escape_markdown(map_alt)}")
-st.markdown("**Map key**")
-layout.render_table(cached_data.get_computed(maps.build_map_legend, boroughs, definition, areas),
-                    key="overview_legend", file_name="atscale-map-key.csv")
+layout.render_borough_map(
+    cached_data.get_borough_map(boroughs, definition), key="overview_map", file_name=f"atscale-map-{definition.id}",
+    alt=cached_data.get_computed(maps.describe_borough_map, boroughs, definition, areas),
+    area_table=cached_data.get_map_area_table(boroughs, definition),
+    legend=cached_data.get_computed(maps.build_map_legend, boroughs, definition, areas))
+st.markdown("**The figures in full**")
 layout.render_table(cached_data.get_display_table(boroughs, definition), key="overview_boroughs",
                     file_name=f"atscale-{definition.id}-boroughs-{shown_period}.csv")

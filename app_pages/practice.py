@@ -10,11 +10,9 @@ from indicators.datasets import practices_open_in
 config, data = layout.require_inputs()
 period, geography = filters.selected("period"), data.geography
 header = st.container()
-open_then = practices_open_in(geography, period)  # the first practice offered is one open in the period
-in_borough = open_then[open_then["borough_code"] == filters.selected("borough")].sort_values("practice_name")
-code = practice_views.render_practice_picker(
-    default_code=in_borough["practice_code"].iloc[0] if len(in_borough) else None)
-practice = geography[geography["practice_code"] == code].iloc[0]
+# the sidebar follows the practice; the first practice offered is one open in the period
+practice = practice_views.render_practice_in_its_areas(geography, offered=practices_open_in(geography, period))
+code = practice["practice_code"]
 with header:
     layout.render_page_header(f"Practice view: {practice['practice_name']}",
                               practice_views.compute_intro(data.areas), data)

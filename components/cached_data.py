@@ -450,6 +450,35 @@ def get_borough_map(borough_values: pd.DataFrame, definition):
     return _borough_map(key, boundaries_file, borough_values, definition, areas, tiles, get_boundaries())
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _first_practice_indicator(path: str, folder: str, digest: str) -> str | None:
+    config = _load_config(path, digest)
+    with_figures = None
+    for definition in config.indicators:
+        levels = ("practice",) if definition.lowest_level == "practice" else ("region",)
+        values, _ = _selected_values(definition.id, levels, None, None, None, path, folder, digest)
+        if values is None or not values["value"].notna().any():
+            continue
+        if definition.lowest_level == "practice":
+            return definition.id
+        with_figures = with_figures or definition.id
+    return with_figures
+
+
+def get_first_practice_indicator() -> str | None:
+    """The first indicator (in config.yaml's order) with figures for single practices in these data, so the
+    GP's pages open on practice figures and a funnel plot; when no indicator has any (the real data have none),
+    the first with any figure at all; None when nothing has figures."""
+    return _first_practice_indicator(str(config_path()), str(data_dir()), _inputs_digest())
+
+
+def get_map_area_table(borough_values: pd.DataFrame, definition) -> pd.DataFrame:
+    """maps.build_map_area_table for the map get_borough_map draws (tile labels only on the tile map)."""
+    data = get_data()
+    return get_computed(maps.build_map_area_table, borough_values, definition, data.areas,
+                        tile_layout=data.map_tiles, with_labels=_boundaries_path() is None)
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _maturity_grid(stp_code: str, period: str, path: str, folder: str,
                    digest: str) -> tuple[pd.DataFrame, str | None] | None:

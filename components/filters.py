@@ -84,7 +84,7 @@ def _keep_period_near(choices: list[str], periods: tuple[str, ...]) -> None:
 
 
 def render_shared_filters(config: AppConfig, periods: tuple[str, ...], areas: AreaModel, *,
-                          plain: bool = False, default_indicator: str | None = None) -> None:
+                          plain: bool = False) -> None:
     """Sidebar widgets whose values pages read from st.session_state by key; the areas and their names come from
     the data (areas). plain=True (public pages: the plain English summary, the glossary) labels them with the
     plain names only (the level's plain_name, each indicator's plain_name): no STP, PCN, FTE or CCG."""
@@ -111,6 +111,9 @@ def render_shared_filters(config: AppConfig, periods: tuple[str, ...], areas: Ar
 
         def indicator_words(i: str) -> str:
             return f"{domains[indicators[i].domain].name}: {indicators[i].name}"
+    for key, value in st.session_state.pop(MOVE_KEY, {}).items():  # asked for by a page (move_areas)
+        st.session_state[key] = value
+        st.query_params[key] = value
     with st.sidebar:
         st.header("Choose what to show")
         stp = render_url_selectbox(system_label, list(stps), key="stp", format_func=stps.get, notices=notices,
@@ -119,7 +122,8 @@ def render_shared_filters(config: AppConfig, periods: tuple[str, ...], areas: Ar
         render_url_selectbox(place_label, list(boroughs), key="borough", format_func=boroughs.get,
                              default=first_borough, notices=notices, help=place_help)
         indicator = render_url_selectbox(indicator_label, list(indicators), key="indicator", notices=notices,
-                                         default=default_indicator, format_func=indicator_words)
+                                         default=cached_data.get_first_practice_indicator(),
+                                         format_func=indicator_words)
         # The chosen indicator's own periods (monthly, quarterly or yearly), so no choice shows an empty view;
         # every period of the data when it has no figures at all.
         choices = list((cached_data.get_indicator_periods(indicator) if indicator else ()) or periods)
@@ -134,6 +138,16 @@ def render_shared_filters(config: AppConfig, periods: tuple[str, ...], areas: Ar
 
 def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+MOVE_KEY = "filters_move_to"
+
+
+def move_areas(**codes: str) -> None:
+    """Move the sidebar's selections (e.g. stp=, borough=) and rerun: a page cannot change a sidebar widget drawn
+    earlier in the same run, so the new values wait in the session and are set before the sidebar is drawn."""
+    st.session_state[MOVE_KEY] = codes
+    st.rerun()
 
 
 def selected(key: str) -> str | None:

@@ -18,6 +18,7 @@ from components import cached_data, url_params
 from components.layout import escape_markdown, render_chart, render_table
 from figures import palette
 from figures.chart_style import CHART_TEMPLATE
+from figures.presentation import build_presentation_figure
 from forum.access import read_facilitator_passcode
 from forum.aggregation import (
     FREE_TEXT_FIELDS,
@@ -393,3 +394,60 @@ def render_plenary(event: Event) -> None:
     vision = compute_vision_by_role(summary)
     render_table(vision.rename(columns={"role": "Role", **COUNT_MEASURE_LABELS}), key="forum_plenary_vision",
                  file_name="forum-vision-by-role.csv")
+
+
+SLIDE_TEXT_CHARS = 58  # a next step on the slide: one line the room can read; in full on the plenary page
+SLIDE_TEXT_COUNT = 2
+SLIDE_BARRIER_COUNT = 3
+SLIDE_HEATMAP_HEIGHT = 320
+
+
+def _cut(text: str, chars: int = SLIDE_TEXT_CHARS) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= chars else line[:chars - 1].rstrip() + "…"
+
+
+def build_slide_score_heatmap(scores: pd.DataFrame) -> go.Figure:
+    """The journey-score heat map for a projector: the room's type size, each cell its mean only (the counts are
+    in the plenary's table), one screen's height."""
+    figure = build_presentation_figure(build_score_heatmap(scores), height=SLIDE_HEATMAP_HEIGHT)
+    for annotation in figure.layout.annotations:
+        annotation.text = annotation.text.split(" (n=")[0]
+    figure.update_layout(title=None, margin={"t": 4, "b": 10, "l": 10, "r": 10},
+                         xaxis={"ticktext": [_wrap(label, 17) for label in figure.layout.xaxis.tickvals]})
+    figure.update_traces(showscale=False)  # each cell shows its number; the line above says what 1 and 5 mean
+    return figure
+
+
+@st.fragment(run_every=PLENARY_REFRESH_SECONDS)
+def render_plenary_slide(event: Event) -> None:
+    """The room's answers on one projector screen (presenter mode): how many, the journey scores by STP, the
+    barriers most named and the newest next steps cut short. Every answer in full is on the plenary page and in
+    its download (and under the slide's Numbers)."""
+    try:
+        summary = cached_data.get_plenary_summary(event)
+    except ForumError:
+        st.error(NO_STORE, icon="🚫")
+        return
+    stp_names = get_stp_names()
+    answered = summary.scores["stp_code"].nunique()
+    st.markdown(f"**{summary.answers} answer{'' if summary.answers == 1 else 's'}** from {answered} of the "
+                f"{len(stp_names)} STPs · journey scores, 1 not started to 5 fully embedded")
+    if not summary.answers:
+        st.info("No answers yet. They appear here within seconds of a table pressing 'Send our answers'.", icon="⏳")
+        return
+    scores = compute_scores_by_stp(summary, stp_names)
+    st.plotly_chart(cached_data.get_figure(build_slide_score_heatmap, scores), key="presenter_plenary_scores",
+                    alt=describe_scores(scores), config={"displaylogo": False})
+    barriers_column, steps_column = st.columns([2, 3], gap="medium")
+    barriers = compute_barrier_counts(summary)
+    named = barriers[barriers["tables"] > 0].head(SLIDE_BARRIER_COUNT)
+    if len(named):
+        barriers_column.markdown("**Barriers named most**  \n" + "  \n".join(
+            f"{escape_markdown(row.barrier)}: {row.tables}" for row in named.itertuples()))
+    preview = summary.texts["next_steps"]
+    if preview.written:
+        steps_column.markdown("**Next steps, newest first**")
+        latest = compute_text_preview_table(preview, stp_names, summary.stp_names, "text")
+        for row in latest.head(SLIDE_TEXT_COUNT).itertuples():
+            steps_column.text(_cut(f"{row.STP}: {row.text}"))  # typed at a table: plain text, never markdown

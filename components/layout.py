@@ -1,13 +1,22 @@
 """Small page pieces: data label, problems, tiles and tables with downloads."""
+import re
 from functools import partial
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from components import cached_data
 from figures import images as chart_images
 from indicators.errors import AtscaleError, Problem
+from indicators.formatting import format_period
 from indicators.spreadsheet import write_spreadsheet_csv
+
+TAGS = re.compile(r"<[^>]+>")  # plotly's line breaks and bold in a chart title
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+MACHINE_NAME = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
+ABBREVIATIONS = {"fte": "FTE", "pcn": "PCN", "stp": "STP", "ccg": "CCG", "ods": "ODS", "gp": "GP", "gps": "GPs",
+                 "ci": "CI", "id": "ID", "1000": "1,000", "100k": "100,000"}
 
 
 def render_data_label(label: str, title: str) -> None:
@@ -36,12 +45,79 @@ def render_problem_table(problems: tuple[Problem, ...] | list[Problem], *, key: 
     render_table(table, key=key, file_name="atscale-problems.csv")
 
 
+def compute_readable_name(column: object) -> str:
+    """A column heading a reader understands: 'fte_per_1000' -> 'FTE per 1,000', 'area_name' -> 'Area'; headings
+    that are already words are kept."""
+    text = str(column)
+    if not MACHINE_NAME.match(text):
+        return text
+    words = text.split("_")
+    if len(words) > 1 and words[-1] == "name":
+        words = words[:-1]
+    words = [ABBREVIATIONS.get(word, word) for word in words]
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
+
+
+def _decimals_for(column: str, values: pd.Series) -> int | None:
+    """How many decimals a number column shows: 1 for percentages, 2 for rates per 1,000, none for whole
+    counts; None leaves the column as its builder rounded it."""
+    name = column.lower()
+    finite = values.dropna()
+    if finite.empty:
+        return None
+    if "%" in name or "percent" in name or "share" in name:
+        return 1
+    if "per 1,000" in name or "per_1000" in name or "per 1000" in name:
+        return 2
+    if (finite == finite.round()).all():
+        return 0
+    if name in ("numerator", "denominator") or name.startswith(("numerator", "denominator")):
+        return 1
+    return None
+
+
+def compute_readable_table(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The table as a reader sees it: months as 'January 2021', headings in words, numbers with sensible
+    decimals (shown rounded; the numbers themselves are kept). Returns the table and its column_config."""
+    shown, config = table.copy(), {}
+    for column in table.columns:
+        values = table[column]
+        if pd.api.types.is_datetime64_any_dtype(values) or (
+                (values.dtype == object or pd.api.types.is_string_dtype(values)) and values.notna().any()
+                and values.dropna().map(lambda v: isinstance(v, str) and bool(ISO_DATE.match(v))).all()):
+            shown[column] = values.map(format_period)
+        elif pd.api.types.is_float_dtype(values):
+            decimals = _decimals_for(str(column), values)
+            if decimals is not None:
+                shown[column] = values.round(decimals)
+                config[compute_readable_name(column)] = st.column_config.NumberColumn(
+                    format=f"%.{decimals}f" if decimals else "localized")
+    shown.columns = [compute_readable_name(column) for column in table.columns]
+    return shown, config
+
+
+PAGE_CSS = """<style>
+[data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] * {white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere;}
+</style>"""
+
+
+def render_page_style() -> None:
+    """Every page: a figure or its label wraps onto a second line on a narrow screen instead of being cut
+    short with '…' (Streamlit's metric keeps to one line)."""
+    st.html(PAGE_CSS)
+
+
 def render_table(table: pd.DataFrame, *, key: str, file_name: str, column_config: dict | None = None) -> None:
     """A table with its CSV download beside it (every table in the dashboard has one).
 
+    On screen: months as 'January 2021', headings in words, sensible decimals (compute_readable_table). The CSV
+    keeps the machine-readable table as built: ISO dates, full precision, the builders' own column names.
     The CSV is written only when the button is clicked (a deferred download), not on every rerun.
     """
-    st.dataframe(table, hide_index=True, column_config=column_config, key=f"{key}_table")
+    shown, readable_config = compute_readable_table(table)
+    st.dataframe(shown, hide_index=True, column_config=readable_config | (column_config or {}),
+                 key=f"{key}_table")
     st.download_button("Download this table (CSV)", partial(write_csv, table), file_name=file_name,
                        mime="text/csv", key=f"{key}_download", on_click="ignore")
 
@@ -49,6 +125,20 @@ def render_table(table: pd.DataFrame, *, key: str, file_name: str, column_config
 def write_csv(table: pd.DataFrame) -> bytes:
     """UTF-8 CSV with spreadsheet formulas neutralised: names and text come from data files and users."""
     return write_spreadsheet_csv(table).encode("utf-8")
+
+
+def compute_title_outside(figure) -> tuple[object, str, str]:
+    """The chart without its title and subtitle (a copy: figures may be shared), and their text. The page writes
+    them above the chart as text that wraps on a narrow screen, where a chart's own one-line title is cut off.
+    The PNG download keeps them in the picture."""
+    title = figure.layout.title
+    text = TAGS.sub(" ", title.text or "").strip()
+    subtitle = TAGS.sub(" ", (title.subtitle.text if title.subtitle else None) or "").strip()
+    if not text:
+        return figure, "", ""
+    shown = go.Figure(figure)
+    shown.update_layout(title={"text": None, "subtitle": {"text": None}}, margin={"t": 24})
+    return shown, " ".join(text.split()), " ".join(subtitle.split())
 
 
 def render_chart(figure, *, key: str, alt: str, note: str = "") -> None:
@@ -59,7 +149,11 @@ def render_chart(figure, *, key: str, alt: str, note: str = "") -> None:
     labelled button needs no hovering; its PNG is drawn on the server only when it is clicked (a
     deferred download), so a page rerun costs no image drawing.
     """
-    st.plotly_chart(figure, key=key, alt=alt, config={
+    shown, title, subtitle = compute_title_outside(figure)
+    if title:
+        with st.container(key=f"{key}_title"):
+            st.markdown(f"**{escape_markdown(title)}**" + (f"  \n{escape_markdown(subtitle)}" if subtitle else ""))
+    st.plotly_chart(shown, key=key, alt=alt, config={
         "displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"atscale-{key}"}})
     if note:
         st.markdown(f"**{escape_markdown(note)}**")
@@ -105,3 +199,32 @@ def render_page_header(title: str, intro: str, data) -> None:
     st.title(escape_markdown(title))
     st.markdown(escape_markdown(intro))
     render_data_label(data.label, data.title)
+
+
+def render_borough_map(deck, *, area_table: pd.DataFrame, legend: pd.DataFrame, alt: str, key: str,
+                       file_name: str, height: int | None = None) -> None:
+    """A map of places with, beside it, every place by name with its figure (the map's list), then what the map
+    shows in words and its key, whose colours are drawn as small coloured squares. The key's CSV keeps the
+    colours' hex codes."""
+    drawn, listed = st.columns([3, 2], gap="medium")
+    with drawn:
+        st.pydeck_chart(deck, key=key, alt=alt, height=height or 500)
+    with listed:
+        st.markdown("**Every place on the map**")
+        render_table(area_table, key=f"{key}_areas", file_name=f"{file_name}-areas.csv")
+    st.markdown(f"*What this map shows:* {escape_markdown(alt)}")
+    render_map_key(legend, key=f"{key}_legend", file_name=f"{file_name}-key.csv")
+
+
+def render_map_key(legend: pd.DataFrame, *, key: str, file_name: str) -> None:
+    """The map's colour key: each colour as a coloured square with its name and range, not as a hex code."""
+    from figures.maps import build_swatch
+
+    st.markdown("**Map key**")
+    shown, config = compute_readable_table(legend.drop(columns=["From", "To"], errors="ignore"))
+    if "Colour" in shown.columns:
+        shown["Colour"] = shown["Colour"].map(build_swatch)
+        config["Colour"] = st.column_config.ImageColumn("Colour", width="small")
+    st.dataframe(shown, hide_index=True, column_config=config, key=f"{key}_table")
+    st.download_button("Download this table (CSV)", partial(write_csv, legend), file_name=file_name,
+                       mime="text/csv", key=f"{key}_download", on_click="ignore")

@@ -57,6 +57,44 @@ def render_practice_picker(*, default_code: str | None) -> str | None:
                                         default=default_code, help="The practice shown on this page.")
 
 
+SHOWN_KEY = "practice_shown_in"  # (practice, borough, STP) at the end of the last run of the page
+
+
+def _first_practice(geography: pd.DataFrame, column: str, code: str | None) -> str | None:
+    rows = geography[geography[column] == code].sort_values(["borough_name", "practice_name"])
+    return str(rows["practice_code"].iloc[0]) if len(rows) else None
+
+
+def render_practice_in_its_areas(geography: pd.DataFrame, *, offered: pd.DataFrame | None = None) -> pd.Series | None:
+    """The practice picker, kept in step with the sidebar: choosing a practice moves the sidebar's STP and borough
+    to the practice's own (and the URL with them); choosing another borough or STP in the sidebar shows its
+    first practice (of `offered`, e.g. the practices open in the period; default every practice). Returns the
+    practice's row (None when there are no practices)."""
+    offered = geography if offered is None else offered
+    borough_code, stp_code = filters.selected("borough"), filters.selected("stp")
+    last = st.session_state.get(SHOWN_KEY)
+    if last and st.session_state.get("practice") == last[0]:
+        if borough_code != last[1]:
+            moved_to = _first_practice(offered, "borough_code", borough_code)
+        elif stp_code != last[2]:
+            moved_to = _first_practice(offered, "stp_code", stp_code)
+        else:
+            moved_to = None
+        if moved_to:
+            st.session_state["practice"] = moved_to
+            st.query_params["practice"] = moved_to
+    code = render_practice_picker(default_code=_first_practice(offered, "borough_code", borough_code))
+    chosen = geography[geography["practice_code"] == code]
+    if chosen.empty:
+        return None
+    practice = chosen.iloc[0]
+    own = {"stp": str(practice["stp_code"]), "borough": str(practice["borough_code"])}
+    st.session_state[SHOWN_KEY] = (code, own["borough"], own["stp"])
+    if (own["stp"], own["borough"]) != (stp_code, borough_code):
+        filters.move_areas(**own)
+    return practice
+
+
 def render_practice_facts(practice: pd.Series, list_size: float | None, list_period: str | None,
                           areas: AreaModel) -> None:
     """Where the practice sits (PCN, place, system) and its size and deprivation, in plain words."""

@@ -1,4 +1,5 @@
 """Presenter mode: the deck from slides.yaml, one slide drawn in large type, and the next / previous controls."""
+import math
 import os
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from forum.errors import ForumError
 from indicators.datasets import LoadedData
 from indicators.definitions import AppConfig
 from indicators.errors import ConfigError, IndicatorUnavailable
-from indicators.formatting import format_period
+from indicators.formatting import format_count, format_period
 from indicators.slides import (
     INDICATOR_FIELDS,
     NAME_FIELDS,
@@ -33,6 +34,36 @@ SLIDE_PARAM = "slide"
 JUMP_KEY = "presenter_jump"
 MAP_HEIGHT = 420
 SPC_HEIGHT = presentation.CHART_HEIGHT  # under a two-line headline the chart and its legend fit a 1280x720 screen
+MAX_TILES_PER_ROW = 4
+MAX_TILES = 8  # two rows of four fit a 1280x720 screen; a domain's further figures go in the slide's numbers
+NUMBERS_LABEL = "The numbers on this slide"
+_numbers_slot = None  # set by render_slide for the run: where this slide's numbers table goes
+
+# The presenter's type and spacing: one slide fits one 1280x720 screen (and grows with larger screens, whose
+# height sets the type size); text the room reads is at least 24 px; a tile's heading is smaller than its figure.
+# Scoped to the page's own keyed containers (.st-key-presenter_*), except the page padding and the see-through
+# header (only the sidebar button is in it), so the slide can start near the top of the screen.
+SLIDE_CSS = """<style>
+[data-testid="stHeader"] {background: transparent; pointer-events: none;}
+[data-testid="stHeader"] button {pointer-events: auto;}
+[data-testid="stMainBlockContainer"] {padding-top: 1rem; padding-bottom: 0.5rem;}
+.st-key-presenter_slide {--room: max(24px, 3.34vh); --figure: max(44px, 6.2vh); gap: 0.6rem;}
+.st-key-presenter_slide p, .st-key-presenter_slide li, .st-key-presenter_slide label {font-size: var(--room);}
+.st-key-presenter_slide [data-testid="stMarkdownContainer"] p {line-height: 1.25;}
+.st-key-presenter_slide [data-testid="stText"] {font-size: var(--room); line-height: 1.25;}
+.st-key-presenter_slide [data-testid="stAlert"] * {font-size: var(--room);}
+.st-key-presenter_slide button {min-height: calc(var(--room) * 1.8);}
+.st-key-presenter_bar kbd {display: none;}
+.st-key-presenter_slide h1 {font-size: max(34px, 4.8vh); line-height: 1.2; padding: 0.25rem 0;}
+.st-key-presenter_slide h3 {font-size: max(26px, 3.6vh); line-height: 1.2; padding: 0;}
+.st-key-presenter_slide [data-testid="stVerticalBlockBorderWrapper"] [data-testid="stVerticalBlock"] {gap: 0.4rem;}
+.st-key-presenter_slide [data-testid="stMetricLabel"] * {white-space: normal; overflow: visible;}
+.st-key-presenter_slide [data-testid="stMetricValue"] {font-size: var(--figure); line-height: 1.1;}
+.st-key-presenter_slide [data-testid="stMetricValue"] * {white-space: normal; overflow: visible;
+  text-overflow: clip; font-size: inherit;}
+.st-key-presenter_slide [data-testid="stMetricValue"] p > span {font-size: var(--room) !important;
+  display: inline-block; line-height: 1.25;}
+</style>"""
 NO_FIGURE = "{area} has no figure for this in these data (too few to give a reliable figure, or not published)."
 
 
@@ -72,20 +103,21 @@ def render_slide_position(deck: Deck) -> int:
     return number
 
 
-def render_slide_bar(deck: Deck, number: int, data: LoadedData) -> None:
-    """One small line above the headline: where we are, whether the figures are real, previous / next.
-
-    Page Up / Page Down (what presentation clickers send) press the buttons too.
-    """
+def render_slide_bar(deck: Deck, number: int, data: LoadedData):
+    """One line above the headline: where we are, whether the figures are real, the slide's numbers, previous /
+    next. Returns the place for the slide's numbers (a pop-over opened with a button, so the slide keeps its
+    screen). Page Up / Page Down (what presentation clickers send) press the buttons too."""
     count = len(deck.slides)
-    kind = {"illustrative": "ℹ️ Illustrative data: generated for demonstration, not real NHS figures",
-            "real": "✅ Real data"}.get(data.label, "⚠️ Unlabelled data: the data folder does not say if it is real")
-    where, previous, following = st.columns([5, 1.4, 1.4], vertical_alignment="center")
+    kind = {"illustrative": "ℹ️ Illustrative data (not real)", "real": "✅ Real data"}.get(
+        data.label, "⚠️ Unlabelled data")
+    with st.container(key="presenter_bar"):
+        where, numbers, previous, following = st.columns([3, 1.25, 1.25, 1.25], vertical_alignment="center")
     where.markdown(f"**Slide {number} of {count}** · {kind}")
     previous.button("◀ Previous", key="presenter_previous", on_click=_go_to, args=(max(1, number - 1),),
                     disabled=number == 1, shortcut="PageUp", type="primary", width="stretch")
     following.button("Next ▶", key="presenter_next", on_click=_go_to, args=(min(count, number + 1),),
                      disabled=number == count, shortcut="PageDown", type="primary", width="stretch")
+    return numbers
 
 
 def render_sidebar(deck: Deck, number: int, config: AppConfig, data: LoadedData) -> None:
@@ -110,8 +142,16 @@ def render_deck_problems(deck: Deck, number: int) -> None:
         st.warning(layout.escape_markdown(str(problem)), icon="⚠️")
 
 
-def render_slide(slide: Slide, config: AppConfig, data: LoadedData) -> None:
-    """Draw one slide: its headline in large type, then at most one chart or a row of figures."""
+def render_slide_style() -> None:
+    """The presenter's type and spacing (SLIDE_CSS): only this page's script adds it, so no other page changes."""
+    st.html(SLIDE_CSS)
+
+
+def render_slide(slide: Slide, config: AppConfig, data: LoadedData, numbers=None) -> None:
+    """Draw one slide: its headline in large type, then at most one chart or a row of figures. `numbers` is where
+    the slide's table goes (the bar's pop-over); without it, an expander under the slide."""
+    global _numbers_slot
+    _numbers_slot = numbers
     if not slide.is_valid:
         st.title(f"Slide {slide.number} cannot be shown")
         for problem in slide.problems:
@@ -159,29 +199,44 @@ def _render_headline(slide: Slide, config: AppConfig, data: LoadedData, *, compa
         st.info(f"No figure for this slide. {reason or NO_FIGURE.format(area=area_name)}", icon="ℹ️")
 
 
+def _numbers_place():
+    """The pop-over in the slide bar holding the slide's numbers (an expander when drawn without the bar)."""
+    if _numbers_slot is None:
+        return st.expander(NUMBERS_LABEL)
+    return _numbers_slot.popover("Numbers", width="stretch", help=f"{NUMBERS_LABEL}: the figures as a table, "
+                                 "with a CSV download")
+
+
 def _render_numbers(table: pd.DataFrame, *, slide: Slide, name: str) -> None:
-    with st.expander("The numbers on this slide"):
+    with _numbers_place():
         layout.render_table(table, key=f"presenter_{slide.number}",
                             file_name=f"atscale-slide-{slide.number}-{name}.csv")
 
 
 def _render_tiles(tiles: list[tuple[str, SlideTile | None, str]], *, columns: int, latest_period: str) -> None:
-    """A row (or rows) of big figures; a figure the data lack says why instead."""
+    """A row (or rows) of big figures, each with its unit; a figure the data lack says so (why: on hover)."""
     cells = [cell for start in range(0, len(tiles), columns) for cell in st.columns(columns)[:len(tiles) - start]]
     for cell, (heading, tile, reason) in zip(cells, tiles):
         with cell.container(border=True):
-            st.header(layout.escape_markdown(heading))
+            st.subheader(layout.escape_markdown(heading), anchor=False)
             if tile is None:
-                st.markdown(f"**No figure.** {layout.escape_markdown(reason)}")
+                st.markdown("**No figure**", help=reason)
                 continue
-            if tile.indicator_name != heading:
-                st.markdown(layout.escape_markdown(tile.indicator_name))
-            st.metric(tile.indicator_name, tile.value_text, label_visibility="collapsed")
+            value = tile.number_text or tile.value_text  # digits, "." "," and "%" only: nothing markdown reads
+            if tile.unit:
+                value += f" :small[{layout.escape_markdown(tile.unit)}]"
+            st.metric(tile.indicator_name, value,
+                      label_visibility="collapsed" if tile.indicator_name == heading else "visible")
             words = [text for text in (tile.target_text, tile.status_text) if text]  # a target's status first
             if words:
                 st.markdown("  \n".join(f"**{layout.escape_markdown(text)}**" for text in words))
             if tile.period != latest_period:
-                st.markdown(f"Latest figure: {format_period(tile.period)}")
+                st.markdown(f"Latest: {format_period(tile.period, short=True)}")
+
+
+def _tile_columns(count: int) -> int:
+    """At most four figures a row, rows as even as they can be: 5 -> 3 + 2, 7 -> 4 + 3."""
+    return max(1, math.ceil(count / math.ceil(count / MAX_TILES_PER_ROW))) if count else 1
 
 
 def _compute_tiles(definitions, slide: Slide, data: LoadedData, headings: list[str]):
@@ -206,7 +261,7 @@ def _render_domain_tiles(slide: Slide, config: AppConfig, data: LoadedData) -> N
     domains = [domain for domain in config.domains.values() if config.indicators_in(domain.id)]
     headlines = [cached_data.get_headline_choice(d.id, _latest_period(data)).definition for d in domains]
     tiles = _compute_tiles(headlines, slide, data, [d.name for d in domains])
-    _render_tiles(tiles, columns=4, latest_period=_latest_period(data))
+    _render_tiles(tiles, columns=_tile_columns(len(tiles)), latest_period=_latest_period(data))
     _render_numbers(compute_tile_table([tile for _, tile, _ in tiles if tile]), slide=slide, name="headlines")
 
 
@@ -226,8 +281,31 @@ def render_domain(slide: Slide, config: AppConfig, data: LoadedData) -> None:
     _render_headline(slide, config, data, fallback=f"{domain.name}: {_area(slide, data)[1]}")
     definitions = config.indicators_in(domain.id)
     tiles = _compute_tiles(definitions, slide, data, [d.short_name or d.name for d in definitions])
-    _render_tiles(tiles, columns=3 if len(tiles) > 4 else max(1, len(tiles)), latest_period=_latest_period(data))
-    _render_numbers(compute_tile_table([tile for _, tile, _ in tiles if tile]), slide=slide, name=domain.id)
+    shown = [tile for tile in tiles if tile[1] is not None][:MAX_TILES]
+    _render_tiles(shown, columns=_tile_columns(len(shown)), latest_period=_latest_period(data))
+    left_out = [tile for tile in tiles if tile not in shown]
+    if shown and left_out:  # when none has a figure, the headline has said why
+        st.markdown(f"{format_count(len(left_out)).capitalize()} more {'is' if len(left_out) == 1 else 'are'} "
+                    "listed under Numbers (above).")
+    table = compute_tile_table([tile for _, tile, _ in tiles if tile])
+    with _numbers_place():
+        layout.render_table(table, key=f"presenter_{slide.number}",
+                            file_name=f"atscale-slide-{slide.number}-{domain.id}.csv")
+        for heading, tile, reason in left_out:
+            if tile is None:
+                st.markdown(f"**{layout.escape_markdown(heading)}**: no figure. {layout.escape_markdown(reason)}")
+
+
+def _render_slide_chart(figure, alt: str, table: pd.DataFrame, *, slide: Slide, name: str) -> None:
+    """The slide's one chart; what it shows in words, its numbers and its picture wait in the numbers pop-over (the
+    chart's text alternative is also on the chart itself for screen readers)."""
+    key = f"presenter_chart_{slide.number}"
+    st.plotly_chart(figure, key=key, alt=alt, config={
+        "displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"atscale-{key}"}})
+    with _numbers_place():
+        st.markdown(f"*What this chart shows:* {layout.escape_markdown(alt)}")
+        layout.render_table(table, key=f"presenter_{slide.number}",
+                            file_name=f"atscale-slide-{slide.number}-{name}.csv")
 
 
 def _render_unavailable(reason: str) -> None:
@@ -245,8 +323,7 @@ def render_stp_comparison(slide: Slide, config: AppConfig, data: LoadedData) -> 
         return  # the headline has said why
     if stps is None:
         return
-    layout.render_chart(stps.figure, key=f"presenter_chart_{slide.number}", alt=stps.alt)
-    _render_numbers(stps.table, slide=slide, name=definition.id)
+    _render_slide_chart(stps.figure, stps.alt, stps.table, slide=slide, name=definition.id)
 
 
 def render_trend(slide: Slide, config: AppConfig, data: LoadedData) -> None:
@@ -263,10 +340,9 @@ def render_trend(slide: Slide, config: AppConfig, data: LoadedData) -> None:
     values = values[values["area_code"].isin(areas)]
     figure = cached_data.get_figure(presentation.build_slide_figure, trend.build_trend_figure, values, definition,
                                     areas=areas)
-    layout.render_chart(figure, key=f"presenter_chart_{slide.number}",
-                        alt=cached_data.get_computed(trend.describe_trend, values, definition, areas=areas))
-    _render_numbers(cached_data.get_display_table(values.sort_values(["area_code", "period"]), definition),
-                    slide=slide, name=definition.id)
+    _render_slide_chart(figure, cached_data.get_computed(trend.describe_trend, values, definition, areas=areas),
+                        cached_data.get_display_table(values.sort_values(["area_code", "period"]), definition),
+                        slide=slide, name=definition.id)
 
 
 def render_spc(slide: Slide, config: AppConfig, data: LoadedData) -> None:
@@ -278,8 +354,8 @@ def render_spc(slide: Slide, config: AppConfig, data: LoadedData) -> None:
     level = "stp" if slide.stp else "region"
     try:
         panel = cached_data.get_view(spc_chart.build_spc_panel, definition.id, levels=(level,), stp_code=slide.stp,
-                                     area_code=area_code, area_name=area_name, level=level, presenter=True, plain_language=True,
-                                     height=SPC_HEIGHT)
+                                     area_code=area_code, area_name=area_name, level=level, presenter=True,
+                                     plain_language=True, height=SPC_HEIGHT)
     except IndicatorUnavailable as reason:
         if not set(slide.fields) & set(INDICATOR_FIELDS):  # else the headline has said why
             _render_unavailable(str(reason))
@@ -289,8 +365,8 @@ def render_spc(slide: Slide, config: AppConfig, data: LoadedData) -> None:
         if panel.points:
             _render_numbers(panel.table, slide=slide, name=f"{definition.id}-spc")
         return
-    layout.render_chart(panel.figure, key=f"presenter_chart_{slide.number}", alt=panel.alt, note=panel.sentence)
-    _render_numbers(panel.table, slide=slide, name=f"{definition.id}-spc")
+    _render_slide_chart(panel.figure, panel.alt, panel.table, slide=slide, name=f"{definition.id}-spc")
+    st.markdown(f"**{layout.escape_markdown(panel.sentence)}**")
 
 
 def render_map(slide: Slide, config: AppConfig, data: LoadedData) -> None:
@@ -307,12 +383,14 @@ def render_map(slide: Slide, config: AppConfig, data: LoadedData) -> None:
     alt = cached_data.get_computed(maps.describe_borough_map, boroughs, definition, data.areas)
     st.pydeck_chart(cached_data.get_borough_map(boroughs, definition), height=MAP_HEIGHT,
                     key=f"presenter_map_{slide.number}", alt=alt)
-    st.markdown(f"*What this map shows:* {layout.escape_markdown(alt)}")
-    with st.expander("The numbers on this slide"):
-        st.markdown("**Map key**")
-        layout.render_table(cached_data.get_computed(maps.build_map_legend, boroughs, definition, data.areas),
-                            key=f"presenter_legend_{slide.number}",
-                            file_name=f"atscale-slide-{slide.number}-map-key.csv")
+    with _numbers_place():
+        st.markdown(f"*What this map shows:* {layout.escape_markdown(alt)}")
+        layout.render_map_key(cached_data.get_computed(maps.build_map_legend, boroughs, definition, data.areas),
+                              key=f"presenter_legend_{slide.number}",
+                              file_name=f"atscale-slide-{slide.number}-map-key.csv")
+        layout.render_table(cached_data.get_map_area_table(boroughs, definition),
+                            key=f"presenter_areas_{slide.number}",
+                            file_name=f"atscale-slide-{slide.number}-map-areas.csv")
         layout.render_table(cached_data.get_display_table(boroughs, definition), key=f"presenter_{slide.number}",
                             file_name=f"atscale-slide-{slide.number}-{definition.id}.csv")
 
@@ -331,7 +409,9 @@ def render_forum_plenary(slide: Slide, config: AppConfig, data: LoadedData) -> N
                 "page.", icon="ℹ️")
         return
     st.text(forum_views.format_event(event))  # typed by a facilitator: shown as plain text, never markdown
-    forum_views.render_plenary(event)
+    forum_views.render_plenary_slide(event)
+    with _numbers_place():
+        forum_views.render_plenary(event)
 
 
 VIEW_RENDERERS = {

@@ -32,6 +32,8 @@ OFFLINE_MAP_STYLE = "data:application/json," + quote(json.dumps({
     "layers": [{"id": "background", "type": "background", "paint": {"background-color": MAP_BACKGROUND}}],
 }))
 BAND_COUNT = len(palette.SEQUENTIAL_COLORS)
+MAP_FIT_PIXELS = 320  # the whole region fits a phone's width (375 px less the page's margins) and a map column
+WORLD_PIXELS = 512  # deck.gl and MapLibre draw the world 512 pixels wide at zoom 0
 LEGEND_COLUMNS = ["Colour", "Colour name", "From", "To", "Values"]  # then how many places
 
 
@@ -228,14 +230,14 @@ def _positions(geometry: dict):
 
 
 def _view_for(points: list[tuple[float, float]]) -> pdk.ViewState:
-    """A view that fits the points (the boundaries' or the tiles' corners) in about 500 pixels."""
+    """A view that fits the points (the boundaries' or the tiles' corners) in about MAP_FIT_PIXELS."""
     if not points:
         return pdk.ViewState(longitude=0, latitude=0, zoom=1)
     longitudes, latitudes = zip(*points)
     middle = (min(latitudes) + max(latitudes)) / 2
     span = max(max(longitudes) - min(longitudes),
                (max(latitudes) - min(latitudes)) / max(math.cos(math.radians(middle)), 0.01), 1e-3)
-    zoom = max(1.0, min(14.0, math.log2(360 * 500 / 256 / span)))
+    zoom = max(1.0, min(14.0, math.log2(360 * MAP_FIT_PIXELS / WORLD_PIXELS / span)))
     return pdk.ViewState(longitude=(min(longitudes) + max(longitudes)) / 2, latitude=middle, zoom=round(zoom, 2))
 
 
@@ -319,3 +321,32 @@ def describe_borough_map(borough_values: pd.DataFrame, definition: IndicatorDefi
     if missing:
         sentence += f"; {missing} without a figure (grey)"
     return sentence + "."
+
+
+def build_map_area_table(borough_values: pd.DataFrame, definition: IndicatorDefinition, areas: AreaModel, *,
+                         tile_layout: Mapping[str, tuple[str, int, int]] | None = None,
+                         with_labels: bool = True) -> pd.DataFrame:
+    """Every place on the map by name, in name order: its label on the tile map (with_labels), its figure with
+    its unit and its comparison with the region in words. The map's list for screen readers and for anyone who
+    cannot tell places apart by position or colour."""
+    rows = _latest_rows(borough_values)
+    region, place = areas.region.name, areas.place.title
+    labels = {tile.code: tile.short_name for tile in compute_map_tiles(areas, tile_layout)} if with_labels else {}
+    records = []
+    for code, name in sorted(areas.names("borough").items(), key=lambda item: item[1]):
+        details = _describe_row(rows.get(code), name, definition, "vs_region", region)
+        record = {place: details["area_name"]}
+        if labels:
+            record["On the map"] = labels.get(code, "")
+        record[definition.name] = details["value_text"]
+        record[f"Compared with {region}"] = details["status_text"] or "Not compared"
+        records.append(record)
+    columns = [place, *(["On the map"] if labels else []), definition.name, f"Compared with {region}"]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def build_swatch(colour: str, size: int = 16) -> str:
+    """A small square of one colour as an image address (SVG), to show a map key's colours as colours."""
+    svg = (f"<svg xmlns='http://www.w3.org/2000/svg' width='{size}' height='{size}'><rect width='{size}' "
+           f"height='{size}' fill='{colour}' stroke='{palette.TEXT_COLOR}' stroke-width='1'/></svg>")
+    return "data:image/svg+xml," + quote(svg)

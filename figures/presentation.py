@@ -9,8 +9,8 @@ from figures.panels import ChartPanel, build_comparison_panel
 from indicators.areas import AreaModel
 from indicators.definitions import IndicatorDefinition
 
-PRESENTER_FONT_SIZE = 20  # plotly text on a slide: readable from the back of a room on a 1280x720 projector
-PRESENTER_TITLE_SIZE = 24
+PRESENTER_FONT_SIZE = 24  # plotly text on a slide: readable from the back of a room on a 1280x720 projector
+PRESENTER_TITLE_SIZE = 28
 CHART_HEIGHT = 420  # with a two-line headline, the chart and its legend fit a 720-pixel-high screen
 
 

@@ -21,6 +21,7 @@ from indicators.areas import LEVELS, AreaModel
 from indicators.definitions import IndicatorDefinition
 from indicators.formatting import format_status
 
+LEGEND_ENTRY_PIXELS = 34  # one legend line with the gap between groups
 CONTEXT_MARKERS = {  # the spine chart's neutral markers for the areas around the practice
     "pcn": "square-open",
     "borough": "diamond-open",
@@ -117,7 +118,18 @@ def build_spine_figure(rows: pd.DataFrame, definitions: Mapping[str, IndicatorDe
         subtitle += f" {count} without a {region} figure left out."
     figure.update_layout(height=max(440, 300 + 60 * len(order)))
     figure = apply_layout(figure, title, subtitle)
-    figure.update_layout(margin={"r": 230})
+    # The legend has its own space under the plot and the axis title (the bottom margin holds every entry). The
+    # higher / lower arrows reach past their own line, so each entry is its own legend group with a gap between
+    # groups: no two entries and no axis text overlap.
+    entries = len({trace.name for trace in figure.data if trace.showlegend is not False})
+    legend_height = LEGEND_ENTRY_PIXELS * entries
+    for trace in figure.data:
+        trace.legendgroup = trace.name
+    figure.update_layout(height=figure.layout.height + legend_height,
+                         margin={"r": 230, "b": 90 + legend_height},
+                         legend={"orientation": "v", "yref": "container", "y": 0.01, "yanchor": "bottom",
+                                 "xref": "container", "x": 0.01, "xanchor": "left", "itemsizing": "constant",
+                                 "tracegroupgap": 10})
     return figure
 
 

@@ -68,14 +68,3 @@ def with_pointers(data, forum_tables: set[str]):
     if data.label != "real" or not data.unavailable:
         return data
     return replace(data, unavailable=add_no_public_figure_pointer(data.unavailable, forum_tables))
-
-
-def first_indicator_with_figures(definitions, tables, unavailable: dict[str, str]) -> str | None:
-    """The first indicator (config order) whose tables and columns were loaded: the one a dashboard opens on, so
-    real data, which lack some tables, do not open on an empty view. None when no indicator has figures."""
-    for definition in definitions:
-        measures = (definition.numerator, definition.denominator)
-        if all(m.table in tables and m.table not in unavailable
-               and not any(f"{m.table}.{column}" in unavailable for column in m.columns) for m in measures):
-            return definition.id
-    return None

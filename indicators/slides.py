@@ -342,6 +342,8 @@ class SlideTile:
     numerator: float
     denominator: float
     region_name: str = "the region"
+    number_text: str = ""  # the value without its unit ('0.56'), drawn large with the unit beside it in smaller type
+    unit: str = ""
 
 
 STATUS_SYMBOLS = {"better": "▲", "worse": "▼", "similar": "●", "higher": "▲", "lower": "▼"}
@@ -362,7 +364,7 @@ def compute_slide_tile(values: pd.DataFrame, definition: IndicatorDefinition, *,
     row = rows[rows["period"] == period].iloc[0]
     value = float(row["value"])
     unit = definition.unit
-    value_text = definition.format_value(value, with_unit=unit == "%")
+    value_text = definition.format_value(value)
     target_text = compute_target_status(definition, value)[0] if definition.target is not None else ""
     region = _region_name(values)
     status = str(row["vs_region"])
@@ -370,7 +372,8 @@ def compute_slide_tile(values: pd.DataFrame, definition: IndicatorDefinition, *,
         f"{STATUS_SYMBOLS[status]} {format_status(status, region)}" if status in STATUS_SYMBOLS
         else f"○ Not compared with {region}")
     return SlideTile(heading, definition.name, value_text, status_text, target_text, period, str(row["area_name"]),
-                     float(row["numerator"]), float(row["denominator"]), region)
+                     float(row["numerator"]), float(row["denominator"]), region,
+                     number_text=definition.format_value(value, with_unit=unit == "%"), unit="" if unit == "%" else unit)
 
 
 def compute_tile_table(tiles: list[SlideTile]) -> pd.DataFrame:

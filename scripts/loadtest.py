@@ -171,6 +171,8 @@ class StreamlitSession:
             self.auto_rerun = (message.auto_rerun.interval, message.auto_rerun.fragment_id)
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
             self._handle_element(message.delta.new_element)
+        elif kind == "script_finished" and message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            pass  # the page asked for a rerun (st.rerun, e.g. the practice page moving the sidebar): wait for it
         elif kind == "script_finished" and self._finished is not None and not self._finished.done():
             self._finished.set_result(message.script_finished)
 

@@ -94,7 +94,7 @@ def test_changing_the_borough_and_period_changes_the_explorer():
     assert "Peckham" not in " ".join(at.dataframe[0].value["Area"])  # invented names only
     at.selectbox(key="period").select("2018-04-01").run()
     assert not at.exception
-    assert set(at.dataframe[0].value["Period"]) == {"2018-04-01"}
+    assert set(at.dataframe[0].value["Period"]) == {"April 2018"}  # months in words on screen
 
 
 def test_a_shared_link_reopens_the_same_view():
@@ -104,7 +104,7 @@ def test_a_shared_link_reopens_the_same_view():
     assert at.selectbox(key="period").value == "2019-04-01"
     at.switch_page("app_pages/stp_profile.py").run()
     assert titles(at)[0] == "STP profile: South East London"
-    assert set(at.dataframe[0].value["Period"]) == {"2019-04-01"}
+    assert set(at.dataframe[0].value["Period"]) == {"April 2019"}
 
 
 def test_data_page_lists_every_indicator_from_the_yaml():

@@ -150,3 +150,47 @@ def test_a_real_practice_with_no_deprivation_decile_gets_a_clear_message(real_da
     at.selectbox(key="peer_group").select("stp").run()
     assert not at.exception
     assert not any("no deprivation decile" in w.value for w in at.warning)
+
+
+def test_choosing_a_practice_moves_the_sidebars_stp_and_borough_to_its_own(monkeypatch):
+    monkeypatch.setenv("ATSCALE_DATA_DIR", str(ROOT / "data"))
+    at = open_practice_page()
+    chosen = PRACTICES[PRACTICES["borough_code"] != at.selectbox(key="borough").value].iloc[0]
+    at.selectbox(key="practice").select(chosen["practice_code"]).run()
+    assert not at.exception
+    assert at.selectbox(key="practice").value == chosen["practice_code"]
+    assert (at.selectbox(key="stp").value, at.selectbox(key="borough").value) == (chosen["stp_code"],
+                                                                                   chosen["borough_code"])
+    assert (at.session_state["stp"], at.session_state["borough"]) == (chosen["stp_code"], chosen["borough_code"])
+    assert (at.query_params["stp"], at.query_params["borough"]) == (chosen["stp_code"], chosen["borough_code"])
+
+
+def test_a_shared_link_to_a_practice_shows_its_own_borough_in_the_sidebar(monkeypatch):
+    monkeypatch.setenv("ATSCALE_DATA_DIR", str(ROOT / "data"))
+    practice = PRACTICES.iloc[-1]
+    other = PRACTICES[PRACTICES["stp_code"] != practice["stp_code"]].iloc[0]
+    at = open_practice_page(practice=practice["practice_code"], stp=other["stp_code"], borough=other["borough_code"])
+    assert at.selectbox(key="practice").value == practice["practice_code"]
+    assert (at.selectbox(key="stp").value, at.selectbox(key="borough").value) == (practice["stp_code"],
+                                                                                   practice["borough_code"])
+
+
+def test_choosing_another_borough_in_the_sidebar_shows_one_of_its_practices(monkeypatch):
+    monkeypatch.setenv("ATSCALE_DATA_DIR", str(ROOT / "data"))
+    at = open_practice_page()
+    other = PRACTICES[PRACTICES["borough_code"] != at.selectbox(key="borough").value].iloc[0]
+    at.selectbox(key="borough").select(other["borough_code"]).run()
+    assert not at.exception
+    shown = PRACTICES.loc[PRACTICES["practice_code"] == at.selectbox(key="practice").value].iloc[0]
+    assert shown["borough_code"] == other["borough_code"]
+    assert at.selectbox(key="borough").value == other["borough_code"]  # not moved back
+
+
+def test_the_practice_tables_show_months_and_words_not_codes(monkeypatch):
+    monkeypatch.setenv("ATSCALE_DATA_DIR", str(ROOT / "data"))
+    at = open_practice_page()
+    for frame in at.dataframe:
+        table = frame.value
+        assert not [c for c in table.columns if "_" in str(c)], table.columns
+        if "Period" in table.columns:
+            assert table["Period"].str.match(r"^[A-Z][a-z]+ \d{4}$").all(), table["Period"].tolist()

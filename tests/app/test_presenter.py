@@ -65,7 +65,7 @@ def test_the_first_slide_shows_its_headline_in_large_type_and_says_the_data_are_
     assert position(at).startswith(f"**Slide 1 of {len(DECK)}** · ℹ️ Illustrative data")
     assert at.query_params["slide"] == "1"
     # collaboration's headline is config.yaml's (shared records), not the 100.0% that is the same everywhere
-    assert [m.value for m in at.metric] == ["22.6%", "86.6%", "97.9%", "0.56"]
+    assert [m.value for m in at.metric] == ["22.6%", "86.6%", "97.9%", "0.56 :small[per 1,000 patients]"]
     assert at.button(key="presenter_previous").disabled
 
 
@@ -143,14 +143,16 @@ def test_every_slide_of_the_default_deck_renders(number):
     assert len(charts) <= 1  # one message per screen: at most one chart
     for chart in charts:
         layout = json.loads(chart.proto.spec)["layout"]
-        assert layout["font"]["size"] >= 20 and layout["title"]["font"]["size"] >= 20
+        assert layout["font"]["size"] >= 24  # the room reads it
         assert layout["height"] <= 450
         assert any(m.value.startswith(("*What this chart shows:* Chart of", "*What this chart shows:* SPC chart of"))
                    for m in at.markdown)
     no_figure = any(i.value.startswith("No figure for this slide.") for i in at.info)
     if DECK[number - 1].view != "forum_plenary" and not (DECK[number - 1].view == "spc" and no_figure):
-        assert [e.label for e in at.expander] == ["The numbers on this slide"]
+        assert not at.expander  # the numbers wait in the bar's pop-over: the slide keeps its one screen
         assert len(at.dataframe) >= 1
+    for metric in at.metric:  # every figure with its unit: '97.9%' or '0.56 :small[per 1,000 patients]'
+        assert metric.value.endswith("%") or metric.value.endswith("]"), metric.value
 
 
 def test_the_numbers_behind_a_chart_slide_are_in_a_table():
@@ -160,7 +162,7 @@ def test_the_numbers_behind_a_chart_slide_are_in_a_table():
     assert dict(zip(table["Area"], table[column])) == {
         "London": 97.9, "North Central London": 98.8, "North East London": 98.2, "North West London": 98.3,
         "South East London": 96.6, "South West London": 97.6}
-    assert set(table["Period"]) == {"2021-01-01"}
+    assert set(table["Period"]) == {"January 2021"}  # months in words on screen; the CSV keeps ISO dates
 
 
 def test_trend_and_map_slides_draw_one_chart_with_alt_text(tmp_path, monkeypatch):
@@ -181,7 +183,7 @@ def test_trend_and_map_slides_draw_one_chart_with_alt_text(tmp_path, monkeypatch
     assert headline(at).startswith("Lowest in ")
     assert len(at.get("deck_gl_json_chart")) == 1
     assert any(m.value.startswith("*What this map shows:* Map of") for m in at.markdown)
-    assert len(at.dataframe) == 2  # the map key and the numbers
+    assert len(at.dataframe) == 3  # the map key, every place by name, and the numbers
 
 
 def test_a_broken_slide_names_file_slide_and_field_and_the_other_slides_still_show(tmp_path, monkeypatch):
@@ -236,7 +238,8 @@ def test_a_slide_whose_data_are_unavailable_says_why(tmp_path, monkeypatch):
     assert not at.metric and not at.error
     vision_indicators = [i for i in yaml.safe_load((ROOT / "config.yaml").read_text())["indicators"]
                          if i["domain"] == "vision"]
-    assert sum(m.value.startswith("**No figure.**") for m in at.markdown) == len(vision_indicators)
+    # no empty tiles: each figure the data lack is named, with the reason, under Numbers
+    assert sum(": no figure. " in m.value for m in at.markdown) == len(vision_indicators)
     at.selectbox(key="presenter_jump").select(1).run()
     assert headline(at) == FIRST_HEADLINE  # the other domains still show
     assert len(at.metric) == 3

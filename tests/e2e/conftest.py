@@ -198,6 +198,61 @@ def default_data_server(tmp_path_factory):
         yield base_url
 
 
+def _fill_forum(forum_dir: Path, stps: dict[str, str], *, answers_per_stp: int = 6) -> str:
+    """A forum event with a full room's answers (long free text included) in the store under forum_dir; returns
+    its plenary token, to open the plenary slide with."""
+    import datetime as dt
+
+    from forum.models import BARRIERS, MATURITY_DOMAINS, FacilitatorCredentials, RoleCount, TableAnswer
+    from forum.store import open_forum_store, read_database_url
+
+    passcode = os.environ.get(PASSCODE_SETTING) or DEFAULT_TEST_PASSCODE
+    credentials = FacilitatorCredentials(passcode, passcode, "e2e-setup")
+    store = open_forum_store(read_database_url({"ATSCALE_FORUM_DIR": str(forum_dir)}))
+    try:
+        event = store.create_event("Clinical Senate forum", dt.date(2019, 3, 14), credentials=credentials)
+        for index, code in enumerate(stps):
+            for table in range(answers_per_stp):
+                link = store.issue_table_link(event.id, code, stp_choices=stps, label=f"Table {table + 1}",
+                                              credentials=credentials)
+                answer = TableAnswer(
+                    scores={domain.code: 1 + (index + table + n) % 5 for n, domain in enumerate(MATURITY_DOMAINS)},
+                    vision={"gp": RoleCount(6, 3, 1)},
+                    barriers=tuple(choice.code for choice in BARRIERS[table % 3:table % 3 + 3]),
+                    barrier_text="Estates and IT " * 40,
+                    next_steps=f"Table {table + 1} will meet the CCG and the federation next month to agree a "
+                               "shared plan for evening appointments and a joint rota. " * 6)
+                store.add_submission(link.token, answer, f"answer-{code}-{table}")
+        return event.plenary_token
+    finally:
+        store.dispose()
+
+
+@pytest.fixture(scope="session")
+def presenter_servers(tmp_path_factory):
+    """The app on the illustrative data (data/) and on the real data (data/real), each named explicitly, each with a
+    forum event full of answers: {"demo"|"real": (base URL, plenary token)}."""
+    from contextlib import ExitStack
+
+    servers = {}
+    with ExitStack() as stack:
+        for name, folder in (("demo", ROOT / "data"), ("real", ROOT / "data" / "real")):
+            work = tmp_path_factory.mktemp(f"e2e_presenter_{name}")
+            stps = _read_stp_names(folder)
+            token = _fill_forum(work / "forum", stps)
+            url = stack.enter_context(serve_app(work, ATSCALE_DATA_DIR=str(folder),
+                                                ATSCALE_FORUM_DIR=str(work / "forum")))
+            servers[name] = (url, token)
+        yield servers
+
+
+def _read_stp_names(folder: Path) -> dict[str, str]:
+    import pandas as pd
+
+    practices = pd.read_csv(folder / "practices.csv", dtype=str)
+    return dict(practices[["stp_code", "stp_name"]].drop_duplicates().itertuples(index=False, name=None))
+
+
 @contextmanager
 def launched_chromium(browser_part_missing):
     """Debian's chromium driven by Playwright (no `playwright install`); skips (or fails) when either is missing."""

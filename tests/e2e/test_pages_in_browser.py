@@ -68,12 +68,15 @@ def test_page_loads_offline_with_its_heading_charts_and_map(app_page, visit):
 def test_overview_indicator_choice_changes_the_stp_chart(visit):
     visit.open("/")
     section = visit.main.locator("h2").filter(has_text="The five STPs")
-    chart_title = visit.main.get_by_test_id("stPlotlyChart").first.locator(".gtitle")
+    chart_title = visit.main.locator(".st-key-overview_stps_title")  # the chart's title, as text above it
     expect(chart_title).to_be_visible()
     section_before, title_before = section.text_content(), chart_title.text_content()
     started = time.perf_counter()
-    choice = visit.choose_other_option("Indicator")
-    indicator_name = choice.split(": ", 1)[-1]
+    box = visit.sidebar_selectbox("Indicator")  # another indicator with figures for every STP
+    box.click()
+    box.fill("GP FTE per 1,000")
+    visit.page.get_by_role("option", name="Workforce mix: GP FTE per 1,000 patients", exact=True).click()
+    indicator_name = "GP FTE per 1,000 patients"
     expect(section).to_contain_text(indicator_name)
     expect(section).not_to_have_text(section_before)
     visit.wait_for_app_run()

@@ -8,6 +8,7 @@ from indicators.glossary import GLOSSARY, find_glossary_entries
 PHONE = {"width": 375, "height": 812}
 FIRST_LOAD_MS = 180_000  # the first page fills the server's caches on a busy 2-core machine
 FIRST_SENTENCE = "This page is about family doctors (GPs) and their surgeries in Kensington and Chelsea."
+FIRST_SCREEN_HEIGHT = 667  # the smallest phone screen in common use (iPhone SE), at 375 px wide
 
 
 @pytest.fixture
@@ -21,6 +22,48 @@ def phone(browser, app_url, loopback_only_context):
     with loopback_only_context(browser, viewport=PHONE, is_mobile=True, has_touch=True,
                                device_scale_factor=1) as page:
         yield page
+
+
+# What a phone cuts off: a figure or its label ending in '…' (text wider than its box), a chart title wider than
+# its chart, a chart or map wider than the screen; and the page itself scrolling sideways.
+CUT_OFF_JS = """() => {
+  const width = innerWidth;
+  const cut = [...document.querySelectorAll('[data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] *')]
+    .filter(e => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.trim());
+  const titles = [...document.querySelectorAll('.js-plotly-plot')].map(plot => {
+    const title = plot.querySelector('.gtitle'), svg = plot.querySelector('.main-svg');
+    if (!title || !svg) return null;
+    const box = title.getBoundingClientRect(), frame = svg.getBoundingClientRect();
+    return box.right > frame.right + 1 || box.left < frame.left - 1 ? title.textContent : null;
+  }).filter(Boolean);
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"]')]
+    .filter(e => e.getBoundingClientRect().left < -1 || e.getBoundingClientRect().right > width + 1)
+    .map(e => e.getAttribute('data-testid'));
+  return {pageWidth: document.scrollingElement.scrollWidth, cut, titles, charts};
+}"""
+DATA_FOLDERS = {"demo": "data", "real": "data/real"}
+
+
+@pytest.mark.parametrize("data", list(DATA_FOLDERS))
+def test_no_page_cuts_off_a_figure_a_title_or_a_map_on_a_phone(data, presenter_servers, browser, loopback_only_context,
+                                                             wait_for_run, tmp_path):
+    """Every page of the app (app_pages/*.py), on the illustrative and on the real data, at 375 px wide."""
+    base_url, _ = presenter_servers[data]  # the app on data/ and on data/real, each named explicitly
+    pages = sorted(path.stem for path in (Path(__file__).resolve().parents[2] / "app_pages").glob("*.py")
+                   if not path.stem.startswith("_"))
+    problems = []
+    with loopback_only_context(browser, viewport=PHONE, is_mobile=True, has_touch=True,
+                               device_scale_factor=1) as page:
+        for stem in pages:
+            page.goto(f"{base_url}/{'' if stem == 'overview' else stem}", timeout=FIRST_LOAD_MS)
+            wait_for_run(page, timeout=FIRST_LOAD_MS)
+            page.wait_for_timeout(500)  # charts and maps finish drawing
+            found = page.evaluate(CUT_OFF_JS)
+            if found["pageWidth"] > PHONE["width"] or found["cut"] or found["titles"] or found["charts"]:
+                problems.append(f"{data} {stem}: {found}")
+                screenshot(page, tmp_path / f"phone-{data}-{stem}.png", whole=True)
+                page.set_viewport_size(PHONE)
+    assert not problems, "\n".join(problems)
 
 
 def overflow(page) -> dict:
@@ -58,9 +101,9 @@ def test_a_borough_summary_fits_a_phone_screen_from_a_shared_link(phone, phone_s
     screenshot(phone, tmp_path / "phone-summary-first-screen.png", whole=False)
 
     first = main.get_by_text(FIRST_SENTENCE)
-    first.scroll_into_view_if_needed()
     assert first.is_visible()
-    box = first.bounding_box()
+    box = first.bounding_box()  # on the first screen (an iPhone SE's 667 px), before any scrolling
+    assert box["y"] + box["height"] <= FIRST_SCREEN_HEIGHT, box
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     # the sidebar is folded away (moved off the screen), not drawn over the text
     sidebar = phone.get_by_test_id("stSidebar")

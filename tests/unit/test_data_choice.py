@@ -7,9 +7,7 @@ from indicators.data_choice import (
     add_no_public_figure_pointer,
     find_data_choices,
     find_forum_tables,
-    first_indicator_with_figures,
 )
-from indicators.datasets import load_data
 from indicators.definitions import load_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,11 +42,3 @@ def test_a_missing_figure_points_to_the_forum_only_for_what_the_forum_asks():
     pointed = add_no_public_figure_pointer({"maturity": "Not published.", "workforce": "Not given. "}, {"maturity"})
     assert pointed == {"maturity": f"Not published. {NO_PUBLIC_FIGURE_POINTER}",
                        "workforce": f"Not given. {ILLUSTRATIVE_POINTER}"}
-
-
-def test_the_real_data_open_on_an_indicator_with_figures():
-    real = load_data(CONFIG, ROOT / "data" / "real")
-    first = first_indicator_with_figures(CONFIG.indicators, real.tables, real.unavailable)
-    assert first == "pcn_practices_30_50k"  # vision, forum and collaboration columns have no public figure
-    demo = load_data(CONFIG, ROOT / "data")
-    assert first_indicator_with_figures(CONFIG.indicators, demo.tables, demo.unavailable) == CONFIG.indicators[0].id
