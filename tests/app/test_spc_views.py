@@ -191,7 +191,7 @@ def test_the_spc_slide_shows_one_large_chart_its_sentence_and_its_numbers(tmp_pa
         sentence = next(unescape(m.value) for m in at.markdown if "April 2020" in m.value and m.value.startswith("**"))
         assert "fell more than usual in April 2020" in sentence
         assert any(m.value.startswith("*What this chart shows:* SPC chart of") for m in at.markdown)
-        assert [e.label for e in at.expander] == ["The numbers on this slide"]
+        assert not at.expander and len(at.dataframe) >= 1  # the numbers wait in the bar's pop-over
     at = open_slide(3)
     assert not at.get("plotly_chart")
     assert any("An SPC chart needs at least 15 figures" in i.value for i in at.info)
