@@ -62,7 +62,7 @@ AXE_RUN_JS = """async tags => {
 }"""
 
 REPORT: dict[str, dict] = {"pages": {}, "axe": {}, "external_requests": [], "server": {}}
-SERVER_ENV: dict[str, str] = {}  # the session server's environment, for tests that set up its forum store
+SERVER_ENVS: dict[str, dict[str, str]] = {}  # base URL -> that server's environment (tests set up its forum store)
 
 if os.environ.get("ATSCALE_REQUIRE_BROWSER") == "1":
     # The test modules skip themselves at collection when Playwright is missing; asked for, it is an error here.
@@ -144,7 +144,7 @@ def serve_app(work: Path, **settings: str):
     env.setdefault("ATSCALE_DATA_DIR", str(ROOT / "data"))  # tests name their data: the illustrative by default
     env.setdefault("ATSCALE_FORUM_DIR", str(work / "forum"))  # never write forum answers into the repo
     env[PASSCODE_SETTING] = env.get(PASSCODE_SETTING) or DEFAULT_TEST_PASSCODE  # the facilitator page shows its gate
-    SERVER_ENV.update(env)
+    SERVER_ENVS[base_url] = env
     log_path = work / "streamlit.log"
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.address", "127.0.0.1", "--server.port", str(port),
@@ -545,11 +545,12 @@ def loopback_only_context():
 
 
 @pytest.fixture
-def app_forum_store(app_url):
-    """The forum store the session server uses (the same database), opened for this test."""
+def app_forum_store(app_url, app_server):
+    """The forum store the session server uses (the same database), opened for this test; other servers of the
+    session (data choice, presenter, other regions) have forum stores of their own."""
     from forum.store import open_forum_store, read_database_url
 
-    store = open_forum_store(read_database_url(SERVER_ENV))
+    store = open_forum_store(read_database_url(SERVER_ENVS[app_server]))
     yield store
     store.dispose()
 
