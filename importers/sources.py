@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from indicators.datasets import ends_inside_quotes
 from indicators.errors import AtscaleError
 
 PRACTICE_MAPPING = "practice_mapping"
@@ -189,7 +190,7 @@ def iter_rows(source: SourceFile, *, progress: Callable[[str, int], None] | None
             fields = fields[:width]  # trailing empty fields, as some downloads have
         broken = next((i for i, f in enumerate(fields) if "\n" in f or "\r" in f), None)
         if broken is not None and unclosed is None:
-            unclosed = _ends_inside_quotes(source.text)
+            unclosed = ends_inside_quotes(source.text)
         if broken is not None and unclosed:
             if on_bad_row:
                 lines = len(fields[broken].splitlines()) - 1
@@ -212,16 +213,6 @@ def iter_rows(source: SourceFile, *, progress: Callable[[str, int], None] | None
 
 def _column_name(source: SourceFile, position: int) -> str:
     return source.header[position] if position < len(source.header) else f"column {position + 1}"
-
-
-def _ends_inside_quotes(text: str) -> bool:
-    """True when a quoted value runs to the end of the file (its closing quote is missing)."""
-    try:
-        for _ in csv.reader(io.StringIO(text, newline=""), strict=True):
-            pass
-    except csv.Error as error:
-        return "end of data" in str(error)
-    return False
 
 
 def _has_rows(text: str) -> bool:

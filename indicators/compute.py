@@ -186,17 +186,23 @@ def _level_of(code_column: str) -> str:
     return next(level for level, column in LEVEL_CODE.items() if column == code_column)
 
 
-def _add_statistics(values: pd.DataFrame, definition: IndicatorDefinition, suppressed: np.ndarray) -> pd.DataFrame:
-    numerator = values["numerator"].to_numpy(dtype=float)
-    denominator = values["denominator"].to_numpy(dtype=float)
+def add_rate_columns(frame: pd.DataFrame, definition: IndicatorDefinition, suppressed: np.ndarray) -> None:
+    """value, lower_95, upper_95 and suppressed from the frame's numerator and denominator sums, in place
+    (suppressed rows get no value or interval): shared by every area level and the fairness view."""
+    numerator = frame["numerator"].to_numpy(dtype=float)
+    denominator = frame["denominator"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = numerator / denominator * definition.multiplier
     lower, upper = confidence_interval(numerator, denominator, multiplier=definition.multiplier,
                                        comparison=definition.comparison)
-    values["value"] = np.where(suppressed, np.nan, value)
-    values["lower_95"] = np.where(suppressed, np.nan, lower)
-    values["upper_95"] = np.where(suppressed, np.nan, upper)
-    values["suppressed"] = suppressed
+    frame["value"] = np.where(suppressed, np.nan, value)
+    frame["lower_95"] = np.where(suppressed, np.nan, lower)
+    frame["upper_95"] = np.where(suppressed, np.nan, upper)
+    frame["suppressed"] = suppressed
+
+
+def _add_statistics(values: pd.DataFrame, definition: IndicatorDefinition, suppressed: np.ndarray) -> pd.DataFrame:
+    add_rate_columns(values, definition, suppressed)
     region = values.loc[values["level"] == TOP_LEVEL].set_index("period")["value"]
     if definition.overdispersion:
         _allow_for_overdispersion(values, definition, region)

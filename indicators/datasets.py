@@ -269,7 +269,7 @@ def _read_ragged_csv(text: str, name: str, problems: list[Problem]) -> pd.DataFr
     for number, row in enumerate(rows[1:], start=2):
         if not row:
             continue
-        if number == len(rows) and any("\n" in value for value in row) and _ends_inside_quotes(text):
+        if number == len(rows) and any("\n" in value for value in row) and ends_inside_quotes(text):
             column = next(i for i, value in enumerate(row) if "\n" in value)
             problems.append(Problem(name, f"A quote opened in this field is never closed, so the "
                                     f"{row[column].count(chr(10)):,} lines after it were read as one value; this "
@@ -287,7 +287,8 @@ def _read_ragged_csv(text: str, name: str, problems: list[Problem]) -> pd.DataFr
     return frame
 
 
-def _ends_inside_quotes(text: str) -> bool:
+def ends_inside_quotes(text: str) -> bool:
+    """True when a quoted value runs to the end of the file (its closing quote is missing)."""
     try:
         for _ in csv.reader(io.StringIO(text, newline=""), strict=True):
             pass

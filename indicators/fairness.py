@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 from indicators.areas import AreaModel
+from indicators.compute import add_rate_columns
 from indicators.definitions import IndicatorDefinition
 from indicators.formatting import format_count, format_interval, format_value
-from indicators.statistics import confidence_interval
 
 QUINTILES = (1, 2, 3, 4, 5)
 QUINTILE_NAMES = {1: "1 (most deprived fifth)", 2: "2", 3: "3", 4: "4", 5: "5 (least deprived fifth)"}
@@ -73,16 +73,9 @@ def compute_fairness(practice_values: pd.DataFrame, geography: pd.DataFrame, def
             "denominator": [float(sums["denominator"].get(q, np.nan)) for q in QUINTILES],
         }))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(FAIRNESS_COLUMNS))
-    numerator, denominator = table["numerator"].to_numpy(float), table["denominator"].to_numpy(float)
+    denominator = table["denominator"].to_numpy(float)
     suppressed = ~(denominator >= definition.suppress_below) | ~(denominator > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = numerator / denominator * definition.multiplier
-    lower, upper = confidence_interval(numerator, denominator, multiplier=definition.multiplier,
-                                       comparison=definition.comparison)
-    table["value"] = np.where(suppressed, np.nan, value)
-    table["lower_95"] = np.where(suppressed, np.nan, lower)
-    table["upper_95"] = np.where(suppressed, np.nan, upper)
-    table["suppressed"] = suppressed
+    add_rate_columns(table, definition, suppressed)
     table.loc[suppressed, ["numerator", "denominator"]] = np.nan
     return table[list(FAIRNESS_COLUMNS)]
 
