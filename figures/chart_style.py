@@ -37,6 +37,9 @@ def unit_suffix(definition: IndicatorDefinition) -> str:
     return definition.unit if definition.unit == "%" else f" {definition.unit}"
 
 
+NOT_FROM_ZERO = "axis does not start at zero"  # said wherever a value axis is cut, so a small spread is not misread
+
+
 def value_axis_title(definition: IndicatorDefinition) -> str:
     if definition.unit == "%":
         return "Percent (%)"

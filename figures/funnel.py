@@ -5,6 +5,7 @@ import plotly.graph_objects as go
 
 from figures import palette
 from figures.chart_style import (
+    NOT_FROM_ZERO,
     NOT_SHOWN_REASON,
     add_reference_line,
     apply_layout,
@@ -141,9 +142,29 @@ def build_funnel_figure(values: pd.DataFrame, definition: IndicatorDefinition, a
         add_reference_line(figure, float(benchmark_value), orientation="horizontal",
                            name=f"{benchmark_name} {definition.format_value(benchmark_value)}")
     figure.update_xaxes(title_text=_denominator_title(definition), rangemode="tozero")
-    figure.update_yaxes(title_text=value_axis_title(definition))
+    _set_value_axis(figure, definition)
     figure.update_layout(height=500)
     return apply_layout(figure, base_title, " ".join(notes) or None)
+
+
+def _set_value_axis(figure: go.Figure, definition: IndicatorDefinition) -> None:
+    """From zero when the figures reach down near it; otherwise a range around them that the title says is cut.
+
+    A funnel is read as distance from the benchmark line, so practices at 95-100% are drawn close up, and the
+    axis title says so rather than letting a 2-point spread pass for a large one.
+    """
+    drawn = [np.asarray(trace.y, dtype=float) for trace in figure.data if trace.y is not None]
+    drawn += [np.array([shape.y0, shape.y1], dtype=float) for shape in figure.layout.shapes if shape.yref != "paper"]
+    values = np.concatenate(drawn) if drawn else np.array([])
+    values = values[np.isfinite(values)]
+    title = value_axis_title(definition)
+    if values.size == 0 or values.min() <= 0.25 * max(values.max(), 0):
+        figure.update_yaxes(title_text=title, rangemode="tozero")
+        return
+    low, high = float(values.min()), float(values.max())
+    pad = 0.06 * (high - low) or 0.05 * high
+    figure.update_yaxes(title_text=f"{title} ({NOT_FROM_ZERO})", range=[max(low - pad, 0.0), high + pad],
+                        autorange=False)
 
 
 def describe_funnel(values: pd.DataFrame, definition: IndicatorDefinition, areas: AreaModel, *,
@@ -178,4 +199,7 @@ def describe_funnel(values: pd.DataFrame, definition: IndicatorDefinition, areas
     hidden = len(rows) - len(shown)
     if hidden:
         parts.append(f"{count_phrase(hidden, names)} not shown ({NOT_SHOWN_REASON})")
+    figure = build_funnel_figure(values, definition, areas, benchmark_name=benchmark_name,
+                                 benchmark_value=benchmark_value)
+    parts.append("the value axis starts at zero" if figure.layout.yaxis.range is None else f"the value {NOT_FROM_ZERO}")
     return "; ".join(parts) + "."

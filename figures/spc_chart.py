@@ -29,7 +29,6 @@ SPECIAL_CAUSE_NAMES = {  # legend words, professional and plain
     "lower": ("Special cause: lower", "Lower than usual"),
 }
 VALUE_COLOUR = palette.STATUS_STYLES["similar"].colour
-NOT_FROM_ZERO = "axis does not start at zero"
 
 
 def icon_colour(icon: Icon) -> str:
@@ -94,7 +93,7 @@ def build_spc_figure(result: SpcResult, definition: IndicatorDefinition, *, area
     if start_at_zero:
         figure.update_yaxes(rangemode="tozero", title_text=axis_title)
     else:
-        figure.update_yaxes(title_text=f"{axis_title} ({NOT_FROM_ZERO})")
+        figure.update_yaxes(title_text=f"{axis_title} ({chart_style.NOT_FROM_ZERO})")
     figure.update_xaxes(title_text="Period", type="date", tickformat="%b %Y")
     figure.update_layout(height=480, hovermode="closest")
     subtitle = (f"Variation: {result.variation.text(plain=plain_language)} · "
@@ -161,7 +160,7 @@ def describe_spc_figure(result: SpcResult, definition: IndicatorDefinition, *, a
                  f"Assurance: {result.assurance.text(plain=plain_language)}.")
     if result.target is not None:
         parts.append(f"Target line at {definition.format_value(result.target)}.")
-    parts.append("The value axis starts at zero." if start_at_zero else f"The value {NOT_FROM_ZERO}.")
+    parts.append("The value axis starts at zero." if start_at_zero else f"The value {chart_style.NOT_FROM_ZERO}.")
     return " ".join(parts)
 
 

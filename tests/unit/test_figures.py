@@ -281,7 +281,22 @@ def test_funnel_points_are_denominator_against_value_and_suppressed_ones_are_cou
     benchmark = shape_named(figure, "London")
     assert (benchmark.y0, benchmark.y1) == (50.0, 50.0)
     assert figure.layout.xaxis.title.text == "Registered patients (denominator)"
-    assert figure.layout.yaxis.title.text == "Percent (%)"
+    assert figure.layout.yaxis.title.text == "Percent (%) (axis does not start at zero)"
+
+
+def test_a_funnel_value_axis_starts_at_zero_or_says_plainly_that_it_does_not():
+    close_up = funnel.build_funnel_figure(practices([96.0, 99.0], [5_000, 9_000]), COVERAGE, LONDON,
+                                          benchmark_name="London", benchmark_value=97.5)
+    low, high = close_up.layout.yaxis.range
+    assert 0 < low < 96.0 and high > 99.0  # every point and limit on screen, the axis cut below them
+    assert close_up.layout.yaxis.title.text.endswith("(axis does not start at zero)")
+    assert "the value axis does not start at zero" in funnel.describe_funnel(
+        practices([96.0, 99.0], [5_000, 9_000]), COVERAGE, LONDON, benchmark_name="London", benchmark_value=97.5)
+    wide = funnel.build_funnel_figure(practices([5.0, 60.0], [40, 400]), COVERAGE, LONDON, **AT_50)
+    assert wide.layout.yaxis.range is None and wide.layout.yaxis.rangemode == "tozero"
+    assert wide.layout.yaxis.title.text == "Percent (%)"
+    assert "the value axis starts at zero" in funnel.describe_funnel(
+        practices([5.0, 60.0], [40, 400]), COVERAGE, LONDON, **AT_50)
 
 
 def test_funnel_byar_limits_come_from_the_statistics_module():
@@ -315,7 +330,8 @@ def test_describe_funnel_counts_areas_outside_the_limits():
     frame = practices([45.0, 80.0, 20.0], [100, 100, 100], ["similar", "better", "worse"])
     text = funnel.describe_funnel(frame, COVERAGE, LONDON, **AT_50)
     assert text == ("Funnel plot of patients with extended access for 3 practices in January 2021 against London "
-                    "50.0%; 1 above the upper 99.8% limit, 1 below the lower 99.8% limit, 1 within.")
+                    "50.0%; 1 above the upper 99.8% limit, 1 below the lower 99.8% limit, 1 within; "
+                    "the value axis starts at zero.")
 
 
 # workforce mix
