@@ -74,11 +74,20 @@ def deck_path() -> Path:
 def get_deck_or_stop(config: AppConfig, data: LoadedData) -> Deck:
     """The checked deck, or a plain error naming the slide file and a stopped page."""
     try:
-        return load_deck(deck_path(), config, data.areas)
+        return load_deck(deck_path(), config, data.areas, has_figures=_has_figures)
     except ConfigError as error:
         st.title("Presenter")
         layout.render_data_problem(error)
         st.stop()
+
+
+def _has_figures(indicator_id: str) -> bool:
+    """Whether the data have any figure for the indicator (an optional slide without one is left out)."""
+    try:
+        values = cached_data.get_indicator_values(indicator_id, levels=("region",))
+    except IndicatorUnavailable:
+        return False
+    return bool(values["value"].notna().any())
 
 
 def _go_to(number: int) -> None:
@@ -129,6 +138,9 @@ def render_sidebar(deck: Deck, number: int, config: AppConfig, data: LoadedData)
         st.markdown("Page Down or a presentation clicker goes to the next slide, Page Up to the previous one. "
                     "The link (with `?slide=` and the slide number) reopens the slide shown.")
         layout.render_data_label(data.label, data.title)
+        if deck.left_out:
+            st.markdown("Left out because these data have no figures for them: slides about "
+                        f"{layout.escape_markdown('; '.join(deck.left_out))}.")
 
 
 def render_deck_problems(deck: Deck, number: int) -> None:

@@ -11,7 +11,7 @@ from figures import chart_style, palette, presentation
 from indicators.definitions import IndicatorDefinition
 from indicators.formatting import format_period
 from indicators.spc import MIN_POINTS, RULE_WORDS, Icon, Segment, SpcResult, compute_spc_for_area
-from indicators.spc_text import describe_spc
+from indicators.spc_text import compute_signal_spans, describe_spc
 
 # The comparison styles (palette.STATUS_STYLES) whose colour and marker each judgement borrows, so "improving"
 # looks like "better" everywhere. Colour is only an extra: every marker also differs in shape and legend words.
@@ -22,6 +22,8 @@ ICON_STYLES = {
     "consistently_passes": "better", "consistently_fails": "worse", "hit_and_miss": "similar",
     "no_target": "not compared", "not_assessed": "not compared",
 }
+MAX_POINTS_NAMED = 4  # more special-cause points than this are described by the stretches they form
+
 SPECIAL_CAUSE_NAMES = {  # legend words, professional and plain
     "improving": ("Special cause: improving", "Better than usual"),
     "concerning": ("Special cause: concerning", "Worse than usual"),
@@ -151,11 +153,19 @@ def describe_spc_figure(result: SpcResult, definition: IndicatorDefinition, *, a
                 f"{definition.format_value(segment.upper_limit)}.")
         parts.append(when + (text if when else text[:1].upper() + text[1:]))
     flagged = [point for point in result.points if point.special_cause]
-    if flagged:
+    if 0 < len(flagged) <= MAX_POINTS_NAMED:
         parts.append("Special cause points: " + "; ".join(
             f"{format_period(point.period)} {definition.format_value(point.value)} "
             f"({result.judgement(point.side)}: {', '.join(RULE_WORDS[rule] for rule in point.rules)})"
             for point in flagged) + ".")
+    elif flagged:  # each point and its rules are in the numbers table; here the stretches they form
+        parts.append(f"Special cause points: {len(flagged)}, in stretches: " + "; ".join(
+            f"{format_period(span.periods[0])} to {format_period(span.periods[-1])}, {len(span.periods)} points, "
+            f"{result.judgement(span.side)} ({', '.join(RULE_WORDS[rule] for rule in sorted(span.rules))})"
+            if len(span.periods) > 1 else
+            f"{format_period(span.periods[0])}, {result.judgement(span.side)} "
+            f"({', '.join(RULE_WORDS[rule] for rule in sorted(span.rules))})"
+            for span in compute_signal_spans(result)) + ".")
     parts.append(f"Variation: {result.variation.text(plain=plain_language)}. "
                  f"Assurance: {result.assurance.text(plain=plain_language)}.")
     if result.target is not None:
@@ -187,9 +197,10 @@ class SpcPanel:
 
 
 def describe_spc_subject(definition: IndicatorDefinition, *, plain_language: bool) -> str:
-    """What the sentences are about: the indicator's (plain) name, e.g. "GP surgery appointments for every 1,000
-    people, each month"."""
-    return definition.plain_name if plain_language else definition.name
+    """What the sentences are about: the indicator's name, or in plain words "the figure for" its plain name in
+    quotes (e.g. 'the figure for "People who know the local plan"'), so that "was lower" reads right after a name
+    that is a plural or ends in a comma."""
+    return f'the figure for "{definition.plain_name}"' if plain_language else definition.name
 
 
 def compute_spc_table(result: SpcResult, definition: IndicatorDefinition) -> pd.DataFrame:

@@ -256,3 +256,12 @@ def _allow_for_overdispersion(values: pd.DataFrame, definition: IndicatorDefinit
                                                   lowest=lowest, highest=highest)
     values["lower_95"] = lower
     values["upper_95"] = upper
+
+
+def has_region_figures(definition: IndicatorDefinition, data: LoadedData) -> bool:
+    """Whether the data give the indicator any figure for the region (the illustrative data have no appointments)."""
+    try:
+        values = compute_indicator_values(definition, data, levels=("region",))
+    except IndicatorUnavailable:
+        return False
+    return bool(values["value"].notna().any())

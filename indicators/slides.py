@@ -5,7 +5,7 @@ appointment". Templates are filled with str.format_map from a fixed dict of plai
 listed in HEADLINE_FIELDS, no attribute or index access, no format specs or conversions, nothing evaluated.
 """
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from indicators.errors import AtscaleError, ConfigError
 from indicators.formatting import format_period, format_status
 from indicators.views import compute_target_status, latest_period_with_values
 
-SLIDE_FIELDS = ("view", "headline", "indicator", "stp", "domain", "event")
+SLIDE_FIELDS = ("view", "headline", "indicator", "stp", "domain", "event", "optional")
 EACH_STP = "each"  # stp: each -> one slide per STP in the data, in name order
 DECK_FIELDS = ("slides",)
 
@@ -126,6 +126,7 @@ class Deck:
     path: str
     slides: tuple[Slide, ...]
     file_problems: tuple[SlideProblem, ...] = ()
+    left_out: tuple[str, ...] = ()  # the indicator names of optional slides these data have no figures for
 
     @property
     def problems(self) -> tuple[SlideProblem, ...]:
@@ -139,12 +140,15 @@ class _SlideError(AtscaleError):
         self.message = message
 
 
-def load_deck(path: str | Path, config: AppConfig, areas: AreaModel) -> Deck:
+def load_deck(path: str | Path, config: AppConfig, areas: AreaModel,
+              has_figures: Callable[[str], bool] | None = None) -> Deck:
     """Read and check slides.yaml against the indicators in config and the STP codes in the data (areas).
 
     A slide with `stp: each` becomes one slide per STP in the data, in name order (five in London, 42 in
-    England). Raises ConfigError only when the file as a whole is unusable (missing, not YAML, no list of
-    slides); a bad slide keeps its place in the deck with its problems, so the other slides still show.
+    England). A slide marked `optional: true` is left out when `has_figures(indicator id)` is False, so that one
+    deck suits data with and without, say, monthly appointments; the slides after it move up. Raises ConfigError
+    only when the file as a whole is unusable (missing, not YAML, no list of slides); a bad slide keeps its place in
+    the deck with its problems, so the other slides still show.
     """
     path = Path(path)
     source = path.name
@@ -162,9 +166,17 @@ def load_deck(path: str | Path, config: AppConfig, areas: AreaModel) -> Deck:
             entries.extend({**entry, "stp": code} for code in stp_names)
         else:
             entries.append(entry)
-    slides = tuple(_read_slide(number, entry, source, config, stp_names)
-                   for number, entry in enumerate(entries, start=1))
-    return Deck(str(path), slides, file_problems)
+    kept = [entry for entry in entries if not _is_left_out(entry, config, has_figures)]
+    slides = tuple(_read_slide(number, entry, source, config, stp_names) for number, entry in enumerate(kept, start=1))
+    left_out = dict.fromkeys(config.indicator(entry["indicator"]).name for entry in entries
+                             if _is_left_out(entry, config, has_figures))
+    return Deck(str(path), slides, file_problems, tuple(left_out))
+
+
+def _is_left_out(entry: Any, config: AppConfig, has_figures: Callable[[str], bool] | None) -> bool:
+    """An optional slide (checked in full: a wrong one is kept, to show its problem) whose indicator has no figures."""
+    return (has_figures is not None and isinstance(entry, dict) and entry.get("optional") is True
+            and entry.get("indicator") in {d.id for d in config.indicators} and not has_figures(entry["indicator"]))
 
 
 def _read_slide(number: int, entry: Any, source: str, config: AppConfig, stp_names: Mapping[str, str]) -> Slide:
@@ -218,6 +230,9 @@ def _check_slide(number: int, entry: Any, config: AppConfig, stp_names: Mapping[
     event = entry.get("event")
     if event is not None and (isinstance(event, bool) or not isinstance(event, int) or event < 1):
         raise _SlideError("event", f"The event must be a forum event number (1, 2, ...), not {event!r}.")
+    if "optional" in entry and (not isinstance(entry["optional"], bool) or not indicator):
+        raise _SlideError("optional", "optional is true or false, on a slide with an indicator: true leaves the "
+                                      "slide out when the data have no figures for its indicator.")
 
     slide = Slide(number, view, headline.strip(), indicator=indicator, stp=stp, domain=domain, event=event)
     allowed = compute_allowed_fields(slide)

@@ -32,7 +32,11 @@ Count Excel tools, no outlying moving range is screened out):
 - **Assurance icon**: the latest segment's process limits against the target. The target strictly beyond the
   limit on the good side (below the lower limit when higher is better) → "consistently passes"; beyond the limit
   on the bad side → "consistently fails"; on or between the limits → "hit and miss". No target → "no target";
-  neither direction better, or too few points → not assessed.
+  neither direction better, or too few points → not assessed. Limits only say what to expect of a process that
+  stays where it is, so while the latest value is part of a run or a trend (the process itself has moved, not a
+  one-off value outside the limits), assurance is not assessed either and says why: the limits describe the
+  process before it moved (e.g. coverage rising from 54% to 98% during a roll-out gives limits of 79-94%, which
+  would call 98% a certain fail); a change point where the process changed re-bases them.
 
 Icons carry a text symbol and words (professional and plain), never colour alone; colours belong to the chart
 layer (figures/spc_chart.py).
@@ -48,6 +52,7 @@ from indicators.change_points import ChangePoint
 from indicators.definitions import DIRECTIONS, IndicatorDefinition
 from indicators.formatting import format_period
 
+SHIFT_RULES = {"run", "trend"}  # a latest value in a run or trend: the process itself has moved (not a one-off)
 LIMIT_FACTOR = 2.66
 NEAR_LIMIT_FRACTION = 2 / 3
 MIN_POINTS = 15
@@ -382,6 +387,8 @@ _VARIATION_WORDS = {
 _COMMON_CAUSE_ICON = Icon("common_cause", "~", "Common cause variation", "Only the usual ups and downs")
 _NOT_ENOUGH_ICON = Icon("not_enough_points", "…", "Not enough points yet", "Too soon to tell")
 _NO_TARGET_ICON = Icon("no_target", "–", "No target", "There is no target")
+MOVED_ICON = Icon("not_assessed", "–", "Not assessed: the process has moved (a run or trend), so its limits are out "
+                  "of date", "Too soon to tell if the target will be met: the figures have changed")
 
 
 ICON_KEY = (  # (symbol, professional meaning, plain meaning): the key shown next to a table of icons
@@ -431,6 +438,8 @@ def _assurance_icon(result: SpcResult) -> Icon:
         count = segment.points if segment else 0
         return Icon("not_assessed", "–", f"Not assessed: not enough points yet ({count} of {result.min_points})",
                     "Too soon to tell if the target will be met")
+    if result.latest_point is not None and set(result.latest_point.rules) & SHIFT_RULES:
+        return MOVED_ICON
     target = result.target
     above_upper = target > segment.upper_limit and not _close(target, segment.upper_limit)
     below_lower = target < segment.lower_limit and not _close(target, segment.lower_limit)

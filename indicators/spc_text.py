@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from indicators.formatting import format_period
-from indicators.spc import HIGH, SpcResult
+from indicators.spc import HIGH, MOVED_ICON, SpcResult
 
 MAX_NAMED_SPANS = 3  # older signals are counted, not named, so the text stays short
 
@@ -116,12 +116,27 @@ def _when(periods: tuple[str, ...]) -> str:
     return f"from {format_period(periods[0])} to {format_period(periods[-1])}"
 
 
+def _moved_into(span: SignalSpan, result: SpcResult) -> bool:
+    """Whether the span is a short move (one or two values) that rose (high side) or fell (low side) from the value
+    before it in its segment: only then is "rose" or "fell" true; a series that starts low, or stays high for
+    years, "was lower" or "was higher"."""
+    if len(span.periods) > 2:
+        return False
+    shown = [point for point in result.points if point.shown]
+    first = next(index for index, point in enumerate(shown) if point.period == span.periods[0])
+    if first == 0 or shown[first - 1].segment != shown[first].segment:
+        return False
+    change = shown[first].value - shown[first - 1].value
+    return change > 0 if span.side == HIGH else change < 0
+
+
 def _describe_span(who: str, span: SignalSpan, result: SpcResult, plain: bool) -> str:
     high = span.side == HIGH
     if span.rules & {"outside_limits", "two_of_three"}:
-        verb = ("rose more than usual" if high else "fell more than usual") if plain else \
-            ("rose further than normal variation would explain" if high else
-             "fell further than normal variation would explain")
+        moved = ("rose" if high else "fell") if _moved_into(span, result) else ("was higher" if high else "was lower")
+        verb = (f"{moved} more than usual" if moved in ("rose", "fell") else f"{moved} than usual") if plain else (
+            f"{moved} further than normal variation would explain" if moved in ("rose", "fell") else
+            f"{moved} than normal variation would explain")
     elif "run" in span.rules:
         verb = ("stayed higher than usual" if high else "stayed lower than usual") if plain else \
             (f"stayed above its mean ({len(span.periods)} points in a row)" if high else
@@ -161,6 +176,13 @@ def _describe_latest(result: SpcResult, subject: str, had_signals: bool, plain: 
 
 def _describe_assurance(result: SpcResult, format_value: Callable[[float], str], plain: bool) -> str:
     kind, segment = result.assurance.kind, result.latest_segment
+    if kind == "not_assessed" and result.assurance == MOVED_ICON:
+        target = format_value(result.target)
+        return (f"It has changed, so it is too soon to say if it will meet the target of {target} every time."
+                if plain else
+                f"Whether it will meet the target of {target} reliably is not assessed: it has moved (its latest value "
+                f"is part of a run or trend), so the process limits ({format_value(segment.lower_limit)} to "
+                f"{format_value(segment.upper_limit)}) describe it before it moved; a change point would re-base them.")
     if kind not in ("consistently_passes", "consistently_fails", "hit_and_miss"):
         return ""
     target = format_value(result.target)

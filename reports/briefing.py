@@ -54,7 +54,8 @@ BODY_PT, SUMMARY_PT, SMALL_PT, TABLE_PT = 13, 12, 10, 10
 LINE_MM = 6.5
 CAPTION_ROOM_MM = 16  # kept under a chart for the sentence saying what it shows
 SPC_HEADING = "Signal or noise: the board overview and SPC charts"
-MAX_SPC_CHARTS = 6  # a handout, not a report: the first indicators with enough figures
+MAX_SPC_CHARTS = 4  # a handout, not a report: the domains' headline indicators first, two charts a page
+SPC_CHART_HEIGHT = 360
 SMALLEST_FIT = 0.75  # a chart is shrunk to no less than this to stay on its page
 
 
@@ -280,7 +281,8 @@ def _compute_maturity_section(config, data, stp_code: str, period: str) -> Brief
 def _compute_spc_section(config, values: Mapping[str, pd.DataFrame], areas: AreaModel, stp_code: str,
                          period: str) -> BriefingSection:
     """The board overview of every indicator for the STP (latest value, target, variation and assurance icons),
-    then the SPC chart and plain sentence of each indicator with at least MIN_POINTS figures up to `period`."""
+    then the SPC chart and plain sentence of up to MAX_SPC_CHARTS indicators with at least MIN_POINTS figures up to
+    `period`: each domain's headline indicator (config.yaml) first, then the others in config order."""
     area_name = areas.name_of("stp", stp_code)
     shown = {indicator_id: rows[rows["period"] <= period] for indicator_id, rows in values.items()}
     overview = compute_board_overview(shown, config.indicators, area_code=stp_code, level="stp")
@@ -297,11 +299,12 @@ def _compute_spc_section(config, values: Mapping[str, pd.DataFrame], areas: Area
         paragraphs.append(f"No figure for {area_name} in these data, so left out of the table: "
                           f"{'; '.join(overview.loc[no_figure, 'Indicator'])}.")
     charts = []
-    for definition in config.indicators:
+    headlines = [config.indicators_in(domain)[0] for domain in config.domains if config.indicators_in(domain)]
+    for definition in dict.fromkeys([*headlines, *config.indicators]):
         if definition.id not in shown or len(charts) == MAX_SPC_CHARTS:
             continue
         panel = build_spc_panel(shown[definition.id], definition, area_code=stp_code, area_name=area_name,
-                                level="stp")
+                                level="stp", height=SPC_CHART_HEIGHT)
         if panel.shown:
             charts.append(BriefingChart(f"{definition.id}_spc", panel.figure, panel.alt, panel.table,
                                         width_px=800, sentence=panel.sentence))

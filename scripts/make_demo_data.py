@@ -28,7 +28,9 @@ ENGLAND_PRACTICES = 6500
 ENGLAND_SYSTEMS = 42
 ENGLAND_PLACES = 200
 
-PERIODS = tuple(f"{2018 + (3 + 3 * i) // 12}-{(3 + 3 * i) % 12 + 1:02d}-01" for i in range(12))
+# Sixteen quarters, April 2017 to January 2021: enough for a statistical process control chart (15 points or more).
+PERIODS = tuple(f"{2017 + (3 + 3 * i) // 12}-{(3 + 3 * i) % 12 + 1:02d}-01" for i in range(16))
+APRIL_2018 = PERIODS.index("2018-04-01")  # LONDON_AREAS gives each area's registered patients then
 PCN_START = PERIODS.index("2019-07-01")  # Primary Care Networks began on 1 July 2019
 FINANCIAL_YEAR_STARTS = tuple(i for i, period in enumerate(PERIODS) if period.endswith("-04-01"))
 
@@ -442,7 +444,7 @@ def build_list_sizes(rng: np.random.Generator, spec: Scale,
     base = np.maximum(900, area_patients[area_of_practice] * weight / area_weight[area_of_practice])
     growth = rng.normal(0.012, 0.02, n)
     wobble = np.cumsum(rng.normal(0, 0.006, (n, n_periods)), axis=1)
-    lists = base[:, None] * np.exp(growth[:, None] * t[None, :] / 4 + wobble)
+    lists = base[:, None] * np.exp(growth[:, None] * (t[None, :] - APRIL_2018) / 4 + wobble)
 
     active = np.ones((n, n_periods), dtype=bool)
     candidates = np.flatnonzero(np.bincount(area_of_practice, minlength=n_areas)[area_of_practice] > 3)
@@ -546,16 +548,17 @@ def build_extended_access(rng: np.random.Generator, area_of_practice: np.ndarray
                           lists: np.ndarray) -> dict[str, np.ndarray]:
     """Extended access per practice and period.
 
-    58-78% of patients are covered in April 2018 and 97-100% once each area completes its roll-out
-    (a few areas lag, a few practices never offer it); 30-45 minutes per 1,000 patients a week,
+    45-65% of patients are covered in April 2017 and 97-100% once each area completes its roll-out, between
+    October 2018 and April 2019 (a few areas lag until January 2020; a few practices never offer it); 30-45
+    minutes per 1,000 patients a week,
     mostly in 15-minute slots. Practices not fully covered may offer some appointments.
     """
     n, n_periods = lists.shape
     n_areas = int(area_of_practice.max()) + 1
     t = np.arange(n_periods)
     lagging = rng.random(n_areas) < 0.15
-    full_at = np.where(lagging, rng.integers(5, 8, n_areas), rng.integers(2, 5, n_areas))
-    start_cover = rng.uniform(0.58, 0.78, n_areas)
+    full_at = APRIL_2018 + np.where(lagging, rng.integers(5, 8, n_areas), rng.integers(2, 5, n_areas))
+    start_cover = rng.uniform(0.45, 0.65, n_areas)
     final_cover = rng.uniform(0.975, 1.0, n_areas)
     cover_rate = (start_cover[:, None]
                   + (final_cover - start_cover)[:, None] * ramp(t[None, :], 0, full_at[:, None]))

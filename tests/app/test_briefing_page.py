@@ -7,6 +7,7 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from figures import images
+from reports import briefing
 
 ROOT = Path(__file__).parents[2]
 
@@ -57,7 +58,7 @@ def test_one_click_makes_the_stps_pack_with_progress_and_a_pdf_download(browser_
     assert made["file_name"] == "atscale-briefing-north-central-london-2021-01.pdf"
     reader = PdfReader(io.BytesIO(made["pdf"]))
     assert "Briefing pack: North Central London" in reader.pages[0].extract_text()
-    assert images_in(made["pdf"]) == 7
+    assert images_in(made["pdf"]) == 7 + briefing.MAX_SPC_CHARTS  # the main charts, then SPC charts
 
     at.run()  # a rerun keeps the finished pack without making it again
     assert len(pdf_downloads(at)) == 1 and not at.get("status")

@@ -9,6 +9,7 @@ import streamlit as st
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from figures.spc_chart import describe_spc_subject
 from indicators.board_overview import OVERVIEW_COLUMNS
 from indicators.compute import compute_indicator_values
 from indicators.datasets import load_data
@@ -63,7 +64,8 @@ def expected_sentence(stp: str, indicator_id: str = APPOINTMENTS) -> tuple[objec
     definition = CONFIG.indicator(indicator_id)
     values = compute_indicator_values(definition, load_data(CONFIG, REAL), levels=("stp",))
     result = compute_spc_for_area(values, definition, area_code=stp, level="stp")
-    return result, describe_spc(result, definition.plain_name, plain=True, format_value=definition.format_value)
+    return result, describe_spc(result, describe_spc_subject(definition, plain_language=True), plain=True,
+                                format_value=definition.format_value)
 
 
 needs_real = pytest.mark.skipif(not REAL_STPS, reason="no committed real data in data/real")
@@ -147,15 +149,25 @@ def test_the_board_overview_lists_every_indicator_with_icons_in_symbols_and_word
     assert [e.label for e in at.expander if e.label == "Key to the icons"]
 
 
-def test_on_the_illustrative_data_the_board_overview_shows_and_quarterly_trends_say_they_are_too_short(monkeypatch):
+def test_on_the_illustrative_data_quarterly_trends_have_enough_figures_for_an_spc_chart(monkeypatch):
     monkeypatch.setenv("ATSCALE_DATA_DIR", str(DEMO))
     at = open_profile("QKK")
     table = board_overview(at)
     coverage = table.set_index("Indicator").loc["Patients with extended access (8am to 8pm, 7 days)"]
     assert coverage["Target"] == "97.0%"
-    assert coverage["Assurance"].startswith("– Not assessed: not enough points yet")
+    assert coverage["Variation"] == "↑✓ Special cause variation: improving (higher)"  # 16 quarters of a roll-out
+    # the latest quarters are a run above a mean dragged down by 2017: those limits cannot promise or deny 97%
+    assert coverage["Assurance"].startswith("– Not assessed: the process has moved")
+    toggles = [t.key for t in at.toggle]
+    assert "stp_spc_show_extended_access_coverage" in toggles
+    assert "stp_spc_show_extended_hours_practices" not in toggles  # one figure a year: 4 of 15
     notes = [unescape(text) for text in texts(at) if text.startswith("*Signal or noise:*")]
-    assert notes and all("An SPC chart needs at least 15 figures" in note for note in notes)
+    assert any("An SPC chart needs at least 15 figures" in note for note in notes), notes
+    at.toggle(key="stp_spc_show_extended_access_coverage").set_value(True).run()
+    assert not at.exception
+    chart = next(c for c in at.get("plotly_chart") if "stp_spc_extended_access_coverage" in c.proto.id)
+    names = {trace.get("name") for trace in json.loads(chart.proto.spec)["data"]}
+    assert "Special cause: improving" in names
 
 
 def write_deck(tmp_path, monkeypatch, slides: list[dict]) -> None:
@@ -197,9 +209,19 @@ def test_the_spc_slide_shows_one_large_chart_its_sentence_and_its_numbers(tmp_pa
     assert any("An SPC chart needs at least 15 figures" in i.value for i in at.info)
 
 
-def test_the_default_decks_spc_slide_says_why_on_data_without_appointments(monkeypatch):
+def test_the_default_deck_has_one_spc_slide_on_either_data_and_says_which_it_left_out(monkeypatch):
     monkeypatch.setenv("ATSCALE_DATA_DIR", str(DEMO))
-    at = open_slide(11)
-    assert at.title[0].value == "London: did GP appointments change more than the usual ups and downs?"
-    assert not at.get("plotly_chart")
-    assert any(i.value.startswith("No figure for this slide.") and "appointments" in i.value for i in at.info)
+    at = open_slide(11)  # no appointments in the illustrative data: the extended access SPC slide takes its place
+    assert at.title[0].value == "London: has evening and weekend access grown by more than the usual ups and downs?"
+    [chart] = at.get("plotly_chart")
+    assert json.loads(chart.proto.spec)["layout"]["title"]["subtitle"]["text"].startswith("Variation: ↑✓")
+    assert any(unescape(m.value).startswith("**") and "evening" in m.value.lower() for m in at.markdown)
+    assert ("Left out because these data have no figures for them: slides about Appointments per 1,000 patients a "
+            "month.") in [unescape(m.value) for m in at.sidebar.markdown]
+    if REAL_STPS:
+        monkeypatch.setenv("ATSCALE_DATA_DIR", str(REAL))
+        st.cache_data.clear()
+        at = open_slide(11)
+        assert at.title[0].value == "London: did GP appointments change more than the usual ups and downs?"
+        assert len(at.get("plotly_chart")) == 1
+        assert any("Patients with extended access" in unescape(m.value) for m in at.sidebar.markdown)

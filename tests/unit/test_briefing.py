@@ -110,12 +110,13 @@ def test_the_pack_has_a_cover_a_page_per_section_then_the_summary_and_notes(demo
     for number, heading in enumerate(sections, start=1):  # one page each, in order
         assert bodies[number].startswith(heading), (number, heading)
     summary = next(number for number, body in enumerate(bodies) if body.startswith("Summary in plain words"))
-    assert summary - len(sections) in (1, 2)  # the board overview's table may run onto a second page
+    # the SPC section: the board overview's table (it may run onto a second page) and four charts, two a page
+    assert 1 <= summary - len(sections) <= 5
     assert bodies[summary].startswith("Summary in plain words About this summary")
     assert "About these figures Illustrative data: these are not real NHS figures." in bodies[-1]
     # The summary runs on until the notes, which end the pack (on the summary's last page or their own).
     assert all("About these figures" not in body for body in bodies[summary:-1])
-    assert 10 <= len(reader.pages) <= 15, "a handout, not a report"
+    assert 10 <= len(reader.pages) <= 16, "a handout, not a report"
 
 
 def test_every_page_names_the_stp_label_source_period_date_and_page_number(demo, north_central):
@@ -167,7 +168,8 @@ def test_charts_are_embedded_as_images_one_per_chart(north_central):
     counts = [image_count(page) for page in reader.pages]
     assert counts[0] == 0
     assert counts[1:8] == [1] * 7
-    assert sum(counts) == len(pack.charts) == 7
+    assert sum(counts) == len(pack.charts) == 7 + briefing.MAX_SPC_CHARTS  # 16 quarters: SPC charts too
+    assert max(counts) == 2  # two SPC charts share a page
     assert "Charts are shown as tables" not in page_texts(reader)[0]
 
 

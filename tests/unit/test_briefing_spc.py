@@ -71,9 +71,10 @@ def test_on_real_data_the_section_has_the_board_overview_and_an_spc_chart_per_ap
     for chart, indicator_id in zip(section.charts, APPOINTMENT_INDICATORS, strict=True):
         definition = config.indicator(indicator_id)
         result = compute_spc_for_area(values[indicator_id], definition, area_code="QMJ", level="stp")
-        assert chart.sentence == describe_spc(result, definition.plain_name, plain=True,
+        assert chart.sentence == describe_spc(result, f'The figure for "{definition.plain_name}"', plain=True,
                                               format_value=definition.format_value)
-        assert chart.alt.startswith("SPC chart of") and "April 2020" in chart.alt
+        assert chart.alt.startswith("SPC chart of") and "Special cause points:" in chart.alt
+        assert "April 2020" in chart.table.loc[chart.table["Special cause"] != "No", "Period"].tolist()
         assert len(chart.table) == 30
     assert "fell more than usual in April 2020" in section.charts[0].sentence
     [table] = section.tables
@@ -92,13 +93,18 @@ def test_an_stp_without_appointments_gets_the_overview_and_says_there_is_no_spc_
     assert len(section.tables[0]) >= 1
 
 
-def test_on_illustrative_quarterly_data_the_pack_says_there_are_too_few_figures(demo):
+def test_on_illustrative_quarterly_data_the_pack_charts_the_domains_headline_indicators_first(demo):
+    config = demo[0]
     section = spc_section(make_pack(demo, "QKK"))
-    assert section.charts == ()
-    assert any("No indicator has 15 or more figures" in p for p in section.paragraphs)
+    headlines = [config.indicators_in(domain)[0].id for domain in config.domains]
+    assert [chart.key for chart in section.charts] == [f"{indicator_id}_spc" for indicator_id in headlines]
+    assert any("The SPC charts that follow" in p for p in section.paragraphs)
     table = section.tables[0]
     coverage = table.set_index("Indicator").loc["Patients with extended access (8am to 8pm, 7 days)"]
-    assert coverage["Target"] == "97.0%" and coverage["Variation"].startswith("… Not enough points yet")
+    assert coverage["Target"] == "97.0%" and coverage["Variation"].startswith("↑✓ Special cause variation: improving")
+    assert coverage["Assurance"].startswith("– Not assessed: the process has moved")
+    maturity = table.set_index("Indicator").loc["PCN maturity domains at stage 4 or 5"]
+    assert maturity["Variation"] == "… Not enough points yet: 7 of 15"  # networks began in July 2019
 
 
 def test_the_printed_section_has_the_table_the_charts_as_images_and_their_sentences(real, browser_part_missing):

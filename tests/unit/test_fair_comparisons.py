@@ -43,21 +43,23 @@ def _available():
 AVAILABLE = list(_available())
 
 
-def test_the_issue_example_south_west_london_coverage_is_not_worse_than_london():
+def test_the_issues_kind_of_example_a_stp_under_a_point_below_london_is_not_called_worse():
+    # The issue: South West London's coverage, 0.3 points below London's, was called "worse" on an interval of
+    # 0.05 points. In the demo data North East London is 0.98 points below: the same trap.
     values = _values("extended_access_coverage")
     latest = values["period"].max()
-    row = values[(values["area_name"] == "South West London") & (values["period"] == latest)].iloc[0]
+    row = values[(values["area_name"] == "North East London") & (values["period"] == latest)].iloc[0]
     region = values[(values["level"] == "region") & (values["period"] == latest)].iloc[0]
-    assert row["value"] == pytest.approx(97.56, abs=0.01)  # above the 97% target
+    assert row["value"] == pytest.approx(96.89, abs=0.01)
     assert region["value"] == pytest.approx(97.87, abs=0.01)
     assert row["vs_region"] == "similar"
-    # the interval allows for practice-level clustering: about +/- 1.3 points, not +/- 0.02
+    # the interval allows for practice-level clustering: about +/- 2.5 points, not +/- 0.02
     assert row["upper_95"] - row["lower_95"] > 2
     # without the adjustment and the meaningful difference, it was called worse on a 0.05-point interval
     naive = compute_indicator_values(dataclasses.replace(CONFIG.indicator("extended_access_coverage"),
                                                          clustered_by="", meaningful_difference=0.0),
                                      DATA, levels=("stp", "region"))
-    naive_row = naive[(naive["area_name"] == "South West London") & (naive["period"] == latest)].iloc[0]
+    naive_row = naive[(naive["area_name"] == "North East London") & (naive["period"] == latest)].iloc[0]
     assert naive_row["vs_region"] == "worse"
     assert naive_row["upper_95"] - naive_row["lower_95"] < 0.1
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from indicators.change_points import ChangePoint
-from indicators.spc import ICON_KEY, MIN_POINTS, compute_spc
+from indicators.spc import ICON_KEY, MIN_POINTS, MOVED_ICON, compute_spc
 
 
 def months(count: int, start_year: int = 2019, start_month: int = 1) -> list[str]:
@@ -398,3 +398,19 @@ def test_the_icon_key_explains_every_symbol_the_icons_use():
                 used |= {result.variation.symbol, result.assurance.symbol}
     assert used == keyed
     assert all(symbol and words and plain for symbol, words, plain in ICON_KEY)
+
+
+def test_assurance_waits_while_the_process_is_moving_but_not_for_a_one_off_value():
+    # a roll-out: 54% rising to 98% then flat. Limits over all of it (about 79-94%) would call a steady 98% a
+    # certain fail of a 97% target; the latest values are a run above the mean, so assurance is not assessed.
+    rising = [54, 61, 67, 73, 79, 84, 90, 94, 97, 97.4, 97.7, 97.9, 97.9, 97.9, 97.9, 97.9]
+    result = spc(rising, target=97)
+    assert result.segments[0].upper_limit < 97 < result.latest_point.value
+    assert "run" in result.latest_point.rules
+    assert result.assurance == MOVED_ICON and result.assurance.symbol == "–"
+    # once a change point re-bases the limits after the roll-out, with 15 values since, assurance is given again
+    steady = [54, 61, 67, 73] + [97.9, 97.8] * 7 + [98.0]
+    rebased = spc(steady, target=97, change_points=[months(len(steady))[4]])
+    assert rebased.assurance.kind == "consistently_passes"
+    # a single value outside the limits is not a moved process: the usual limits still say what to expect
+    assert spc([8, 12] * 7 + [40], target=97).assurance.kind == "consistently_fails"

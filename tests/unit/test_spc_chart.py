@@ -133,3 +133,16 @@ def test_icon_colours_follow_the_comparison_palette(values, kind, status):
     result = compute_spc(months(15), values, direction="higher_is_better")
     assert result.variation.kind == kind
     assert icon_colour(result.variation) == palette.STATUS_STYLES[status].colour
+
+
+def test_many_special_cause_points_are_told_as_the_stretches_they_form():
+    # a roll-out: eight low quarters then eight high ones; every point is a special cause, so the text alternative
+    # gives the two stretches (each point and its rules are in the numbers table) instead of sixteen entries
+    values = [50.0, 52, 54, 56, 58, 60, 62, 64, 96, 97, 97, 98, 98, 98, 98, 98]
+    result = compute_spc(months(16), values, direction="higher_is_better", target=97)
+    text = describe_spc_figure(result, COVERAGE, area_name="London")
+    flagged = sum(point.special_cause for point in result.points)
+    assert flagged > 4
+    assert f"Special cause points: {flagged}, in stretches: January 2019 to August 2019, 8 points, concerning" in text
+    assert "September 2019 to April 2020, 8 points, improving" in text
+    assert text.count("(concerning:") == 0  # no point-by-point list

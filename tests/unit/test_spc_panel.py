@@ -38,7 +38,7 @@ def test_a_series_of_15_gets_a_chart_its_alt_sentences_and_a_table_of_every_peri
     assert panel.shown and panel.points == 15 and panel.reason == ""
     assert panel.figure.layout.title.text == "Patients with extended access: STP One"
     assert panel.alt.startswith("SPC chart of patients with extended access for STP One")
-    assert panel.sentence == describe_spc(panel.result, "People who can see a GP late", plain=True,
+    assert panel.sentence == describe_spc(panel.result, 'The figure for "People who can see a GP late"', plain=True,
                                           format_value=COVERAGE.format_value)
     assert panel.professional_sentence.startswith("Patients with extended access stayed above its mean")
     assert "fell further than normal variation would explain in March 2020" in panel.professional_sentence
