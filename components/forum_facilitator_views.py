@@ -257,8 +257,8 @@ def render_exports(store: ForumStore, event: Event, credentials: FacilitatorCred
                        help="Counts by STP and role, shaped like vision_survey.csv, for the vision indicators.")
     quarter_start = event.date.replace(month=(event.date.month - 1) // 3 * 3 + 1, day=1)
     if st.button("Use these vision answers in the dashboard", key="forum_use_in_dashboard",
-                 help="Saves them as forum_vision_survey.csv in the data folder; the vision indicators "
-                      "built on it then show the forum's own answers, dated the quarter of the event."):
+                 help="Saves them as forum_vision_survey.csv in the data folder (kept out of git); the vision "
+                      "indicators built on it then show the forum's own answers, dated the quarter of the event."):
         if not _report("Not saved", lambda: store.authorise(credentials) or True):
             return
         rows = compute_vision_survey_rows(store.read_plenary_summary(event.id), event, stps,
