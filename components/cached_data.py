@@ -453,16 +453,18 @@ def get_borough_map(borough_values: pd.DataFrame, definition):
 @st.cache_data(show_spinner=False, max_entries=4)
 def _first_practice_indicator(path: str, folder: str, digest: str) -> str | None:
     config = _load_config(path, digest)
-    with_figures = None
-    for definition in config.indicators:
-        levels = ("practice",) if definition.lowest_level == "practice" else ("region",)
+
+    def has_figures(definition, levels: tuple[str, ...]) -> bool:
         values, _ = _selected_values(definition.id, levels, None, None, None, path, folder, digest)
-        if values is None or not values["value"].notna().any():
-            continue
-        if definition.lowest_level == "practice":
-            return definition.id
-        with_figures = with_figures or definition.id
-    return with_figures
+        return values is not None and bool(values["value"].notna().any())
+
+    # Only tables keyed by practice can give practice figures: the others are not worked out at all here (a cold
+    # start used to compute every indicator of the vision and collaboration domains to find that out).
+    by_practice = [d for d in config.indicators if d.lowest_level == "practice" and all(
+        config.tables[measure.table].key == "practice_code" for measure in (d.numerator, d.denominator)
+        if measure.table in config.tables)]
+    found = next((d.id for d in by_practice if has_figures(d, ("practice",))), None)
+    return found or next((d.id for d in config.indicators if has_figures(d, ("region",))), None)
 
 
 def get_first_practice_indicator() -> str | None:

@@ -1,5 +1,6 @@
 """Small page pieces: data label, problems, tiles and tables with downloads."""
 import re
+import weakref
 from functools import partial
 
 import pandas as pd
@@ -76,9 +77,32 @@ def _decimals_for(column: str, values: pd.Series) -> int | None:
     return None
 
 
+_WORKED_OUT: dict[tuple[str, int], tuple[weakref.ref, object]] = {}  # (what, id(object)) -> (the object, result)
+
+
+def _once_per_object(compute, thing):
+    """compute(thing), worked out once per object. The pages' tables and figures are mostly shared and never
+    changed (cached_data.get_view), so the same object gives the same result; re-deriving them (copying a figure
+    takes about 20 ms) was most of a warm rerun of a page with several charts and tables."""
+    key = (compute.__name__, id(thing))
+    known = _WORKED_OUT.get(key)
+    if known is not None and known[0]() is thing:
+        return known[1]
+    result = compute(thing)
+    if len(_WORKED_OUT) >= 2048:
+        _WORKED_OUT.clear()
+    _WORKED_OUT[key] = (weakref.ref(thing), result)
+    return result
+
+
 def compute_readable_table(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """The table as a reader sees it: months as 'January 2021', headings in words, numbers with sensible
-    decimals (shown rounded; the numbers themselves are kept). Returns the table and its column_config."""
+    decimals (shown rounded; the numbers themselves are kept). Returns the table and its column_config; both may
+    be shared, so neither is to be changed."""
+    return _once_per_object(_make_readable, table)
+
+
+def _make_readable(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     shown, config = table.copy(), {}
     for column in table.columns:
         values = table[column]
@@ -130,7 +154,11 @@ def write_csv(table: pd.DataFrame) -> bytes:
 def compute_title_outside(figure) -> tuple[object, str, str]:
     """The chart without its title and subtitle (a copy: figures may be shared), and their text. The page writes
     them above the chart as text that wraps on a narrow screen, where a chart's own one-line title is cut off.
-    The PNG download keeps them in the picture."""
+    The PNG download keeps them in the picture. Once per figure object (_once_per_object)."""
+    return _once_per_object(_move_title_out, figure)
+
+
+def _move_title_out(figure) -> tuple[object, str, str]:
     title = figure.layout.title
     text = TAGS.sub(" ", title.text or "").strip()
     subtitle = TAGS.sub(" ", (title.subtitle.text if title.subtitle else None) or "").strip()

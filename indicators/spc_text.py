@@ -2,8 +2,10 @@
 
 Every sentence comes from the computed result (indicators/spc.py): the months it names are the months that a
 special-cause rule flags, or a change point's month in the sentence about that change; "rose", "higher" and
-"above" are said only of high-side signals, "fell", "lower" and "below" only of low-side ones; "has since
-returned to its usual range" only when the latest value is within the limits and no rule flags it.
+"above" are said only of high-side signals, "fell", "lower" and "below" only of low-side ones, and "rose" or
+"fell" only of a short move (one or two values) that did rise or fall from the value before it (a series that
+starts low "was lower"); "has since returned to its usual range" only when the latest value is within the limits
+and no rule flags it.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
